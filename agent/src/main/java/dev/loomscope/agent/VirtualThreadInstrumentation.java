@@ -1,0 +1,151 @@
+package dev.loomscope.agent;
+
+import dev.loomscope.bootstrap.Recorder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Arrays;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Which methods of {@code java.lang.VirtualThread} Loomscope advises, and why each one.
+ * <p>
+ * Rules for every advice here (it is inlined into {@code java.base}): call exactly one {@link Recorder} method with
+ * values at hand, nothing else — no allocation, no lock, no park (parking from {@code park} advice would eat the
+ * thread's permit; from {@code parkNanos} advice it would recurse). {@code suppress = Throwable.class} is a second
+ * net: the recorder already swallows and counts its own failures. Inside {@code mount}/{@code unmount}
+ * {@code Thread.currentThread()} flips between carrier and virtual thread, so the virtual thread is always
+ * {@code @Advice.This}.
+ */
+final class VirtualThreadInstrumentation {
+    static final String TYPE = "java.lang.VirtualThread";
+    private static final String SIMPLE = "VirtualThread.";
+
+    private final HookTracker tracker;
+
+    VirtualThreadInstrumentation(HookTracker tracker) {
+        this.tracker = tracker;
+    }
+
+    DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, Class<?> virtualThreadClass) {
+        // start(ThreadContainer): Thread.start() and executors end here. Creation of a virtual thread.
+        builder = advise(builder, "start", named("start").and(takesArguments(1)), CreateAdvice.class);
+        // run(Runnable): runs on the first mount, the task begins (JFR's VirtualThreadStart is emitted here too).
+        builder = advise(builder, "run", named("run").and(takesArguments(1)), StartAdvice.class);
+        // mount/unmount bracket a run slice on a carrier.
+        builder = advise(builder, "mount", named("mount").and(takesArguments(0)), MountAdvice.class);
+        builder = advise(builder, "unmount", named("unmount").and(takesArguments(0)), UnmountAdvice.class);
+        // afterYield runs on the carrier once the continuation really yielded: one call per block (or Thread.yield),
+        // unlike park/parkNanos which return at once with a permit and which sleepNanos may call repeatedly.
+        builder = advise(builder, "afterYield", named("afterYield"), YieldAdvice.class);
+        // Every way the JDK queues a continuation for a carrier: the wake (and the initial start submission).
+        builder = advise(builder, "submitRunContinuation", named("submitRunContinuation"), SubmitAdvice.class);
+        builder = advise(builder, "lazySubmitRunContinuation", named("lazySubmitRunContinuation"), SubmitAdvice.class);
+        builder = advise(builder, "externalSubmitRunContinuation", named("externalSubmitRunContinuation"),
+                SubmitAdvice.class);
+        builder = advise(builder, "externalSubmitRunContinuationOrThrow",
+                named("externalSubmitRunContinuationOrThrow"), SubmitAdvice.class);
+        // afterDone(boolean) where it exists (JDK 22+), else afterDone(): exactly one call per terminated thread.
+        boolean hasNotifyOverload = Arrays.stream(virtualThreadClass.getDeclaredMethods())
+                .anyMatch(m -> m.getName().equals("afterDone") && m.getParameterCount() == 1);
+        builder = advise(builder, "afterDone", named("afterDone").and(takesArguments(hasNotifyOverload ? 1 : 0)),
+                EndAdvice.class);
+        builder = advise(builder, "submitFailed", named("submitFailed"), SubmitFailedAdvice.class);
+        // Pinned park: the continuation could not yield, so the carrier thread itself parks.
+        builder = advise(builder, "parkOnCarrierThread", named("parkOnCarrierThread"), PinnedParkAdvice.class);
+        // Thread.sleep parks with a timeout; bracketing it lets the aggregator tell a sleep from a timed park.
+        builder = advise(builder, "sleepNanos", named("sleepNanos").and(takesArguments(1)), SleepAdvice.class);
+        return builder;
+    }
+
+    private DynamicType.Builder<?> advise(DynamicType.Builder<?> builder, String method,
+                                          ElementMatcher<? super MethodDescription> matcher, Class<?> advice) {
+        return builder.visit(Advice.to(advice).on(tracker.track(SIMPLE + method, matcher)));
+    }
+
+    static final class CreateAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Thread self, @Advice.FieldValue("state") int state) {
+            if (state == 0) { // NEW: a second start() throws and creates nothing
+                Recorder.onCreate(self);
+            }
+        }
+    }
+
+    static final class StartAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Thread self) {
+            Recorder.onStart(self);
+        }
+    }
+
+    static final class MountAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Thread self) {
+            Recorder.onMount(self);
+        }
+    }
+
+    static final class UnmountAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Thread self, @Advice.FieldValue("carrierThread") Thread carrier) {
+            Recorder.onUnmount(self, carrier);
+        }
+    }
+
+    static final class YieldAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Thread self, @Advice.FieldValue("state") int state) {
+            Recorder.onYield(self, state);
+        }
+    }
+
+    static final class SubmitAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Thread self) {
+            Recorder.onSubmit(self);
+        }
+    }
+
+    static final class EndAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Thread self) {
+            Recorder.onEnd(self);
+        }
+    }
+
+    static final class SubmitFailedAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Thread self) {
+            Recorder.onSubmitFailed(self);
+        }
+    }
+
+    static final class PinnedParkAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Thread self, @Advice.FieldValue("carrierThread") Thread carrier) {
+            Recorder.onPinnedBlock(self, carrier);
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        static void exit(@Advice.This Thread self, @Advice.FieldValue("carrierThread") Thread carrier) {
+            Recorder.onPinnedUnblock(self, carrier);
+        }
+    }
+
+    static final class SleepAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Thread self, @Advice.Argument(0) long nanos) {
+            Recorder.onSleepBegin(self, nanos);
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class, onThrowable = Throwable.class)
+        static void exit(@Advice.This Thread self, @Advice.Argument(0) long nanos) {
+            Recorder.onSleepEnd(self, nanos);
+        }
+    }
+}

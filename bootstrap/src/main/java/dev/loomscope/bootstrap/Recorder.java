@@ -1,0 +1,246 @@
+package dev.loomscope.bootstrap;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The entry points that advice woven into {@code java.lang.VirtualThread} and {@code ForkJoinPool} calls.
+ * <p>
+ * This class is loaded by the boot class loader (the agent appends the bootstrap jar before it transforms anything),
+ * because advice is inlined into {@code java.base} and can only see what the boot loader sees.
+ * <p>
+ * Contract of every {@code on*} method, which runs on application and carrier threads in the middle of the JDK's
+ * scheduler: it never blocks, parks, locks or allocates; it reads the clock at most once; it never throws (any
+ * {@link Throwable} is swallowed and counted in {@link #agentErrors()}); and it does nothing until {@link #install}
+ * has been called. Events are striped over rings by virtual-thread id, so all records of one virtual thread go through
+ * one ring, in the order its transitions happened.
+ */
+public final class Recorder {
+    private Recorder() {
+    }
+
+    private static final VarHandle ERRORS;
+
+    static {
+        try {
+            ERRORS = MethodHandles.lookup().findStaticVarHandle(Recorder.class, "agentErrors", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Null until installed, and when recording is off: every entry point then returns at once. */
+    private static volatile EventRing[] rings;
+    /** JDK {@code VirtualThread.state} value (low byte) to {@link BlockKind}; read at install from the running JDK. */
+    private static volatile byte[] blockKindByState = new byte[0];
+    /** {@code jdk.internal.misc.CarrierThread}: tells the virtual-thread scheduler's workers from other pools'. */
+    private static volatile Class<?> carrierThreadClass;
+    @SuppressWarnings("unused") // updated through ERRORS
+    private static volatile long agentErrors;
+
+    /**
+     * Starts recording. Called once by the agent, before any advice is woven.
+     *
+     * @param ringCount         number of rings, a power of two
+     * @param ringCapacity      records per ring, a power of two
+     * @param stateToBlockKind  see {@link #blockKindByState}
+     * @param carrierClass      the virtual-thread scheduler's carrier class, or null if unknown (carrier events off)
+     */
+    public static synchronized void install(int ringCount, int ringCapacity, byte[] stateToBlockKind,
+                                            Class<?> carrierClass) {
+        if (Integer.bitCount(ringCount) != 1) {
+            throw new IllegalArgumentException("ringCount must be a power of two: " + ringCount);
+        }
+        EventRing[] created = new EventRing[ringCount];
+        for (int i = 0; i < ringCount; i++) {
+            created[i] = new EventRing(ringCapacity);
+        }
+        blockKindByState = stateToBlockKind.clone();
+        carrierThreadClass = carrierClass;
+        rings = created;
+    }
+
+    /** The rings to drain, or null when not recording. */
+    public static EventRing[] rings() {
+        return rings;
+    }
+
+    /** Exceptions swallowed inside the recorder since the JVM started. */
+    public static long agentErrors() {
+        return (long) ERRORS.getVolatile();
+    }
+
+    /** Counts an exception caught by advice or by agent code running on an application thread. */
+    public static void countError() {
+        ERRORS.getAndAdd(1L);
+    }
+
+    // ---------------------------------------------------------------- virtual-thread transitions
+
+    /** {@code VirtualThread.start}, only when its state is still NEW (a second start would throw). */
+    public static void onCreate(Thread vthread) {
+        try {
+            record(EventKind.CREATE, vthread.threadId(), Thread.currentThread().threadId());
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    /** {@code VirtualThread.run(Runnable)}: first mount, the task begins. */
+    public static void onStart(Thread vthread) {
+        try {
+            record(EventKind.START, vthread.threadId(), 0L);
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    /** {@code VirtualThread.mount} entry: {@code Thread.currentThread()} is still the carrier. */
+    public static void onMount(Thread vthread) {
+        try {
+            record(EventKind.MOUNT, vthread.threadId(), Thread.currentThread().threadId());
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    /** {@code VirtualThread.unmount} entry. */
+    public static void onUnmount(Thread vthread, Thread carrier) {
+        try {
+            record(EventKind.UNMOUNT, vthread.threadId(), carrier == null ? 0L : carrier.threadId());
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    /** {@code VirtualThread.afterYield} entry, with the JDK state telling why the thread yielded. */
+    public static void onYield(Thread vthread, int jdkState) {
+        try {
+            byte[] table = blockKindByState;
+            int stateIndex = jdkState & 0xFF; // strip the SUSPENDED bit
+            int kind = stateIndex < table.length ? table[stateIndex] : BlockKind.UNKNOWN;
+            record(EventKind.BLOCK, vthread.threadId(), kind);
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    /** Any {@code *submitRunContinuation*} entry: queued for a carrier. Nested submits are de-duplicated downstream. */
+    public static void onSubmit(Thread vthread) {
+        try {
+            record(EventKind.SUBMIT, vthread.threadId(), Thread.currentThread().threadId());
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    /** {@code VirtualThread.afterDone}: terminated (also after a failed start). */
+    public static void onEnd(Thread vthread) {
+        try {
+            record(EventKind.END, vthread.threadId(), 0L);
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    /** {@code VirtualThread.submitFailed}. */
+    public static void onSubmitFailed(Thread vthread) {
+        try {
+            record(EventKind.SUBMIT_FAILED, vthread.threadId(), 0L);
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    /** {@code VirtualThread.parkOnCarrierThread} entry: the carrier is about to park with the thread pinned. */
+    public static void onPinnedBlock(Thread vthread, Thread carrier) {
+        try {
+            record(EventKind.PINNED_BLOCK, vthread.threadId(), carrier == null ? 0L : carrier.threadId());
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    /** {@code VirtualThread.parkOnCarrierThread} exit. */
+    public static void onPinnedUnblock(Thread vthread, Thread carrier) {
+        try {
+            record(EventKind.PINNED_UNBLOCK, vthread.threadId(), carrier == null ? 0L : carrier.threadId());
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    /** {@code VirtualThread.sleepNanos} entry. */
+    public static void onSleepBegin(Thread vthread, long nanos) {
+        try {
+            if (nanos > 0) { // sleep(0) is a Thread.yield
+                record(EventKind.SLEEP_BEGIN, vthread.threadId(), nanos);
+            }
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    /** {@code VirtualThread.sleepNanos} exit (normal or by exception). */
+    public static void onSleepEnd(Thread vthread, long nanos) {
+        try {
+            if (nanos > 0) {
+                record(EventKind.SLEEP_END, vthread.threadId(), 0L);
+            }
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    // ---------------------------------------------------------------- carrier (ForkJoinPool worker) transitions
+
+    /** {@code ForkJoinPool.awaitWork} entry. */
+    public static void onCarrierIdle() {
+        carrierEvent(EventKind.CARRIER_IDLE);
+    }
+
+    /** {@code ForkJoinPool.awaitWork} exit. */
+    public static void onCarrierActive() {
+        carrierEvent(EventKind.CARRIER_ACTIVE);
+    }
+
+    /** {@code ForkJoinPool.runWorker} entry. */
+    public static void onCarrierStart() {
+        carrierEvent(EventKind.CARRIER_START);
+    }
+
+    /** {@code ForkJoinPool.runWorker} exit. */
+    public static void onCarrierExit() {
+        carrierEvent(EventKind.CARRIER_EXIT);
+    }
+
+    private static void carrierEvent(int kind) {
+        try {
+            Thread current = Thread.currentThread();
+            Class<?> carrierClass = carrierThreadClass;
+            if (carrierClass != null && current.getClass() == carrierClass) { // other pools are not carriers
+                long carrierId = current.threadId();
+                record(kind, 0L, carrierId, carrierId);
+            }
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    private static void record(int kind, long threadId, long arg) {
+        record(kind, threadId, threadId, arg);
+    }
+
+    /**
+     * @param stripeKey what picks the ring: the virtual thread id, so one thread's records stay in order
+     */
+    private static void record(int kind, long threadId, long stripeKey, long arg) {
+        EventRing[] r = rings;
+        if (r == null) {
+            return;
+        }
+        // Fibonacci hashing: consecutive thread ids land on different rings
+        int stripe = (int) ((stripeKey * 0x9E3779B97F4A7C15L) >>> 40) & (r.length - 1);
+        r[stripe].offer(System.nanoTime(), kind, threadId, arg);
+    }
+}

@@ -1,0 +1,16 @@
+package dev.loomscope.core;
+
+/**
+ * Totals of recorded virtual-thread transitions at one instant; the {@code counts} object of the JSON.
+ * Field meanings are documented in {@code docs/schema.md}; {@code created == ended + live} holds by construction.
+ *
+ * @param blocksByKind        indexed by {@link dev.loomscope.bootstrap.BlockKind}
+ * @param droppedByKind       indexed by {@link dev.loomscope.bootstrap.EventKind}
+ * @param events              records aggregated
+ * @param trackedThreads      entries in the aggregator's live-thread table (memory diagnostics)
+ */
+public record Counts(long created, long started, long ended, long live, long preexistingEnded, long blocks,
+                     long pinnedBlocks, long wakes, long yields, long mounts, long unmounts, long submitFailed,
+                     long dropped, long agentErrors, long[] blocksByKind, long[] droppedByKind, long carriersStarted,
+                     long carriersExited, long carrierIdlePeriods, long events, long trackedThreads) {
+}

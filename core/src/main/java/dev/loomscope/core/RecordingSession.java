@@ -1,0 +1,155 @@
+package dev.loomscope.core;
+
+import dev.loomscope.bootstrap.EventKind;
+import dev.loomscope.bootstrap.EventRing;
+import dev.loomscope.bootstrap.Recorder;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+
+/**
+ * One recording inside one JVM: owns the drain thread that empties the recorder's rings into the {@link Aggregator},
+ * and writes dumps. The drain and every dump hold {@link #lock}, a lock no application thread ever takes.
+ */
+public final class RecordingSession {
+    /** Records taken from one ring before moving to the next, so one busy ring cannot starve the others. */
+    private static final int DRAIN_BATCH = 4096;
+    /** Sleep of the drain thread when every ring was empty. */
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final AgentOptions options;
+    private final Supplier<HookReport> hooks;
+    private final boolean lateAttach;
+    private final String agentVersion;
+    private final Aggregator aggregator;
+    private final EventRing[] rings;
+    private final Object lock = new Object();
+    private final long startNanos = System.nanoTime();
+    private final long startEpochMs = System.currentTimeMillis();
+    private final Thread drainThread;
+    private volatile boolean stopping;
+
+    private RecordingSession(AgentOptions options, Supplier<HookReport> hooks, String agentVersion,
+                             long firstObservableThreadId, boolean lateAttach) {
+        this.options = options;
+        this.hooks = hooks;
+        this.lateAttach = lateAttach;
+        this.agentVersion = agentVersion;
+        this.aggregator = new Aggregator(firstObservableThreadId);
+        this.rings = Recorder.rings();
+        this.drainThread = new Thread(this::drainLoop, "loomscope-drain");
+        this.drainThread.setDaemon(true);
+    }
+
+    /**
+     * Starts draining and arranges a dump at JVM exit.
+     *
+     * @param hooks                   which hooks are woven, asked at each dump (a class may be woven late)
+     * @param firstObservableThreadId a thread id allocated when recording began: see {@link Aggregator}
+     * @param lateAttach              started through the Attach API into a running JVM
+     */
+    public static RecordingSession start(AgentOptions options, Supplier<HookReport> hooks, String agentVersion,
+                                         long firstObservableThreadId, boolean lateAttach) {
+        RecordingSession session = new RecordingSession(options, hooks, agentVersion, firstObservableThreadId,
+                lateAttach);
+        if (session.rings != null) {
+            session.drainThread.start();
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(session::dumpAtExit, "loomscope-exit-dump"));
+        return session;
+    }
+
+    private void drainLoop() {
+        while (!stopping) {
+            int drained;
+            try {
+                synchronized (lock) {
+                    drained = drainAllLocked();
+                }
+            } catch (Throwable t) {
+                Recorder.countError();
+                drained = 0;
+            }
+            if (drained == 0) {
+                LockSupport.parkNanos(IDLE_PARK_NANOS);
+            }
+        }
+    }
+
+    private int drainAllLocked() {
+        int drained = 0;
+        if (rings != null) {
+            for (EventRing ring : rings) {
+                drained += ring.drain(aggregator, DRAIN_BATCH);
+            }
+        }
+        return drained;
+    }
+
+    private void dumpAtExit() {
+        stopping = true;
+        try {
+            drainThread.join(TimeUnit.SECONDS.toMillis(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dump("exit", options.out());
+    }
+
+    /**
+     * Drains what is recorded so far and writes it to {@code pathPattern} ({@code %p}, {@code %t} expanded).
+     * Never throws: a failure is one line on stderr.
+     *
+     * @return the file written, or null on failure
+     */
+    public Path dump(String trigger, String pathPattern) {
+        Path target = Path.of(expand(pathPattern));
+        try {
+            Snapshot snapshot;
+            synchronized (lock) {
+                while (drainAllLocked() > 0) {
+                    // drain to empty: everything recorded before the dump request is in the dump
+                }
+                snapshot = snapshotLocked(trigger);
+            }
+            AtomicFileWriter.write(target, out -> SnapshotJsonWriter.write(snapshot, out));
+            if (!options.quiet()) {
+                System.err.println("loomscope: wrote " + target.toAbsolutePath() + " (" + trigger + ")");
+            }
+            return target;
+        } catch (IOException | RuntimeException e) {
+            System.err.println("loomscope: cannot write dump to " + target.toAbsolutePath() + ": " + e);
+            return null;
+        }
+    }
+
+    private Snapshot snapshotLocked(String trigger) {
+        long[] droppedByKind = new long[EventKind.COUNT];
+        if (rings != null) {
+            for (EventRing ring : rings) {
+                for (int kind = 0; kind < EventKind.COUNT; kind++) {
+                    droppedByKind[kind] += ring.dropped(kind);
+                }
+            }
+        }
+        Counts counts = aggregator.snapshot(droppedByKind, Recorder.agentErrors());
+        return new Snapshot(jvmInfo(), agentVersion, options.asMap(), hooks.get(), lateAttach, trigger, startEpochMs,
+                System.currentTimeMillis(), System.nanoTime() - startNanos, counts);
+    }
+
+    private static Snapshot.JvmInfo jvmInfo() {
+        return new Snapshot.JvmInfo(ProcessHandle.current().pid(), System.getProperty("java.version"),
+                System.getProperty("java.vendor"), ManagementFactory.getRuntimeMXBean().getStartTime());
+    }
+
+    static String expand(String pattern) {
+        return pattern.replace("%p", Long.toString(ProcessHandle.current().pid()))
+                .replace("%t", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    }
+}
