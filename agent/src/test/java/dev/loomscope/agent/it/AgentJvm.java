@@ -1,0 +1,134 @@
+package dev.loomscope.agent.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts a real JVM (by default the one running the tests, JDK 21+) with the real agent jar on a workload main class
+ * from the test classes, and collects what it printed and the JSON it dumped.
+ */
+public final class AgentJvm {
+    public static final Path AGENT_JAR = Path.of(System.getProperty("loomscope.agentJar", "target/loomscope-agent.jar"));
+    public static final Path TEST_CLASSES = Path.of(System.getProperty("loomscope.testClasses", "target/test-classes"));
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<String> jvmOptions = new ArrayList<>();
+    private final List<String> classPath = new ArrayList<>(List.of(TEST_CLASSES.toString()));
+    private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    private String agentOptions;
+    private boolean withAgent = true;
+    private long timeoutSeconds = 120;
+
+    public static AgentJvm withAgent(String agentOptions) {
+        AgentJvm jvm = new AgentJvm();
+        jvm.agentOptions = agentOptions;
+        return jvm;
+    }
+
+    public static AgentJvm withoutAgent() {
+        AgentJvm jvm = new AgentJvm();
+        jvm.withAgent = false;
+        return jvm;
+    }
+
+    public AgentJvm java(Path javaExecutable) {
+        this.java = javaExecutable;
+        return this;
+    }
+
+    public AgentJvm jvmOption(String option) {
+        jvmOptions.add(option);
+        return this;
+    }
+
+    public AgentJvm classPath(Path entry) {
+        classPath.add(entry.toString());
+        return this;
+    }
+
+    public AgentJvm timeoutSeconds(long seconds) {
+        this.timeoutSeconds = seconds;
+        return this;
+    }
+
+    public List<String> command(Class<?> mainClass, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(java.toString());
+        command.addAll(jvmOptions);
+        if (withAgent) {
+            command.add("-javaagent:" + AGENT_JAR.toAbsolutePath()
+                    + (agentOptions == null || agentOptions.isEmpty() ? "" : "=" + agentOptions));
+        }
+        command.add("-cp");
+        command.add(String.join(java.io.File.pathSeparator, classPath));
+        command.add(mainClass.getName());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** Runs to completion (or kills at the timeout) and returns what happened. */
+    public Result run(Class<?> mainClass, String... args) throws IOException, InterruptedException {
+        return start(mainClass, args).waitFor(timeoutSeconds);
+    }
+
+    /** Starts the JVM; its stdout and stderr go to temporary files. */
+    public Running start(Class<?> mainClass, String... args) throws IOException {
+        Path stdout = Files.createTempFile("loomscope-it-", ".out");
+        Path stderr = Files.createTempFile("loomscope-it-", ".err");
+        Process process = new ProcessBuilder(command(mainClass, args))
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        return new Running(process, stdout, stderr);
+    }
+
+    /** A JVM started by {@link #start}. */
+    public record Running(Process process, Path stdoutFile, Path stderrFile) {
+        public long pid() {
+            return process.pid();
+        }
+
+        public String stdoutSoFar() throws IOException {
+            return Files.readString(stdoutFile);
+        }
+
+        public Result waitFor(long timeoutSeconds) throws IOException, InterruptedException {
+            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+                throw new AssertionError("JVM did not finish within " + timeoutSeconds + " s; stderr:\n"
+                        + Files.readString(stderrFile));
+            }
+            return new Result(process.exitValue(), Files.readString(stdoutFile), Files.readString(stderrFile));
+        }
+    }
+
+    /** What a finished JVM printed. */
+    public record Result(int exitCode, String stdout, String stderr) {
+        /** stderr lines, without the JVM's own CDS note about the appended boot class path (docs/options.md). */
+        public List<String> stderrLines() {
+            List<String> lines = new ArrayList<>();
+            for (String line : stderr.split("\\R")) {
+                if (!line.isBlank() && !line.contains("bootstrap classpath has been appended")) {
+                    lines.add(line);
+                }
+            }
+            return lines;
+        }
+
+        /** The agent's own lines on stderr ("loomscope: ..."). */
+        public List<String> agentLines() {
+            return stderrLines().stream().filter(l -> l.startsWith("loomscope:")).toList();
+        }
+    }
+
+    public static JsonNode readJson(Path file) throws IOException {
+        return JSON.readTree(file.toFile());
+    }
+}
