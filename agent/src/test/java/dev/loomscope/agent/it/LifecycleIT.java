@@ -1,0 +1,145 @@
+package dev.loomscope.agent.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loomscope.agent.it.workloads.Lifecycle;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Exact capture of the virtual-thread lifecycle: each scenario of {@link Lifecycle} makes a known number of
+ * transitions, and JFR, recording in the same JVM, is the independent witness where it sees the same events.
+ */
+class LifecycleIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyStartedThreadIsCreatedStartedAndEndedOnce() throws Exception {
+        Run run = run("startJoin", "1000");
+        JsonNode counts = run.counts();
+        assertEquals(1000, counts.get("created").asLong());
+        assertEquals(1000, counts.get("started").asLong());
+        assertEquals(1000, counts.get("ended").asLong());
+        assertEquals(0, counts.get("live").asLong());
+        assertEquals(0, counts.get("blocks").asLong());
+        assertEquals(0, counts.get("wakes").asLong());
+        assertEquals(1000, counts.get("mounts").asLong(), "one run slice per thread that never blocks");
+        assertEquals(1000, counts.get("unmounts").asLong());
+        assertEquals(run.jfr("jdk.VirtualThreadStart"), counts.get("created").asLong());
+        assertEquals(run.jfr("jdk.VirtualThreadEnd"), counts.get("ended").asLong());
+    }
+
+    @Test
+    void eachParkThatYieldsIsOneBlockAndOneWake() throws Exception {
+        Run run = run("parkOnce", "500");
+        JsonNode counts = run.counts();
+        assertEquals(500, counts.get("created").asLong());
+        assertEquals(500, counts.get("blocks").asLong());
+        assertEquals(500, counts.at("/blocksByKind/park").asLong());
+        assertEquals(500, counts.get("wakes").asLong());
+        assertEquals(1000, counts.get("mounts").asLong(), "a first slice and one after the wake");
+        assertEquals(1000, counts.get("unmounts").asLong());
+        assertEquals(0, counts.get("pinnedBlocks").asLong());
+        assertEquals(0, counts.get("live").asLong());
+        assertEquals(run.jfr("jdk.VirtualThreadEnd"), counts.get("ended").asLong());
+    }
+
+    @Test
+    void sleepIsCountedAsSleepNotAsTimedPark() throws Exception {
+        Run run = run("sleepOnce", "200", "20");
+        JsonNode counts = run.counts();
+        assertEquals(200, counts.at("/blocksByKind/sleep").asLong());
+        assertEquals(0, counts.at("/blocksByKind/timedPark").asLong());
+        assertEquals(200, counts.get("blocks").asLong(), "one block per sleep, not one per parkNanos call");
+        assertEquals(200, counts.get("wakes").asLong());
+        assertEquals(200, counts.get("ended").asLong());
+    }
+
+    @Test
+    void parkInClassInitializerIsAPinnedBlockAsJfrSeesIt() throws Exception {
+        Run run = run("pinnedInClassInit");
+        JsonNode counts = run.counts();
+        assertEquals(3, counts.get("pinnedBlocks").asLong());
+        assertEquals(3, counts.at("/blocksByKind/pinned").asLong());
+        assertEquals(3, counts.get("blocks").asLong(), "a pinned park does not also yield");
+        assertEquals(0, counts.get("wakes").asLong(), "a pinned thread never leaves its carrier");
+        assertEquals(run.jfr("jdk.VirtualThreadPinned"), counts.get("pinnedBlocks").asLong());
+    }
+
+    @Test
+    void monitorEnterAndObjectWaitUnmountWithTheirOwnKinds() throws Exception {
+        Run run = run("monitorThenWait");
+        JsonNode counts = run.counts();
+        assertEquals(1, counts.at("/blocksByKind/monitor").asLong());
+        assertEquals(1, counts.at("/blocksByKind/wait").asLong());
+        assertEquals(2, counts.get("blocks").asLong());
+        assertEquals(2, counts.get("wakes").asLong());
+        assertEquals(0, counts.get("pinnedBlocks").asLong());
+        assertEquals(run.jfr("jdk.VirtualThreadPinned"), 0);
+    }
+
+    @Test
+    void threadsStillParkedAtExitAreLive() throws Exception {
+        Run run = run("parkedForever", "50");
+        JsonNode counts = run.counts();
+        assertEquals(50, counts.get("created").asLong());
+        assertEquals(0, counts.get("ended").asLong());
+        assertEquals(50, counts.get("live").asLong());
+        assertEquals(50, counts.at("/blocksByKind/park").asLong());
+        assertEquals(0, counts.get("wakes").asLong());
+        assertEquals(50, counts.get("created").asLong() - counts.get("ended").asLong());
+    }
+
+    private Run run(String... args) throws Exception {
+        Path json = dir.resolve("loomscope.json");
+        Path jfr = dir.resolve("oracle.jfr");
+        AgentJvm.Result result = AgentJvm.withAgent("out=" + json + ",quiet=true")
+                .jvmOption("-XX:StartFlightRecording=filename=" + jfr + ",dumponexit=true,settings=" + oracleSettings())
+                .jvmOption("-Xlog:jfr+startup=warning")
+                .run(Lifecycle.class, args);
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(result.stdout().contains("ok " + args[0]), result.stdout());
+        assertEquals(java.util.List.of(), result.agentLines(), "the agent says nothing when all is well");
+        JsonNode dump = AgentJvm.readJson(json);
+        assertEquals("loomscope/1", dump.get("schema").asText());
+        assertEquals(0, dump.at("/agent/hooks/missing").size(), "every hook woven: " + dump.at("/agent/hooks"));
+        JsonNode counts = dump.get("counts");
+        assertEquals(0, counts.get("dropped").asLong());
+        assertEquals(0, counts.get("agentErrors").asLong());
+        assertEquals(counts.get("created").asLong(), counts.get("ended").asLong() + counts.get("live").asLong());
+        return new Run(dump, countEvents(jfr));
+    }
+
+    private static String oracleSettings() throws URISyntaxException {
+        return Path.of(LifecycleIT.class.getResource("/jfr-oracle.jfc").toURI()).toString();
+    }
+
+    private static Map<String, Long> countEvents(Path jfr) throws IOException {
+        Map<String, Long> byType = new HashMap<>();
+        for (RecordedEvent event : RecordingFile.readAllEvents(jfr)) {
+            byType.merge(event.getEventType().getName(), 1L, Long::sum);
+        }
+        return byType;
+    }
+
+    private record Run(JsonNode dump, Map<String, Long> jfrEvents) {
+        JsonNode counts() {
+            return dump.get("counts");
+        }
+
+        long jfr(String eventType) {
+            return jfrEvents.getOrDefault(eventType, 0L);
+        }
+    }
+}
