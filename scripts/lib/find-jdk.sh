@@ -1,0 +1,61 @@
+# shellcheck shell=bash
+# Sourced by the scripts in scripts/: finds a JDK >= 21 (virtual threads) and Maven, or stops with a message
+# saying what to install. The default `java` on many machines is older (17), so it is never trusted blindly.
+
+LOOMSCOPE_MIN_JAVA=21
+
+# Prints the feature version (17, 21, 25, ...) of the java executable $1, or nothing.
+java_feature_version() {
+  local spec
+  spec=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = //p' | head -n1)
+  case "$spec" in
+    1.*) echo "${spec#1.}" ;;
+    *) echo "$spec" ;;
+  esac
+}
+
+# Exports JAVA_HOME (and puts its bin first on PATH) for the newest suitable JDK: $JAVA_HOME if it is one,
+# else the newest under /usr/lib/jvm, /opt and ~/.sdkman, else the java on PATH.
+find_jdk() {
+  local candidate version best="" best_version=0
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/javac" ]; then
+    version=$(java_feature_version "$JAVA_HOME/bin/java")
+    if [ -n "$version" ] && [ "$version" -ge "$LOOMSCOPE_MIN_JAVA" ]; then
+      best="$JAVA_HOME"
+      best_version=$version
+    fi
+  fi
+  if [ -z "$best" ]; then
+    for candidate in /usr/lib/jvm/* /opt/*jdk* /opt/java/* "$HOME"/.sdkman/candidates/java/*; do
+      [ -x "$candidate/bin/javac" ] || continue
+      version=$(java_feature_version "$candidate/bin/java")
+      if [ -n "$version" ] && [ "$version" -ge "$LOOMSCOPE_MIN_JAVA" ] && [ "$version" -gt "$best_version" ]; then
+        best="$candidate"
+        best_version=$version
+      fi
+    done
+  fi
+  if [ -z "$best" ] && command -v javac >/dev/null 2>&1; then
+    candidate=$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")
+    version=$(java_feature_version "$candidate/bin/java")
+    if [ -n "$version" ] && [ "$version" -ge "$LOOMSCOPE_MIN_JAVA" ]; then
+      best="$candidate"
+      best_version=$version
+    fi
+  fi
+  if [ -z "$best" ]; then
+    echo "loomscope: needs a JDK $LOOMSCOPE_MIN_JAVA or later (virtual threads); none found in JAVA_HOME, /usr/lib/jvm, /opt or PATH." >&2
+    echo "loomscope: install one (e.g. Temurin 25: apt-get install temurin-25-jdk from the Adoptium repository, or openjdk-21-jdk) or set JAVA_HOME." >&2
+    exit 3
+  fi
+  export JAVA_HOME="$best"
+  export PATH="$JAVA_HOME/bin:$PATH"
+}
+
+# Stops with a message unless Maven is installed.
+find_maven() {
+  if ! command -v mvn >/dev/null 2>&1; then
+    echo "loomscope: needs Apache Maven 3.8+ (apt-get install maven)." >&2
+    exit 3
+  fi
+}
