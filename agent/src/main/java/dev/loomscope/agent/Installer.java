@@ -34,8 +34,10 @@ final class Installer {
         Class<?> virtualThread = Class.forName(VirtualThreadInstrumentation.TYPE, false, null);
 
         if (options.recording()) {
-            Recorder.install(options.rings(), options.ringCapacity(), blockKindByState(instrumentation, virtualThread),
-                    carrierThreadClass());
+            openJavaLangToAgent(instrumentation);
+            byte[] blockKinds = blockKindByState(virtualThread);
+            Recorder.install(options.rings(), options.ringCapacity(), blockKinds,
+                    stateConstant(virtualThread, "STARTED"), carrierThreadClass());
         }
         // Thread ids increase monotonically: any thread whose id is at least this one was created from now on.
         long firstObservableThreadId = new Thread(() -> { }).threadId();
@@ -75,7 +77,7 @@ final class Installer {
      * Maps {@code VirtualThread.state} values seen at {@code afterYield} to block kinds, by the JDK's constant names:
      * the numbers differ between releases (and a name absent from this JDK is simply not mapped).
      */
-    private static byte[] blockKindByState(Instrumentation instrumentation, Class<?> virtualThread) {
+    private static byte[] blockKindByState(Class<?> virtualThread) {
         Map<String, Integer> kindByName = Map.of(
                 "PARKING", BlockKind.PARK,
                 "TIMED_PARKING", BlockKind.TIMED_PARK,
@@ -85,9 +87,6 @@ final class Installer {
                 "TIMED_WAITING", BlockKind.TIMED_WAIT);
         byte[] table = new byte[256];
         try {
-            // Reading private constants needs java.lang opened to the agent; the agent's module gets it, nobody else.
-            instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
-                    Map.of("java.lang", Set.of(Installer.class.getModule())), Set.of(), Map.of());
             for (Map.Entry<String, Integer> entry : kindByName.entrySet()) {
                 try {
                     Field field = virtualThread.getDeclaredField(entry.getKey());
@@ -106,6 +105,25 @@ final class Installer {
             System.err.println("loomscope: cannot read VirtualThread states (" + e + "); block kinds reported as unknown");
         }
         return table;
+    }
+
+    /** Reading the JDK's private state constants needs java.lang opened: to the agent's module, nobody else. */
+    private static void openJavaLangToAgent(Instrumentation instrumentation) {
+        instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
+                Map.of("java.lang", Set.of(Installer.class.getModule())), Set.of(), Map.of());
+    }
+
+    /** A {@code VirtualThread} state constant by name (java.lang already opened to the agent), or -1. */
+    private static int stateConstant(Class<?> virtualThread, String name) {
+        try {
+            Field field = virtualThread.getDeclaredField(name);
+            field.setAccessible(true);
+            return field.getInt(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("loomscope: no VirtualThread." + name + " in this JDK (" + e + "); start submissions"
+                    + " may count as wakes");
+            return -1;
+        }
     }
 
     private static Class<?> carrierThreadClass() {

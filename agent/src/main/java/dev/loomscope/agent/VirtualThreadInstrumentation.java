@@ -6,6 +6,7 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 
+import java.lang.reflect.Method;
 import java.util.Arrays;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
@@ -34,16 +35,21 @@ final class VirtualThreadInstrumentation {
     DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, Class<?> virtualThreadClass) {
         // start(ThreadContainer): Thread.start() and executors end here. Creation of a virtual thread.
         builder = advise(builder, "start", named("start").and(takesArguments(1)), CreateAdvice.class);
-        // run(Runnable): runs on the first mount, the task begins (JFR's VirtualThreadStart is emitted here too).
-        builder = advise(builder, "run", named("run").and(takesArguments(1)), StartAdvice.class);
-        // mount/unmount bracket a run slice on a carrier.
+        // mount begins a run slice on a carrier; a thread's first mount is its start (it then calls run(Runnable),
+        // where JFR emits VirtualThreadStart), so no separate hook is needed for the start.
         builder = advise(builder, "mount", named("mount").and(takesArguments(0)), MountAdvice.class);
-        builder = advise(builder, "unmount", named("unmount").and(takesArguments(0)), UnmountAdvice.class);
+        // runContinuation calls unmount() and then, on the same carrier, afterYield() or afterDone(): those records
+        // end the run slice, so unmount itself is not advised (one record fewer per slice).
         // afterYield runs on the carrier once the continuation really yielded: one call per block (or Thread.yield),
         // unlike park/parkNanos which return at once with a permit and which sleepNanos may call repeatedly.
         builder = advise(builder, "afterYield", named("afterYield"), YieldAdvice.class);
-        // Every way the JDK queues a continuation for a carrier: the wake (and the initial start submission).
-        builder = advise(builder, "submitRunContinuation", named("submitRunContinuation"), SubmitAdvice.class);
+        // Every way the JDK queues a continuation for a carrier: a wake. Where submitRunContinuation is overloaded,
+        // the overloads delegate to the one with the most parameters, which alone is advised.
+        int submitArity = Arrays.stream(virtualThreadClass.getDeclaredMethods())
+                .filter(m -> m.getName().equals("submitRunContinuation"))
+                .mapToInt(Method::getParameterCount).max().orElse(0);
+        builder = advise(builder, "submitRunContinuation",
+                named("submitRunContinuation").and(takesArguments(submitArity)), SubmitAdvice.class);
         builder = advise(builder, "lazySubmitRunContinuation", named("lazySubmitRunContinuation"), SubmitAdvice.class);
         builder = advise(builder, "externalSubmitRunContinuation", named("externalSubmitRunContinuation"),
                 SubmitAdvice.class);
@@ -76,24 +82,10 @@ final class VirtualThreadInstrumentation {
         }
     }
 
-    static final class StartAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Thread self) {
-            Recorder.onStart(self);
-        }
-    }
-
     static final class MountAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Thread self) {
             Recorder.onMount(self);
-        }
-    }
-
-    static final class UnmountAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Thread self, @Advice.FieldValue("carrierThread") Thread carrier) {
-            Recorder.onUnmount(self, carrier);
         }
     }
 
@@ -106,8 +98,8 @@ final class VirtualThreadInstrumentation {
 
     static final class SubmitAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Thread self) {
-            Recorder.onSubmit(self);
+        static void enter(@Advice.This Thread self, @Advice.FieldValue("state") int state) {
+            Recorder.onSubmit(self, state);
         }
     }
 

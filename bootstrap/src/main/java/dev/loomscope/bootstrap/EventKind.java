@@ -11,49 +11,56 @@ public final class EventKind {
     private EventKind() {
     }
 
-    /** {@code VirtualThread.start}: a virtual thread was started (Loomscope calls this "created"). arg: creating thread id. */
+    /**
+     * {@code VirtualThread.start}: a virtual thread was started (Loomscope calls this "created"); it is queued for its
+     * first mount, which is its start. arg: creating thread id.
+     */
     public static final int CREATE = 1;
-    /** {@code VirtualThread.run(Runnable)}: the task begins on its first mount. arg: 0. */
-    public static final int START = 2;
-    /** {@code VirtualThread.mount}: a run slice begins. arg: carrier thread id. */
-    public static final int MOUNT = 3;
-    /** {@code VirtualThread.unmount}: a run slice ends. arg: carrier thread id. */
-    public static final int UNMOUNT = 4;
-    /** {@code VirtualThread.afterYield}: the thread yielded its carrier. arg: {@link BlockKind}. */
-    public static final int BLOCK = 5;
-    /** Any {@code *submitRunContinuation*}: queued for a carrier (a wake, or the initial start submission). arg: submitting thread id. */
-    public static final int SUBMIT = 6;
-    /** {@code VirtualThread.afterDone}: terminated. arg: 0. */
-    public static final int END = 7;
+    /** {@code VirtualThread.mount}: a run slice begins (the first one is the thread's start). arg: carrier thread id. */
+    public static final int MOUNT = 2;
+    /**
+     * {@code VirtualThread.afterYield}: the thread left its carrier to block or yield. The JDK calls it right after
+     * {@code unmount}, on the same carrier, so this record also ends the run slice.
+     * arg: carrier thread id {@code << 8 |} {@link BlockKind}.
+     */
+    public static final int BLOCK = 3;
+    /**
+     * Any {@code *submitRunContinuation*} except the start submission: a blocked or yielded thread is queued for a
+     * carrier (a wake). arg: submitting thread id.
+     */
+    public static final int SUBMIT = 4;
+    /**
+     * {@code VirtualThread.afterDone}: terminated. Called right after the last {@code unmount} (or after a start
+     * that failed, with no mount at all). arg: 0.
+     */
+    public static final int END = 5;
     /** {@code VirtualThread.submitFailed}: the scheduler rejected the thread's continuation. arg: 0. */
-    public static final int SUBMIT_FAILED = 8;
+    public static final int SUBMIT_FAILED = 6;
     /** {@code VirtualThread.parkOnCarrierThread} entry: a pinned block, the carrier itself parks. arg: carrier thread id. */
-    public static final int PINNED_BLOCK = 9;
+    public static final int PINNED_BLOCK = 7;
     /** {@code VirtualThread.parkOnCarrierThread} exit. arg: carrier thread id. */
-    public static final int PINNED_UNBLOCK = 10;
+    public static final int PINNED_UNBLOCK = 8;
     /** {@code VirtualThread.sleepNanos} entry with a positive time: timed parks until SLEEP_END are sleeps. arg: requested ns. */
-    public static final int SLEEP_BEGIN = 11;
+    public static final int SLEEP_BEGIN = 9;
     /** {@code VirtualThread.sleepNanos} exit. arg: 0. */
-    public static final int SLEEP_END = 12;
+    public static final int SLEEP_END = 10;
     /** {@code ForkJoinPool.awaitWork} entry on a carrier: the carrier goes idle. vthread word: 0, arg: carrier id. */
-    public static final int CARRIER_IDLE = 13;
+    public static final int CARRIER_IDLE = 11;
     /** {@code ForkJoinPool.awaitWork} exit on a carrier. arg: carrier id. */
-    public static final int CARRIER_ACTIVE = 14;
+    public static final int CARRIER_ACTIVE = 12;
     /** {@code ForkJoinPool.runWorker} entry on a carrier: a carrier thread starts. arg: carrier id. */
-    public static final int CARRIER_START = 15;
+    public static final int CARRIER_START = 13;
     /** {@code ForkJoinPool.runWorker} exit on a carrier: a carrier thread exits. arg: carrier id. */
-    public static final int CARRIER_EXIT = 16;
+    public static final int CARRIER_EXIT = 14;
 
     /** One more than the largest kind: the size of arrays indexed by kind. */
-    public static final int COUNT = 17;
+    public static final int COUNT = 15;
 
     /** Stable lower-camel-case name of a kind, as used in JSON ({@code droppedByKind}). */
     public static String name(int kind) {
         switch (kind) {
             case CREATE: return "create";
-            case START: return "start";
             case MOUNT: return "mount";
-            case UNMOUNT: return "unmount";
             case BLOCK: return "block";
             case SUBMIT: return "submit";
             case END: return "end";

@@ -33,6 +33,8 @@ public final class Recorder {
     private static volatile EventRing[] rings;
     /** JDK {@code VirtualThread.state} value (low byte) to {@link BlockKind}; read at install from the running JDK. */
     private static volatile byte[] blockKindByState = new byte[0];
+    /** The JDK's {@code VirtualThread.STARTED} state (queued for the first mount), or -1 if unknown. */
+    private static volatile int startedState = -1;
     /** {@code jdk.internal.misc.CarrierThread}: tells the virtual-thread scheduler's workers from other pools'. */
     private static volatile Class<?> carrierThreadClass;
     @SuppressWarnings("unused") // updated through ERRORS
@@ -44,10 +46,11 @@ public final class Recorder {
      * @param ringCount         number of rings, a power of two
      * @param ringCapacity      records per ring, a power of two
      * @param stateToBlockKind  see {@link #blockKindByState}
+     * @param jdkStartedState   the JDK's {@code VirtualThread.STARTED} value, or -1 if unknown
      * @param carrierClass      the virtual-thread scheduler's carrier class, or null if unknown (carrier events off)
      */
     public static synchronized void install(int ringCount, int ringCapacity, byte[] stateToBlockKind,
-                                            Class<?> carrierClass) {
+                                            int jdkStartedState, Class<?> carrierClass) {
         if (Integer.bitCount(ringCount) != 1) {
             throw new IllegalArgumentException("ringCount must be a power of two: " + ringCount);
         }
@@ -56,6 +59,7 @@ public final class Recorder {
             created[i] = new EventRing(ringCapacity);
         }
         blockKindByState = stateToBlockKind.clone();
+        startedState = jdkStartedState;
         carrierThreadClass = carrierClass;
         rings = created;
     }
@@ -86,15 +90,6 @@ public final class Recorder {
         }
     }
 
-    /** {@code VirtualThread.run(Runnable)}: first mount, the task begins. */
-    public static void onStart(Thread vthread) {
-        try {
-            record(EventKind.START, vthread.threadId(), 0L);
-        } catch (Throwable t) {
-            countError();
-        }
-    }
-
     /** {@code VirtualThread.mount} entry: {@code Thread.currentThread()} is still the carrier. */
     public static void onMount(Thread vthread) {
         try {
@@ -104,31 +99,31 @@ public final class Recorder {
         }
     }
 
-    /** {@code VirtualThread.unmount} entry. */
-    public static void onUnmount(Thread vthread, Thread carrier) {
-        try {
-            record(EventKind.UNMOUNT, vthread.threadId(), carrier == null ? 0L : carrier.threadId());
-        } catch (Throwable t) {
-            countError();
-        }
-    }
-
-    /** {@code VirtualThread.afterYield} entry, with the JDK state telling why the thread yielded. */
+    /**
+     * {@code VirtualThread.afterYield} entry, with the JDK state telling why the thread yielded. It runs on the
+     * carrier, just unmounted, so {@code Thread.currentThread()} is the carrier.
+     */
     public static void onYield(Thread vthread, int jdkState) {
         try {
             byte[] table = blockKindByState;
             int stateIndex = jdkState & 0xFF; // strip the SUSPENDED bit
             int kind = stateIndex < table.length ? table[stateIndex] : BlockKind.UNKNOWN;
-            record(EventKind.BLOCK, vthread.threadId(), kind);
+            record(EventKind.BLOCK, vthread.threadId(), Thread.currentThread().threadId() << 8 | kind);
         } catch (Throwable t) {
             countError();
         }
     }
 
-    /** Any {@code *submitRunContinuation*} entry: queued for a carrier. Nested submits are de-duplicated downstream. */
-    public static void onSubmit(Thread vthread) {
+    /**
+     * Any {@code *submitRunContinuation*} entry: queued for a carrier. The submission inside {@code start} (state
+     * STARTED) is skipped: the CREATE record already marks when the thread became runnable. The JDK's submit methods
+     * may call each other; the aggregator counts one wake per block.
+     */
+    public static void onSubmit(Thread vthread, int jdkState) {
         try {
-            record(EventKind.SUBMIT, vthread.threadId(), Thread.currentThread().threadId());
+            if ((jdkState & 0xFF) != startedState) {
+                record(EventKind.SUBMIT, vthread.threadId(), Thread.currentThread().threadId());
+            }
         } catch (Throwable t) {
             countError();
         }

@@ -17,11 +17,11 @@ class EventRingTest {
     void recordsComeOutInOrderWithEveryField() {
         EventRing ring = new EventRing(8);
         assertTrue(ring.offer(100, EventKind.MOUNT, 42, 7));
-        assertTrue(ring.offer(200, EventKind.UNMOUNT, 43, 8));
+        assertTrue(ring.offer(200, EventKind.END, 43, 8));
         List<List<Long>> seen = new ArrayList<>();
         assertEquals(2, ring.drain((ts, kind, thread, arg) -> seen.add(List.of(ts, (long) kind, thread, arg)), 100));
         assertEquals(List.of(List.of(100L, (long) EventKind.MOUNT, 42L, 7L),
-                List.of(200L, (long) EventKind.UNMOUNT, 43L, 8L)), seen);
+                List.of(200L, (long) EventKind.END, 43L, 8L)), seen);
         assertEquals(0, ring.drain((ts, kind, thread, arg) -> { }, 100));
     }
 

@@ -65,13 +65,8 @@ final class Aggregator implements EventSink {
                 created++;
                 live.put(threadId, QUEUED_FOR_START | TRACKED);
             }
-            case EventKind.START -> started++;
-            case EventKind.MOUNT -> {
-                mounts++;
-                setPhase(threadId, RUNNING);
-            }
-            case EventKind.UNMOUNT -> unmounts++;
-            case EventKind.BLOCK -> onBlock(threadId, (int) arg);
+            case EventKind.MOUNT -> onMount(threadId);
+            case EventKind.BLOCK -> onBlock(threadId, (int) (arg & 0xFF));
             case EventKind.SUBMIT -> onSubmit(threadId);
             case EventKind.END -> onEnd(threadId);
             case EventKind.SUBMIT_FAILED -> submitFailed++;
@@ -92,7 +87,19 @@ final class Aggregator implements EventSink {
         }
     }
 
+    /** The first mount of a created thread is its start. */
+    private void onMount(long threadId) {
+        mounts++;
+        int state = live.get(threadId, ABSENT);
+        if (state != ABSENT && (state & PHASE_MASK) == QUEUED_FOR_START) {
+            started++;
+        }
+        live.put(threadId, withPhase(state, RUNNING));
+    }
+
+    /** afterYield follows unmount on the same carrier: the record ends a run slice and begins a block (or yield). */
     private void onBlock(long threadId, int blockKind) {
+        unmounts++;
         int state = live.get(threadId, ABSENT);
         if (blockKind == BlockKind.YIELD) {
             yields++;
@@ -127,8 +134,12 @@ final class Aggregator implements EventSink {
         }
     }
 
+    /** afterDone follows the last unmount, except after a failed start, which never mounted. */
     private void onEnd(long threadId) {
         int state = live.remove(threadId, ABSENT);
+        if (state == ABSENT || (state & PHASE_MASK) != QUEUED_FOR_START) {
+            unmounts++;
+        }
         boolean tracked = state != ABSENT ? (state & TRACKED) != 0 : threadId >= firstObservableThreadId;
         if (tracked) {
             ended++;

@@ -15,22 +15,30 @@ class AggregatorTest {
     @Test
     void nestedSubmitsOfOneWakeCountOnce() {
         event(EventKind.CREATE, 101, 1);
-        event(EventKind.SUBMIT, 101, 1); // start submission: not a wake
-        event(EventKind.START, 101, 0);
         event(EventKind.MOUNT, 101, CARRIER);
-        event(EventKind.UNMOUNT, 101, CARRIER);
-        event(EventKind.BLOCK, 101, BlockKind.PARK);
+        event(EventKind.BLOCK, 101, CARRIER << 8 | BlockKind.PARK);
         event(EventKind.SUBMIT, 101, 5); // lazySubmitRunContinuation ...
         event(EventKind.SUBMIT, 101, 5); // ... calling submitRunContinuation
         event(EventKind.MOUNT, 101, CARRIER);
-        event(EventKind.UNMOUNT, 101, CARRIER);
         event(EventKind.END, 101, 0);
         Counts counts = snapshot();
+        assertEquals(1, counts.started());
         assertEquals(1, counts.blocks());
         assertEquals(1, counts.wakes());
         assertEquals(2, counts.mounts());
+        assertEquals(2, counts.unmounts());
         assertEquals(1, counts.ended());
         assertEquals(0, counts.live());
+    }
+
+    @Test
+    void failedStartEndsWithoutMountOrUnmount() {
+        event(EventKind.CREATE, 101, 1);
+        event(EventKind.END, 101, 0);
+        Counts counts = snapshot();
+        assertEquals(0, counts.started());
+        assertEquals(0, counts.unmounts());
+        assertEquals(1, counts.ended());
     }
 
     @Test
