@@ -2,6 +2,7 @@ package dev.loomscope.core;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -14,10 +15,17 @@ import java.util.function.Consumer;
  * @param ringCapacity records per ring, a power of two
  * @param recording    false: advice is woven but records nothing (to measure the cost of the hooks alone)
  * @param quiet        no line on stderr when a dump is written
+ * @param windowNanos  heatmap window length
+ * @param retentionNanos how long heatmap windows are kept at full resolution before downsampling
+ * @param longSliceNanos run slices at least this long are reported as long (carrier-monopolising) slices
  */
-public record AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet) {
+public record AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet,
+                           long windowNanos, long retentionNanos, long longSliceNanos) {
 
-    public static final AgentOptions DEFAULTS = new AgentOptions("loomscope-%p.json", 16, 16384, true, false);
+    public static final AgentOptions DEFAULTS = new AgentOptions("loomscope-%p.json", 16, 16384, true, false,
+            TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20));
+    /** Most windows kept at full resolution: bounds the heatmaps' memory whatever the options. */
+    static final long MAX_FINE_WINDOWS = 100_000;
 
     /** Parses {@code text} (null or empty: all defaults). */
     public static AgentOptions parse(String text, Consumer<String> warn) {
@@ -26,6 +34,9 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         int ringCapacity = DEFAULTS.ringCapacity;
         boolean recording = DEFAULTS.recording;
         boolean quiet = DEFAULTS.quiet;
+        long windowNanos = DEFAULTS.windowNanos;
+        long retentionNanos = DEFAULTS.retentionNanos;
+        long longSliceNanos = DEFAULTS.longSliceNanos;
         if (text == null || text.isBlank()) {
             return DEFAULTS;
         }
@@ -48,11 +59,24 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                 case "ringCapacity" -> ringCapacity = powerOfTwo(key, value, 1024, 1 << 22, DEFAULTS.ringCapacity, warn);
                 case "recording" -> recording = onOff(key, value, DEFAULTS.recording, warn);
                 case "quiet" -> quiet = onOff(key, value, DEFAULTS.quiet, warn);
+                case "window" -> windowNanos = duration(key, value, TimeUnit.MILLISECONDS.toNanos(10),
+                        TimeUnit.HOURS.toNanos(1), DEFAULTS.windowNanos, warn);
+                case "retention" -> retentionNanos = duration(key, value, 0, TimeUnit.DAYS.toNanos(7),
+                        DEFAULTS.retentionNanos, warn);
+                case "longSlice" -> longSliceNanos = duration(key, value, 1, TimeUnit.HOURS.toNanos(1),
+                        DEFAULTS.longSliceNanos, warn);
                 default -> warn.accept("loomscope: unknown option '" + key + "' ignored (options: "
-                        + "out, rings, ringCapacity, recording, quiet; see docs/options.md)");
+                        + "out, rings, ringCapacity, recording, quiet, window, retention, longSlice;"
+                        + " see docs/options.md)");
             }
         }
-        return new AgentOptions(out, rings, ringCapacity, recording, quiet);
+        if (retentionNanos / windowNanos > MAX_FINE_WINDOWS) {
+            warn.accept("loomscope: retention " + retentionNanos / 1_000_000 + "ms is more than " + MAX_FINE_WINDOWS
+                    + " windows; using " + MAX_FINE_WINDOWS + " windows");
+            retentionNanos = windowNanos * MAX_FINE_WINDOWS;
+        }
+        return new AgentOptions(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos,
+                longSliceNanos);
     }
 
     /** The effective options, for the JSON's {@code agent.options}. */
@@ -63,6 +87,9 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         map.put("ringCapacity", ringCapacity);
         map.put("recording", recording);
         map.put("quiet", quiet);
+        map.put("window", formatDuration(windowNanos));
+        map.put("retention", formatDuration(retentionNanos));
+        map.put("longSlice", formatDuration(longSliceNanos));
         return map;
     }
 
@@ -76,6 +103,64 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
             // reported below
         }
         warn.accept(bad(key, value, "a power of two from " + min + " to " + max, fallback));
+        return fallback;
+    }
+
+    /** Heatmap windows kept at full resolution (at least one). */
+    public int fineWindows() {
+        return (int) Math.max(1, retentionNanos / windowNanos);
+    }
+
+    /**
+     * Parses a duration: a whole number followed by {@code ns}, {@code us}, {@code ms}, {@code s}, {@code m},
+     * {@code h} or {@code d}.
+     *
+     * @return nanoseconds, or -1 if {@code text} is not a duration
+     */
+    public static long parseDuration(String text) {
+        int unitStart = 0;
+        while (unitStart < text.length() && Character.isDigit(text.charAt(unitStart))) {
+            unitStart++;
+        }
+        if (unitStart == 0 || unitStart > 12) {
+            return -1;
+        }
+        long amount = Long.parseLong(text.substring(0, unitStart));
+        TimeUnit unit = switch (text.substring(unitStart)) {
+            case "ns" -> TimeUnit.NANOSECONDS;
+            case "us" -> TimeUnit.MICROSECONDS;
+            case "ms" -> TimeUnit.MILLISECONDS;
+            case "s" -> TimeUnit.SECONDS;
+            case "m" -> TimeUnit.MINUTES;
+            case "h" -> TimeUnit.HOURS;
+            case "d" -> TimeUnit.DAYS;
+            default -> null;
+        };
+        return unit == null ? -1 : unit.toNanos(amount);
+    }
+
+    /** The shortest exact spelling of {@code nanos} that {@link #parseDuration} reads back. */
+    public static String formatDuration(long nanos) {
+        String[] suffixes = {"d", "h", "m", "s", "ms", "us"};
+        TimeUnit[] units = {TimeUnit.DAYS, TimeUnit.HOURS, TimeUnit.MINUTES, TimeUnit.SECONDS, TimeUnit.MILLISECONDS,
+                TimeUnit.MICROSECONDS};
+        for (int i = 0; i < units.length; i++) {
+            long perUnit = units[i].toNanos(1);
+            if (nanos != 0 && nanos % perUnit == 0) {
+                return nanos / perUnit + suffixes[i];
+            }
+        }
+        return nanos + "ns";
+    }
+
+    private static long duration(String key, String value, long min, long max, long fallback,
+                                 Consumer<String> warn) {
+        long nanos = parseDuration(value);
+        if (nanos >= min && nanos <= max) {
+            return nanos;
+        }
+        warn.accept(bad(key, value, "a duration from " + formatDuration(min) + " to " + formatDuration(max)
+                + ", like 500ms, 1s or 10m", formatDuration(fallback)));
         return fallback;
     }
 

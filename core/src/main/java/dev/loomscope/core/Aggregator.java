@@ -4,18 +4,27 @@ import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
 import dev.loomscope.bootstrap.EventSink;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.PriorityQueue;
+
 /**
- * Turns the drained event stream into counts, following each live virtual thread through a small state machine.
+ * Turns the drained event stream into counts, latency distributions, heatmaps and carrier statistics, following each
+ * live virtual thread through a small state machine.
  * <p>
  * The stream of one virtual thread arrives in the order its transitions happened (the recorder stripes by thread id),
  * but it may be incomplete: records can be dropped when a ring is full, and after a late attach the first records of
  * a thread that was already parked come without its creation. Every transition therefore tolerates an unexpected
- * previous state instead of trusting it.
+ * previous state instead of trusting it, and a latency is only measured between two records that were both seen.
  * <p>
- * Drain thread only; {@link #snapshot} must be called with the same external lock the drain holds.
+ * Per live thread one {@code long}: state bits in the top {@value #STATE_BITS} bits, and in the rest the time of its
+ * last transition, in nanoseconds since {@link #originNanoTime} (enough for {@value #TIMESTAMP_DAYS} days).
+ * <p>
+ * Drain thread only; {@link #snapshot} must be called under the same external lock the drain holds.
  */
 final class Aggregator implements EventSink {
-    // Phase of a live virtual thread (low 3 bits of its table entry).
+    // Phase of a live virtual thread.
     private static final int QUEUED_FOR_START = 1;
     private static final int RUNNING = 2;
     private static final int BLOCKED = 3;
@@ -27,14 +36,25 @@ final class Aggregator implements EventSink {
     private static final int SLEEPING = 1 << 3;
     /** Its CREATE was recorded, so its END counts in {@code ended}. */
     private static final int TRACKED = 1 << 4;
-    private static final int ABSENT = -1;
+    /** The block kind of a BLOCKED or QUEUED thread, for blocked-by-kind latencies. */
+    private static final int KIND_SHIFT = 5;
+    private static final int KIND_MASK = 0xF << KIND_SHIFT;
+
+    static final int STATE_BITS = 12;
+    private static final int TIMESTAMP_BITS = 64 - STATE_BITS;
+    private static final long TIMESTAMP_MASK = (1L << TIMESTAMP_BITS) - 1;
+    static final int TIMESTAMP_DAYS = 52;
+    private static final long ABSENT = -1L;
+    /** Longest slices kept with their details. */
+    private static final int LONG_SLICES_KEPT = 20;
 
     private final LiveThreadTable live = new LiveThreadTable();
-    /**
-     * Thread ids are handed out in increasing order; a thread id at or above this was allocated after the agent
-     * started, so the thread cannot predate the recording even if its CREATE record was lost.
-     */
+    /** Start of the current pinned block, for threads pinned now (few at a time). */
+    private final LiveThreadTable pinnedSince = new LiveThreadTable();
     private final long firstObservableThreadId;
+    private final long originNanoTime;
+    private final long originEpochNanos;
+    private final long longSliceNanos;
 
     private long created;
     private long started;
@@ -53,94 +73,214 @@ final class Aggregator implements EventSink {
     private long carrierIdlePeriods;
     private long events;
 
-    Aggregator(long firstObservableThreadId) {
+    private final LatencyDistribution startDelay = new LatencyDistribution();
+    private final LatencyDistribution wakeToRun = new LatencyDistribution();
+    private final LatencyDistribution blocked = new LatencyDistribution();
+    private final LatencyDistribution runSlice = new LatencyDistribution();
+    private final LatencyDistribution pinnedBlocked = new LatencyDistribution();
+    private final LatencyDistribution[] blockedByKind = new LatencyDistribution[BlockKind.COUNT];
+
+    private final WindowedHeatmap createHeatmap;
+    private final WindowedHeatmap blockHeatmap;
+    private final WindowedHeatmap wakeHeatmap;
+    private final WindowedHeatmap mountHeatmap;
+    private final WindowedHeatmap startDelayHeatmap;
+    private final WindowedHeatmap wakeToRunHeatmap;
+    private final WindowedHeatmap blockedHeatmap;
+    private final WindowedHeatmap runSliceHeatmap;
+
+    private final CarrierTable carriers = new CarrierTable();
+    private long longSlices;
+    private final PriorityQueue<LongSlice> longestSlices =
+            new PriorityQueue<>(Comparator.comparingLong(LongSlice::durationNanos));
+
+    /**
+     * @param firstObservableThreadId thread ids are handed out in increasing order; a thread id at or above this was
+     *                                allocated after the agent started, so it cannot predate the recording even if
+     *                                its CREATE record was lost
+     * @param originNanoTime          a {@link System#nanoTime()} before any record (timestamps are stored relative)
+     * @param originEpochNanos        wall-clock time at {@code originNanoTime}, to align heatmap windows on epoch time
+     * @param windowNanos             heatmap window length
+     * @param fineWindows             windows kept at full resolution before downsampling
+     * @param longSliceNanos          run slices at least this long are reported as long slices
+     */
+    Aggregator(long firstObservableThreadId, long originNanoTime, long originEpochNanos, long windowNanos,
+               int fineWindows, long longSliceNanos) {
         this.firstObservableThreadId = firstObservableThreadId;
+        this.originNanoTime = originNanoTime;
+        this.originEpochNanos = originEpochNanos;
+        this.longSliceNanos = longSliceNanos;
+        createHeatmap = new WindowedHeatmap(windowNanos, fineWindows);
+        blockHeatmap = new WindowedHeatmap(windowNanos, fineWindows);
+        wakeHeatmap = new WindowedHeatmap(windowNanos, fineWindows);
+        mountHeatmap = new WindowedHeatmap(windowNanos, fineWindows);
+        startDelayHeatmap = new WindowedHeatmap(windowNanos, fineWindows);
+        wakeToRunHeatmap = new WindowedHeatmap(windowNanos, fineWindows);
+        blockedHeatmap = new WindowedHeatmap(windowNanos, fineWindows);
+        runSliceHeatmap = new WindowedHeatmap(windowNanos, fineWindows);
     }
 
     @Override
     public void accept(long timestampNanos, int kind, long threadId, long arg) {
         events++;
         switch (kind) {
-            case EventKind.CREATE -> {
-                created++;
-                live.put(threadId, QUEUED_FOR_START | TRACKED);
-            }
-            case EventKind.MOUNT -> onMount(threadId);
-            case EventKind.BLOCK -> onBlock(threadId, (int) (arg & 0xFF));
-            case EventKind.SUBMIT -> onSubmit(threadId);
-            case EventKind.END -> onEnd(threadId);
+            case EventKind.CREATE -> onCreate(timestampNanos, threadId, arg);
+            case EventKind.MOUNT -> onMount(timestampNanos, threadId, arg);
+            case EventKind.BLOCK -> onBlock(timestampNanos, threadId, arg >>> 8, (int) (arg & 0xFF));
+            case EventKind.SUBMIT -> onSubmit(timestampNanos, threadId, arg);
+            case EventKind.END -> onEnd(timestampNanos, threadId);
             case EventKind.SUBMIT_FAILED -> submitFailed++;
-            case EventKind.PINNED_BLOCK -> {
-                blocks++;
-                pinnedBlocks++;
-                blocksByKind[BlockKind.PINNED]++;
-                setPhase(threadId, PINNED);
-            }
-            case EventKind.PINNED_UNBLOCK -> setPhase(threadId, RUNNING);
+            case EventKind.PINNED_BLOCK -> onPinnedBlock(timestampNanos, threadId, arg);
+            case EventKind.PINNED_UNBLOCK -> onPinnedUnblock(timestampNanos, threadId);
             case EventKind.SLEEP_BEGIN -> setFlag(threadId, SLEEPING, true);
             case EventKind.SLEEP_END -> setFlag(threadId, SLEEPING, false);
-            case EventKind.CARRIER_START -> carriersStarted++;
+            case EventKind.CARRIER_START -> {
+                carriersStarted++;
+                carriers.column(arg);
+            }
             case EventKind.CARRIER_EXIT -> carriersExited++;
-            case EventKind.CARRIER_IDLE -> carrierIdlePeriods++;
-            case EventKind.CARRIER_ACTIVE -> { }
+            case EventKind.CARRIER_IDLE -> {
+                carrierIdlePeriods++;
+                carriers.stats(carriers.column(arg)).idleBegins(timestampNanos);
+            }
+            case EventKind.CARRIER_ACTIVE -> carriers.stats(carriers.column(arg)).idleEnds(timestampNanos);
             default -> { }
         }
     }
 
-    /** The first mount of a created thread is its start. */
-    private void onMount(long threadId) {
+    private void onCreate(long ts, long threadId, long creatorId) {
+        created++;
+        live.put(threadId, pack(QUEUED_FOR_START | TRACKED, ts));
+        createHeatmap.add(epochNanos(ts), carriers.columnOfActor(creatorId));
+    }
+
+    /** The first mount of a created thread is its start; a mount after a wake ends the wake-to-run latency. */
+    private void onMount(long ts, long threadId, long carrierId) {
         mounts++;
-        int state = live.get(threadId, ABSENT);
-        if (state != ABSENT && (state & PHASE_MASK) == QUEUED_FOR_START) {
+        int column = carriers.column(carrierId);
+        CarrierTable.CarrierStats carrier = carriers.stats(column);
+        carrier.mounted(threadId, ts);
+        mountHeatmap.add(epochNanos(ts), column);
+        long value = live.get(threadId, ABSENT);
+        int state = value == ABSENT ? 0 : stateOf(value);
+        int phase = state & PHASE_MASK;
+        if (phase == QUEUED_FOR_START) {
             started++;
+            long delay = elapsedSince(value, ts);
+            startDelay.record(delay);
+            startDelayHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(delay));
+        } else if (phase == QUEUED && timeOf(value) > 0
+                && (state & KIND_MASK) >>> KIND_SHIFT != BlockKind.YIELD) { // a yield's re-queue is not a wake
+            long latency = elapsedSince(value, ts);
+            wakeToRun.record(latency);
+            wakeToRunHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(latency));
         }
-        live.put(threadId, withPhase(state, RUNNING));
+        live.put(threadId, pack((state & ~(PHASE_MASK | KIND_MASK)) | RUNNING, ts));
     }
 
     /** afterYield follows unmount on the same carrier: the record ends a run slice and begins a block (or yield). */
-    private void onBlock(long threadId, int blockKind) {
+    private void onBlock(long ts, long threadId, long carrierId, int blockKind) {
         unmounts++;
-        int state = live.get(threadId, ABSENT);
+        long value = live.get(threadId, ABSENT);
+        int state = value == ABSENT ? 0 : stateOf(value);
+        int column = carriers.column(carrierId);
+        endSlice(ts, threadId, value, state, column);
         if (blockKind == BlockKind.YIELD) {
             yields++;
-            live.put(threadId, withPhase(state, YIELDED));
+            live.put(threadId, pack(withPhase(state, YIELDED), ts));
             return;
         }
-        if (blockKind == BlockKind.TIMED_PARK && state != ABSENT && (state & SLEEPING) != 0) {
+        if (blockKind == BlockKind.TIMED_PARK && (state & SLEEPING) != 0) {
             blockKind = BlockKind.SLEEP;
         }
+        if (blockKind < 0 || blockKind >= BlockKind.COUNT) {
+            blockKind = BlockKind.UNKNOWN;
+        }
         blocks++;
-        blocksByKind[blockKind < 0 || blockKind >= BlockKind.COUNT ? BlockKind.UNKNOWN : blockKind]++;
-        live.put(threadId, withPhase(state, BLOCKED));
+        blocksByKind[blockKind]++;
+        blockHeatmap.add(epochNanos(ts), column);
+        live.put(threadId, pack((withPhase(state, BLOCKED) & ~KIND_MASK) | blockKind << KIND_SHIFT, ts));
+    }
+
+    private void endSlice(long ts, long threadId, long value, int state, int column) {
+        CarrierTable.CarrierStats carrier = carriers.stats(column);
+        carrier.unmounted(threadId);
+        if ((state & PHASE_MASK) != RUNNING) {
+            return; // mount not seen (dropped, or before a late attach): no slice length
+        }
+        long slice = elapsedSince(value, ts);
+        runSlice.record(slice);
+        runSliceHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(slice));
+        carrier.sliceEnded(slice);
+        if (slice >= longSliceNanos) {
+            longSlices++;
+            longestSlices.add(new LongSlice(threadId, carrier.threadId, epochNanos(timeOf(value) + originNanoTime),
+                    slice));
+            if (longestSlices.size() > LONG_SLICES_KEPT) {
+                longestSlices.poll();
+            }
+        }
     }
 
     /**
-     * A submit re-queues a blocked or yielded thread (a wake), or queues a new one (its start). The JDK's submit
-     * methods call each other, so one wake can produce several SUBMIT records: only the first one after a block counts.
+     * A submit re-queues a blocked or yielded thread (a wake). The JDK's submit methods call each other, so one wake
+     * can produce several SUBMIT records: only the first one after a block counts.
      */
-    private void onSubmit(long threadId) {
-        int state = live.get(threadId, ABSENT);
-        if (state == ABSENT) {
+    private void onSubmit(long ts, long threadId, long wakerId) {
+        long value = live.get(threadId, ABSENT);
+        if (value == ABSENT) {
             wakes++; // parked before a late attach: its block was not seen, its wake is real
-            live.put(threadId, QUEUED);
+            wakeHeatmap.add(epochNanos(ts), carriers.columnOfActor(wakerId));
+            live.put(threadId, pack(QUEUED, ts));
             return;
         }
+        int state = stateOf(value);
         int phase = state & PHASE_MASK;
         if (phase == BLOCKED) {
             wakes++;
-            live.put(threadId, withPhase(state, QUEUED));
+            wakeHeatmap.add(epochNanos(ts), carriers.columnOfActor(wakerId));
+            long duration = elapsedSince(value, ts);
+            int kind = (state & KIND_MASK) >>> KIND_SHIFT;
+            blocked.record(duration);
+            blockedHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(duration));
+            blockedByKind(kind).record(duration);
+            live.put(threadId, pack(withPhase(state, QUEUED), ts));
         } else if (phase == YIELDED) {
-            live.put(threadId, withPhase(state, QUEUED));
+            live.put(threadId, pack((withPhase(state, QUEUED) & ~KIND_MASK) | BlockKind.YIELD << KIND_SHIFT, ts));
         }
     }
 
-    /** afterDone follows the last unmount, except after a failed start, which never mounted. */
-    private void onEnd(long threadId) {
-        int state = live.remove(threadId, ABSENT);
-        if (state == ABSENT || (state & PHASE_MASK) != QUEUED_FOR_START) {
-            unmounts++;
+    private void onPinnedBlock(long ts, long threadId, long carrierId) {
+        blocks++;
+        pinnedBlocks++;
+        blocksByKind[BlockKind.PINNED]++;
+        blockHeatmap.add(epochNanos(ts), carriers.column(carrierId));
+        pinnedSince.put(threadId, ts - originNanoTime);
+        setPhase(threadId, PINNED);
+    }
+
+    private void onPinnedUnblock(long ts, long threadId) {
+        long since = pinnedSince.remove(threadId, ABSENT);
+        if (since != ABSENT) {
+            long duration = ts - originNanoTime - since;
+            pinnedBlocked.record(duration);
+            blockedByKind(BlockKind.PINNED).record(duration);
         }
-        boolean tracked = state != ABSENT ? (state & TRACKED) != 0 : threadId >= firstObservableThreadId;
+        setPhase(threadId, RUNNING);
+    }
+
+    /** afterDone follows the last unmount, except after a failed start, which never mounted. */
+    private void onEnd(long ts, long threadId) {
+        long value = live.remove(threadId, ABSENT);
+        int state = value == ABSENT ? 0 : stateOf(value);
+        if (value == ABSENT || (state & PHASE_MASK) != QUEUED_FOR_START) {
+            unmounts++;
+            if (value != ABSENT) {
+                endSlice(ts, threadId, value, state, carriers.columnOfActor(threadId));
+            }
+        }
+        pinnedSince.remove(threadId, ABSENT);
+        boolean tracked = value != ABSENT ? (state & TRACKED) != 0 : threadId >= firstObservableThreadId;
         if (tracked) {
             ended++;
         } else {
@@ -148,30 +288,89 @@ final class Aggregator implements EventSink {
         }
     }
 
+    private LatencyDistribution blockedByKind(int kind) {
+        LatencyDistribution distribution = blockedByKind[kind];
+        if (distribution == null) {
+            distribution = new LatencyDistribution(); // lazily: most runs see two or three kinds
+            blockedByKind[kind] = distribution;
+        }
+        return distribution;
+    }
+
+    /** Keeps the time of the last transition: a phase change that is not a transition of its own (pinning). */
     private void setPhase(long threadId, int phase) {
-        live.put(threadId, withPhase(live.get(threadId, ABSENT), phase));
+        long value = live.get(threadId, ABSENT);
+        if (value == ABSENT) {
+            live.put(threadId, (long) phase << TIMESTAMP_BITS); // time unknown
+        } else {
+            live.put(threadId, pack(withPhase(stateOf(value), phase), timeOf(value) + originNanoTime));
+        }
     }
 
     private void setFlag(long threadId, int flag, boolean on) {
-        int state = live.get(threadId, ABSENT);
-        if (state == ABSENT) {
-            state = RUNNING;
+        long value = live.get(threadId, ABSENT);
+        if (value == ABSENT) {
+            value = pack(RUNNING, originNanoTime);
         }
-        live.put(threadId, on ? state | flag : state & ~flag);
+        int state = stateOf(value);
+        live.put(threadId, pack(on ? state | flag : state & ~flag, timeOf(value) + originNanoTime));
     }
 
     private static int withPhase(int state, int phase) {
-        return state == ABSENT ? phase : (state & ~PHASE_MASK) | phase;
+        return (state & ~PHASE_MASK) | phase;
     }
 
-    /** Copies the current totals; {@code dropped} comes from the rings, which only the caller can read. */
-    Counts snapshot(long[] droppedByKind, long agentErrors) {
+    private long pack(int state, long nanoTime) {
+        long relative = Math.max(0, nanoTime - originNanoTime);
+        return (long) state << TIMESTAMP_BITS | (relative & TIMESTAMP_MASK);
+    }
+
+    private static int stateOf(long value) {
+        return (int) (value >>> TIMESTAMP_BITS);
+    }
+
+    /** Time of the last transition, relative to the origin (0: unknown). */
+    private static long timeOf(long value) {
+        return value & TIMESTAMP_MASK;
+    }
+
+    /** Nanoseconds from the last transition stored in {@code value} to {@code nanoTime}. */
+    private long elapsedSince(long value, long nanoTime) {
+        return nanoTime - originNanoTime - timeOf(value);
+    }
+
+    private long epochNanos(long nanoTime) {
+        return originEpochNanos + (nanoTime - originNanoTime);
+    }
+
+    /** Copies the current state; {@code droppedByKind} comes from the rings, which only the caller can read. */
+    Snapshot.Data snapshot(long[] droppedByKind, long agentErrors) {
         long dropped = 0;
         for (long d : droppedByKind) {
             dropped += d;
         }
-        return new Counts(created, started, ended, created - ended, preexistingEnded, blocks, pinnedBlocks, wakes,
-                yields, mounts, unmounts, submitFailed, dropped, agentErrors, blocksByKind.clone(),
+        Counts counts = new Counts(created, started, ended, created - ended, preexistingEnded, blocks, pinnedBlocks,
+                wakes, yields, mounts, unmounts, submitFailed, dropped, agentErrors, blocksByKind.clone(),
                 droppedByKind.clone(), carriersStarted, carriersExited, carrierIdlePeriods, events, live.size());
+        List<LatencyDistribution.Summary> byKind = new ArrayList<>();
+        for (int kind = 0; kind < BlockKind.COUNT; kind++) {
+            byKind.add(blockedByKind[kind] == null ? null : blockedByKind[kind].summary());
+        }
+        Snapshot.Latencies latencies = new Snapshot.Latencies(startDelay.summary(), wakeToRun.summary(),
+                blocked.summary(), runSlice.summary(), pinnedBlocked.summary(), byKind);
+        Snapshot.Heatmaps heatmaps = new Snapshot.Heatmaps(createHeatmap.rows(), blockHeatmap.rows(),
+                wakeHeatmap.rows(), mountHeatmap.rows(), startDelayHeatmap.rows(), wakeToRunHeatmap.rows(),
+                blockedHeatmap.rows(), runSliceHeatmap.rows());
+        List<LongSlice> slices = new ArrayList<>(longestSlices);
+        slices.sort(Comparator.comparingLong(LongSlice::durationNanos).reversed());
+        return new Snapshot.Data(counts, latencies, heatmaps, carriers.snapshot(System.nanoTime()), longSlices,
+                longSliceNanos, slices);
+    }
+
+    /**
+     * A run slice at least as long as the long-slice threshold: a virtual thread kept its carrier (virtual threads are
+     * never preempted), and every thread queued behind it waited.
+     */
+    record LongSlice(long threadId, long carrierThreadId, long startEpochNanos, long durationNanos) {
     }
 }

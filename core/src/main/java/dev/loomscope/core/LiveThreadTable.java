@@ -5,7 +5,7 @@ package dev.loomscope.core;
  * to an {@code int} of state bits, with linear probing and backward-shift deletion (no tombstones, so a day of churn
  * does not degrade it).
  * <p>
- * Memory: 12 bytes per slot; the table grows when more than 3/4 full (to 3/8 full), so 16–32 bytes per live virtual
+ * Memory: 16 bytes per slot; the table grows when more than 3/4 full (to 3/8 full), so 21–43 bytes per live virtual
  * thread. It halves when less than 1/8 full, so a burst of a million threads is not held for the rest of the run.
  * Drain thread only: not thread-safe.
  */
@@ -15,7 +15,7 @@ final class LiveThreadTable {
     private static final long FREE = 0L;
 
     private long[] keys = new long[MIN_CAPACITY];
-    private int[] values = new int[MIN_CAPACITY];
+    private long[] values = new long[MIN_CAPACITY];
     private int size;
 
     int size() {
@@ -23,7 +23,7 @@ final class LiveThreadTable {
     }
 
     /** @return the state of {@code threadId}, or {@code absent} if the table has no entry */
-    int get(long threadId, int absent) {
+    long get(long threadId, long absent) {
         int mask = keys.length - 1;
         for (int i = index(threadId, mask); ; i = (i + 1) & mask) {
             long k = keys[i];
@@ -36,7 +36,7 @@ final class LiveThreadTable {
         }
     }
 
-    void put(long threadId, int state) {
+    void put(long threadId, long state) {
         if (threadId == FREE) {
             return; // not a thread id
         }
@@ -59,7 +59,7 @@ final class LiveThreadTable {
     }
 
     /** @return the removed state, or {@code absent} */
-    int remove(long threadId, int absent) {
+    long remove(long threadId, long absent) {
         int mask = keys.length - 1;
         int i = index(threadId, mask);
         for (; ; i = (i + 1) & mask) {
@@ -71,7 +71,7 @@ final class LiveThreadTable {
                 break;
             }
         }
-        int removed = values[i];
+        long removed = values[i];
         // Backward-shift: move later members of the probe run into the hole so lookups never stop early.
         int hole = i;
         for (int j = (hole + 1) & mask; keys[j] != FREE; j = (j + 1) & mask) {
@@ -92,11 +92,25 @@ final class LiveThreadTable {
         return removed;
     }
 
+    /** Calls {@code visitor} with every entry (order unspecified); the table must not change meanwhile. */
+    void forEach(EntryVisitor visitor) {
+        for (int i = 0; i < keys.length; i++) {
+            if (keys[i] != FREE) {
+                visitor.visit(keys[i], values[i]);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    interface EntryVisitor {
+        void visit(long threadId, long value);
+    }
+
     private void resize(int capacity) {
         long[] oldKeys = keys;
-        int[] oldValues = values;
+        long[] oldValues = values;
         keys = new long[capacity];
-        values = new int[capacity];
+        values = new long[capacity];
         int mask = capacity - 1;
         for (int s = 0; s < oldKeys.length; s++) {
             long k = oldKeys[s];

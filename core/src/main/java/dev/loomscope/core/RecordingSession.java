@@ -41,7 +41,11 @@ public final class RecordingSession {
         this.hooks = hooks;
         this.lateAttach = lateAttach;
         this.agentVersion = agentVersion;
-        this.aggregator = new Aggregator(firstObservableThreadId);
+        // origin a little in the past: records taken while the advice was being woven precede this constructor
+        long originNanoTime = startNanos - TimeUnit.SECONDS.toNanos(10);
+        long originEpochNanos = TimeUnit.MILLISECONDS.toNanos(startEpochMs) - TimeUnit.SECONDS.toNanos(10);
+        this.aggregator = new Aggregator(firstObservableThreadId, originNanoTime, originEpochNanos,
+                options.windowNanos(), options.fineWindows(), options.longSliceNanos());
         this.rings = Recorder.rings();
         this.drainThread = new Thread(this::drainLoop, "loomscope-drain");
         this.drainThread.setDaemon(true);
@@ -138,9 +142,9 @@ public final class RecordingSession {
                 }
             }
         }
-        Counts counts = aggregator.snapshot(droppedByKind, Recorder.agentErrors());
+        Snapshot.Data data = aggregator.snapshot(droppedByKind, Recorder.agentErrors());
         return new Snapshot(jvmInfo(), agentVersion, options.asMap(), hooks.get(), lateAttach, trigger, startEpochMs,
-                System.currentTimeMillis(), System.nanoTime() - startNanos, counts);
+                System.currentTimeMillis(), System.nanoTime() - startNanos, options.windowNanos(), data);
     }
 
     private static Snapshot.JvmInfo jvmInfo() {

@@ -1,21 +1,48 @@
 package dev.loomscope.core;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * Everything one dump writes: the in-memory model that output formats are written from.
  *
- * @param lateAttach  the agent was attached to a running JVM (counts miss what happened before)
- * @param trigger     what asked for the dump: {@code exit}
- * @param dumpEpochMs wall-clock time of the dump
+ * @param lateAttach     the agent was attached to a running JVM (counts miss what happened before)
+ * @param trigger        what asked for the dump: {@code exit}
+ * @param dumpEpochMs    wall-clock time of the dump
  * @param recordingNanos how long the recorder had been running
+ * @param windowNanos    heatmap base window length
  */
 public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> options, HookReport hooks,
-                       boolean lateAttach,
-                       String trigger, long recordingStartEpochMs, long dumpEpochMs, long recordingNanos,
-                       Counts counts) {
+                       boolean lateAttach, String trigger, long recordingStartEpochMs, long dumpEpochMs,
+                       long recordingNanos, long windowNanos, Data data) {
 
     /** @param startEpochMs when the JVM started */
     public record JvmInfo(long pid, String javaVersion, String vendor, long startEpochMs) {
+    }
+
+    /** What the aggregator knows at the dump. */
+    record Data(Counts counts, Latencies latencies, Heatmaps heatmaps, List<Carrier> carriers, long longSlices,
+                long longSliceThresholdNanos, List<Aggregator.LongSlice> longestSlices) {
+    }
+
+    /** @param blockedByKind indexed by {@link dev.loomscope.bootstrap.BlockKind}; null where no block of that kind */
+    record Latencies(LatencyDistribution.Summary startDelay, LatencyDistribution.Summary wakeToRun,
+                     LatencyDistribution.Summary blocked, LatencyDistribution.Summary runSlice,
+                     LatencyDistribution.Summary pinnedBlocked, List<LatencyDistribution.Summary> blockedByKind) {
+    }
+
+    /** Activity heatmaps (columns: carriers) and latency heatmaps (columns: {@link LogLatencyBuckets}). */
+    record Heatmaps(List<WindowedHeatmap.Row> create, List<WindowedHeatmap.Row> block,
+                    List<WindowedHeatmap.Row> wake, List<WindowedHeatmap.Row> mount,
+                    List<WindowedHeatmap.Row> startDelay, List<WindowedHeatmap.Row> wakeToRun,
+                    List<WindowedHeatmap.Row> blocked, List<WindowedHeatmap.Row> runSlice) {
+    }
+
+    /**
+     * @param column      the carrier's column in the activity heatmaps
+     * @param mountedNow  a virtual thread is mounted on it at the dump
+     */
+    record Carrier(int column, long threadId, long mounts, long busyNanos, long idleNanos, long longestSliceNanos,
+                   boolean mountedNow) {
     }
 }

@@ -67,7 +67,12 @@ public final class SnapshotJsonWriter {
             json.writeNumberField("durationNs", snapshot.recordingNanos());
             json.writeEndObject();
 
-            writeCounts(json, snapshot.counts());
+            Snapshot.Data data = snapshot.data();
+            writeCounts(json, data.counts());
+            writeCarriers(json, data);
+            writeLatencies(json, data.latencies());
+            writeLongSlices(json, data);
+            writeHeatmaps(json, snapshot.windowNanos(), data.heatmaps());
             json.writeEndObject();
         }
     }
@@ -103,16 +108,146 @@ public final class SnapshotJsonWriter {
         json.writeEndObject();
         json.writeEndObject();
 
-        json.writeObjectFieldStart("carriers");
-        json.writeNumberField("started", c.carriersStarted());
-        json.writeNumberField("exited", c.carriersExited());
-        json.writeNumberField("idlePeriods", c.carrierIdlePeriods());
-        json.writeEndObject();
-
         json.writeObjectFieldStart("recorder");
         json.writeNumberField("events", c.events());
         json.writeNumberField("trackedThreads", c.trackedThreads());
         json.writeEndObject();
+    }
+
+    private static void writeCarriers(JsonGenerator json, Snapshot.Data data) throws IOException {
+        Counts c = data.counts();
+        json.writeObjectFieldStart("carriers");
+        json.writeNumberField("started", c.carriersStarted());
+        json.writeNumberField("exited", c.carriersExited());
+        json.writeNumberField("idlePeriods", c.carrierIdlePeriods());
+        Map<Long, String> names = CarrierNames.of(data.carriers());
+        json.writeArrayFieldStart("perCarrier");
+        for (Snapshot.Carrier carrier : data.carriers()) {
+            json.writeStartObject();
+            json.writeNumberField("column", carrier.column());
+            json.writeNumberField("threadId", carrier.threadId());
+            String name = names.get(carrier.threadId());
+            if (name != null) {
+                json.writeStringField("name", name);
+            }
+            json.writeNumberField("mounts", carrier.mounts());
+            json.writeNumberField("busyNs", carrier.busyNanos());
+            json.writeNumberField("idleNs", carrier.idleNanos());
+            json.writeNumberField("longestSliceNs", carrier.longestSliceNanos());
+            json.writeBooleanField("mountedNow", carrier.mountedNow());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static void writeLatencies(JsonGenerator json, Snapshot.Latencies latencies) throws IOException {
+        json.writeObjectFieldStart("latencies");
+        writeSummary(json, "startDelay", latencies.startDelay());
+        writeSummary(json, "wakeToRun", latencies.wakeToRun());
+        writeSummary(json, "blocked", latencies.blocked());
+        writeSummary(json, "runSlice", latencies.runSlice());
+        writeSummary(json, "pinnedBlocked", latencies.pinnedBlocked());
+        json.writeObjectFieldStart("blockedByKind");
+        for (int kind = 0; kind < latencies.blockedByKind().size(); kind++) {
+            LatencyDistribution.Summary summary = latencies.blockedByKind().get(kind);
+            if (summary != null) {
+                writeSummary(json, BlockKind.name(kind), summary);
+            }
+        }
+        json.writeEndObject();
+        json.writeEndObject();
+    }
+
+    private static void writeSummary(JsonGenerator json, String name, LatencyDistribution.Summary s)
+            throws IOException {
+        json.writeObjectFieldStart(name);
+        json.writeStringField("unit", "ns");
+        json.writeNumberField("count", s.count());
+        json.writeNumberField("min", s.min());
+        json.writeNumberField("mean", Math.round(s.mean()));
+        json.writeNumberField("p50", s.p50());
+        json.writeNumberField("p90", s.p90());
+        json.writeNumberField("p99", s.p99());
+        json.writeNumberField("p999", s.p999());
+        json.writeNumberField("max", s.max());
+        json.writeNumberField("clamped", s.clamped());
+        json.writeStringField("hdr", s.hdr());
+        json.writeEndObject();
+    }
+
+    private static void writeLongSlices(JsonGenerator json, Snapshot.Data data) throws IOException {
+        json.writeObjectFieldStart("longSlices");
+        json.writeNumberField("thresholdNs", data.longSliceThresholdNanos());
+        json.writeNumberField("count", data.longSlices());
+        json.writeArrayFieldStart("longest");
+        for (Aggregator.LongSlice slice : data.longestSlices()) {
+            json.writeStartObject();
+            json.writeNumberField("threadId", slice.threadId());
+            json.writeNumberField("carrierThreadId", slice.carrierThreadId());
+            json.writeNumberField("startEpochMs", slice.startEpochNanos() / 1_000_000);
+            json.writeNumberField("durationNs", slice.durationNanos());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static void writeHeatmaps(JsonGenerator json, long windowNanos, Snapshot.Heatmaps heatmaps)
+            throws IOException {
+        json.writeObjectFieldStart("heatmaps");
+        json.writeNumberField("windowMs", windowNanos / 1_000_000);
+        json.writeObjectFieldStart("activity");
+        json.writeStringField("columns", "carrier column (carriers.perCarrier[].column); 0 = other threads");
+        writeRows(json, "create", heatmaps.create());
+        writeRows(json, "block", heatmaps.block());
+        writeRows(json, "wake", heatmaps.wake());
+        writeRows(json, "mount", heatmaps.mount());
+        json.writeEndObject();
+        json.writeObjectFieldStart("latency");
+        json.writeObjectFieldStart("buckets");
+        json.writeStringField("scheme", "base2-exponential");
+        json.writeNumberField("subBucketsPerDoubling", LogLatencyBuckets.SUB_BUCKETS);
+        json.writeNumberField("count", LogLatencyBuckets.BUCKETS);
+        json.writeStringField("bucket", "i holds latencies v (ns) with 2^(i/4) < v <= 2^((i+1)/4); "
+                + "0 also holds v <= 1; the last holds v > 2^40");
+        json.writeEndObject();
+        writeRows(json, "startDelay", heatmaps.startDelay());
+        writeRows(json, "wakeToRun", heatmaps.wakeToRun());
+        writeRows(json, "blocked", heatmaps.blocked());
+        writeRows(json, "runSlice", heatmaps.runSlice());
+        json.writeEndObject();
+        json.writeEndObject();
+    }
+
+    /** Rows with non-zero cells only, each cell as {@code [column, count]}. */
+    private static void writeRows(JsonGenerator json, String name, List<WindowedHeatmap.Row> rows)
+            throws IOException {
+        json.writeArrayFieldStart(name);
+        for (WindowedHeatmap.Row row : rows) {
+            json.writeStartObject();
+            if (row.tier() < 0) {
+                json.writeNullField("startEpochMs");
+                json.writeNumberField("endEpochMs", Math.floorDiv(row.lengthNanos(), 1_000_000));
+            } else {
+                json.writeNumberField("startEpochMs", Math.floorDiv(row.startEpochNanos(), 1_000_000));
+                json.writeNumberField("lengthMs", row.lengthNanos() / 1_000_000);
+            }
+            json.writeNumberField("tier", row.tier());
+            json.writeArrayFieldStart("cells");
+            int[] cells = row.cells();
+            for (int column = 0; column < cells.length; column++) {
+                if (cells[column] != 0) {
+                    json.writeStartArray();
+                    json.writeNumber(column);
+                    json.writeNumber(cells[column]);
+                    json.writeEndArray();
+                }
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     private static void writeStrings(JsonGenerator json, String name, List<String> values) throws IOException {

@@ -21,9 +21,11 @@ class AgentOptionsTest {
 
     @Test
     void everyKeyIsRead() {
-        AgentOptions options = AgentOptions.parse("out=/tmp/x-%p.json,rings=4,ringCapacity=2048,recording=off,quiet=true",
-                warnings::add);
-        assertEquals(new AgentOptions("/tmp/x-%p.json", 4, 2048, false, true), options);
+        AgentOptions options = AgentOptions.parse("out=/tmp/x-%p.json,rings=4,ringCapacity=2048,recording=off,quiet=true,"
+                + "window=500ms,retention=1h,longSlice=5ms", warnings::add);
+        assertEquals(new AgentOptions("/tmp/x-%p.json", 4, 2048, false, true, 500_000_000L, 3_600_000_000_000L,
+                5_000_000L), options);
+        assertEquals(7200, options.fineWindows());
         assertEquals(List.of(), warnings);
     }
 
@@ -45,6 +47,27 @@ class AgentOptionsTest {
         assertTrue(warnings.get(2).contains("'recording'"), warnings.get(2));
         assertTrue(warnings.get(3).contains("'out'"), warnings.get(3));
         assertFalse(warnings.stream().anyMatch(w -> w.contains("\n")));
+    }
+
+    @Test
+    void durationsReadBackAsWritten() {
+        for (String text : new String[]{"250ns", "3us", "20ms", "1s", "10m", "2h", "7d"}) {
+            assertEquals(text, AgentOptions.formatDuration(AgentOptions.parseDuration(text)));
+        }
+        assertEquals(1_500_000_000L, AgentOptions.parseDuration("1500ms"));
+        assertEquals("1500ms", AgentOptions.formatDuration(1_500_000_000L));
+        assertEquals(-1, AgentOptions.parseDuration("1.5s"));
+        assertEquals(-1, AgentOptions.parseDuration("ms"));
+        assertEquals(-1, AgentOptions.parseDuration("10 s"));
+    }
+
+    @Test
+    void badDurationFallsBackWithOneLine() {
+        AgentOptions options = AgentOptions.parse("window=fast,longSlice=0ms", warnings::add);
+        assertEquals(AgentOptions.DEFAULTS.windowNanos(), options.windowNanos());
+        assertEquals(AgentOptions.DEFAULTS.longSliceNanos(), options.longSliceNanos());
+        assertEquals(2, warnings.size());
+        assertTrue(warnings.get(0).contains("'window'") && warnings.get(0).contains("using 1s"), warnings.get(0));
     }
 
     @Test

@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The aggregator's state machine on hand-made streams, including the incomplete ones real runs produce. */
 class AggregatorTest {
     private static final long CARRIER = 900;
-    private final Aggregator aggregator = new Aggregator(100);
+    private final Aggregator aggregator = new Aggregator(100, -7_000_000_000L, 0, 1_000_000_000L, 600, 20_000_000L);
     private long clock;
 
     @Test
@@ -100,11 +100,76 @@ class AggregatorTest {
         assertEquals(1, snapshot().ended());
     }
 
+    /** Each latency is measured between the two records that bound it, from the records' own timestamps. */
+    @Test
+    void latenciesAreMeasuredBetweenTheirTransitions() {
+        at(1_000, EventKind.CREATE, 101, 1);
+        at(4_000, EventKind.MOUNT, 101, CARRIER);                          // start delay 3 us
+        at(54_000, EventKind.BLOCK, 101, CARRIER << 8 | BlockKind.PARK);   // run slice 50 us
+        at(2_054_000, EventKind.SUBMIT, 101, 5);                          // blocked 2 ms
+        at(2_055_000, EventKind.SUBMIT, 101, 5);                          // nested submit: ignored
+        at(2_154_000, EventKind.MOUNT, 101, CARRIER);                      // wake-to-run 100 us
+        at(2_164_000, EventKind.END, 101, 0);                              // run slice 10 us
+        Snapshot.Data data = aggregator.snapshot(new long[EventKind.COUNT], 0);
+        assertEquals(1, data.latencies().startDelay().count());
+        assertEquals(3_000, data.latencies().startDelay().max(), 3);
+        assertEquals(100_000, data.latencies().wakeToRun().max(), 100);
+        assertEquals(2_000_000, data.latencies().blocked().max(), 2_000);
+        assertEquals(2_000_000, data.latencies().blockedByKind().get(BlockKind.PARK).max(), 2_000);
+        assertEquals(2, data.latencies().runSlice().count());
+        assertEquals(50_000, data.latencies().runSlice().max(), 50);
+        assertEquals(60_000, data.carriers().get(0).busyNanos(), "busy time is the sum of the carrier's slices");
+    }
+
+    @Test
+    void heatmapCellsSumToTheirCounts() {
+        for (long thread = 101; thread < 131; thread++) {
+            at(thread * 10_000_000L, EventKind.CREATE, thread, 1);
+            at(thread * 10_000_000L + 1, EventKind.MOUNT, thread, CARRIER + thread % 3);
+            at(thread * 10_000_000L + 2, EventKind.BLOCK, thread, (CARRIER + thread % 3) << 8 | BlockKind.PARK);
+            at(thread * 10_000_000L + 3, EventKind.SUBMIT, thread, 1);
+        }
+        Snapshot.Data data = aggregator.snapshot(new long[EventKind.COUNT], 0);
+        assertEquals(data.counts().created(), sum(data.heatmaps().create()));
+        assertEquals(data.counts().mounts(), sum(data.heatmaps().mount()));
+        assertEquals(data.counts().blocks(), sum(data.heatmaps().block()));
+        assertEquals(data.counts().wakes(), sum(data.heatmaps().wake()));
+        assertEquals(data.latencies().startDelay().count(), sum(data.heatmaps().startDelay()));
+        assertEquals(data.latencies().blocked().count(), sum(data.heatmaps().blocked()));
+        assertEquals(3, data.carriers().size());
+    }
+
+    @Test
+    void sliceAtLeastTheThresholdIsALongSlice() {
+        at(0, EventKind.CREATE, 101, 1);
+        at(1, EventKind.MOUNT, 101, CARRIER);
+        at(30_000_001, EventKind.BLOCK, 101, CARRIER << 8 | BlockKind.PARK);
+        Snapshot.Data data = aggregator.snapshot(new long[EventKind.COUNT], 0);
+        assertEquals(1, data.longSlices());
+        assertEquals(30_000_000, data.longestSlices().get(0).durationNanos());
+        assertEquals(CARRIER, data.longestSlices().get(0).carrierThreadId());
+    }
+
+    private static long sum(java.util.List<WindowedHeatmap.Row> rows) {
+        long total = 0;
+        for (WindowedHeatmap.Row row : rows) {
+            for (int c : row.cells()) {
+                total += c;
+            }
+        }
+        return total;
+    }
+
+    private void at(long nanoTime, int kind, long thread, long arg) {
+        clock = nanoTime;
+        aggregator.accept(nanoTime, kind, thread, arg);
+    }
+
     private void event(int kind, long thread, long arg) {
         aggregator.accept(++clock, kind, thread, arg);
     }
 
     private Counts snapshot() {
-        return aggregator.snapshot(new long[EventKind.COUNT], 0);
+        return aggregator.snapshot(new long[EventKind.COUNT], 0).counts();
     }
 }

@@ -14,23 +14,23 @@ class LiveThreadTableTest {
     @Test
     void behavesLikeAMapThroughGrowthShrinkAndDeletion() {
         LiveThreadTable table = new LiveThreadTable();
-        Map<Long, Integer> reference = new HashMap<>();
+        Map<Long, Long> reference = new HashMap<>();
         Random random = new Random(42);
         for (int step = 0; step < 400_000; step++) {
             // small key space so removes hit and probe runs collide; ids start at 1 as thread ids do
             long id = 1 + random.nextInt(step < 200_000 ? 50_000 : 2_000);
             if (random.nextInt(3) == 0) {
-                assertEquals(reference.getOrDefault(id, -1).intValue(), table.remove(id, -1));
+                assertEquals(reference.getOrDefault(id, -1L).longValue(), table.remove(id, -1));
                 reference.remove(id);
             } else {
-                int value = random.nextInt(100);
+                long value = random.nextLong();
                 table.put(id, value);
                 reference.put(id, value);
             }
         }
         assertEquals(reference.size(), table.size());
         for (long id = 1; id <= 50_000; id++) {
-            assertEquals(reference.getOrDefault(id, -1).intValue(), table.get(id, -1), "id " + id);
+            assertEquals(reference.getOrDefault(id, -1L).longValue(), table.get(id, -1), "id " + id);
         }
     }
 

@@ -1,0 +1,110 @@
+package dev.loomscope.core;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The carrier threads seen so far, each with a dense column index for the activity heatmaps, and per-carrier
+ * statistics. Column 0 is "other": events caused by threads that are neither carriers nor virtual threads mounted on
+ * one (the main thread creating virtual threads, the timer thread waking sleepers).
+ * Drain thread only.
+ */
+final class CarrierTable {
+    static final int OTHER = 0;
+
+    private final Map<Long, Integer> columnByThreadId = new HashMap<>();
+    private final List<CarrierStats> stats = new ArrayList<>(List.of(new CarrierStats(0)));
+
+    /** The column of carrier {@code carrierThreadId}, assigning the next one on first sight. */
+    int column(long carrierThreadId) {
+        if (carrierThreadId == 0) {
+            return OTHER;
+        }
+        Integer column = columnByThreadId.get(carrierThreadId);
+        if (column == null) {
+            column = stats.size();
+            columnByThreadId.put(carrierThreadId, column);
+            stats.add(new CarrierStats(carrierThreadId));
+        }
+        return column;
+    }
+
+    /**
+     * The column for something a thread did: its own if it is a carrier, its carrier's if it is a virtual thread
+     * mounted now, {@link #OTHER} otherwise.
+     */
+    int columnOfActor(long threadId) {
+        Integer column = columnByThreadId.get(threadId);
+        if (column != null) {
+            return column;
+        }
+        for (int c = 1; c < stats.size(); c++) { // a few dozen carriers at most: a scan beats a second map
+            if (stats.get(c).runningThread == threadId) {
+                return c;
+            }
+        }
+        return OTHER;
+    }
+
+    CarrierStats stats(int column) {
+        return stats.get(column);
+    }
+
+    /** Per-carrier totals at {@code nowNanoTime}; row 0 ("other") is left out. */
+    List<Snapshot.Carrier> snapshot(long nowNanoTime) {
+        List<Snapshot.Carrier> carriers = new ArrayList<>();
+        for (int c = 1; c < stats.size(); c++) {
+            CarrierStats s = stats.get(c);
+            long idle = s.idleNanos + (s.idleSince != 0 ? Math.max(0, nowNanoTime - s.idleSince) : 0);
+            carriers.add(new Snapshot.Carrier(c, s.threadId, s.mounts, s.busyNanos, idle, s.longestSliceNanos,
+                    s.runningThread != 0));
+        }
+        return carriers;
+    }
+
+    /** What one carrier did. Busy time is the sum of its finished run slices. */
+    static final class CarrierStats {
+        final long threadId;
+        long mounts;
+        long busyNanos;
+        long longestSliceNanos;
+        long idleNanos;
+        /** nanoTime when the carrier went idle, 0 when active. */
+        long idleSince;
+        /** Virtual thread mounted now, 0 if none. */
+        long runningThread;
+
+        CarrierStats(long threadId) {
+            this.threadId = threadId;
+        }
+
+        void mounted(long virtualThreadId, long nanoTime) {
+            mounts++;
+            runningThread = virtualThreadId;
+        }
+
+        void unmounted(long virtualThreadId) {
+            if (runningThread == virtualThreadId) {
+                runningThread = 0;
+            }
+        }
+
+        void sliceEnded(long sliceNanos) {
+            busyNanos += sliceNanos;
+            longestSliceNanos = Math.max(longestSliceNanos, sliceNanos);
+        }
+
+        void idleBegins(long nanoTime) {
+            idleSince = nanoTime;
+        }
+
+        void idleEnds(long nanoTime) {
+            if (idleSince != 0) {
+                idleNanos += Math.max(0, nanoTime - idleSince);
+                idleSince = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.loomscope.core;
+
+import org.HdrHistogram.Histogram;
+
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One latency distribution in nanoseconds: an HdrHistogram with 3 significant digits over a fixed range
+ * (auto-resize off, so memory is bounded), plus a count of values that were above the range and recorded at its top.
+ */
+final class LatencyDistribution {
+    /** Longest trackable latency: 7 days. Longer values are recorded as this and counted in {@link #clamped}. */
+    static final long HIGHEST_TRACKABLE_NANOS = TimeUnit.DAYS.toNanos(7);
+    static final int SIGNIFICANT_DIGITS = 3;
+
+    private final Histogram histogram = new Histogram(1, HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
+    private long clamped;
+
+    void record(long nanos) {
+        if (nanos < 0) {
+            nanos = 0; // clocks of different carriers are the same nanoTime, but late-attach sequences can be partial
+        }
+        if (nanos > HIGHEST_TRACKABLE_NANOS) {
+            nanos = HIGHEST_TRACKABLE_NANOS;
+            clamped++;
+        }
+        histogram.recordValue(nanos);
+    }
+
+    long count() {
+        return histogram.getTotalCount();
+    }
+
+    Summary summary() {
+        Histogram h = histogram;
+        if (h.getTotalCount() == 0) {
+            return new Summary(0, 0, 0, 0, 0, 0, 0, 0, 0, encode(h));
+        }
+        return new Summary(h.getTotalCount(), h.getMinValue(), h.getMean(), h.getValueAtPercentile(50),
+                h.getValueAtPercentile(90), h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue(),
+                clamped, encode(h));
+    }
+
+    /** HdrHistogram's compressed encoding, base64: what {@code Histogram.decodeFromCompressedByteBuffer} reads. */
+    private static String encode(Histogram h) {
+        ByteBuffer buffer = ByteBuffer.allocate(h.getNeededByteBufferCapacity());
+        int length = h.encodeIntoCompressedByteBuffer(buffer);
+        byte[] bytes = new byte[length];
+        buffer.flip();
+        buffer.get(bytes);
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+
+    /**
+     * A distribution's headline values, in nanoseconds (HdrHistogram's values: equivalent within 3 significant
+     * digits), with the whole histogram as {@code hdr}.
+     */
+    record Summary(long count, long min, double mean, long p50, long p90, long p99, long p999, long max,
+                   long clamped, String hdr) {
+    }
+}

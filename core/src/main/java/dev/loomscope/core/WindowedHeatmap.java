@@ -1,0 +1,172 @@
+package dev.loomscope.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Counts per time window × column (a carrier, or a latency bucket), in bounded memory however long the run.
+ * <p>
+ * Windows are aligned on wall-clock time (epoch), so heatmaps of several JVMs line up. Recent windows are kept at full
+ * resolution; when a window ages out of its tier it is merged into the covering window of the next, coarser tier
+ * ({@link #TIER_FACTORS}: by default 1 s for 10 min, 10 s for 1 h, 1 min for 1 day, 1 h for 30 days), and what ages
+ * out of the last tier is merged into one "earlier" row. Nothing is ever discarded: the cells of all rows together
+ * always sum to the number of {@link #add} calls (the invariant the JSON documents).
+ * <p>
+ * Drain thread only; not thread-safe.
+ */
+final class WindowedHeatmap {
+    /** Window length of each tier, as a multiple of the base window. */
+    static final long[] TIER_FACTORS = {1, 10, 60, 3600};
+    /** Windows kept per tier after the first (whose count comes from the retention option). */
+    static final int[] COARSE_TIER_WINDOWS = {360, 1440, 720};
+
+    private final Tier[] tiers;
+    private int[] earlier = new int[0];
+    private long earlierEndEpochNanos = Long.MIN_VALUE;
+
+    /**
+     * @param windowNanos    base window length
+     * @param fineWindows    base windows kept at full resolution
+     */
+    WindowedHeatmap(long windowNanos, int fineWindows) {
+        tiers = new Tier[TIER_FACTORS.length];
+        for (int t = 0; t < tiers.length; t++) {
+            tiers[t] = new Tier(windowNanos * TIER_FACTORS[t], t == 0 ? fineWindows : COARSE_TIER_WINDOWS[t - 1]);
+        }
+    }
+
+    /** Adds one to the cell ({@code epochNanos}'s window, {@code column}). */
+    void add(long epochNanos, int column) {
+        int[] cells = cellsFor(0, epochNanos, column);
+        cells[column]++;
+    }
+
+    /**
+     * The cells row (grown to hold {@code column}) that covers {@code epochNanos}, starting at tier {@code t}.
+     * Invariant: the windows of one tier never overlap in time with those of another, because a tier downsamples
+     * whole groups (all its windows inside one window of the next tier) and then refuses times below its watermark.
+     */
+    private int[] cellsFor(int t, long epochNanos, int column) {
+        for (; t < tiers.length; t++) {
+            Tier tier = tiers[t];
+            long window = Math.floorDiv(epochNanos, tier.lengthNanos);
+            if (window < tier.watermark) {
+                continue; // this time is already downsampled into a coarser tier
+            }
+            int slot = (int) Math.floorMod(window, (long) tier.windows.length);
+            long held = tier.windowIndex[slot];
+            if (held == window) {
+                return tier.ensureWidth(slot, column);
+            }
+            if (held != Long.MIN_VALUE) {
+                if (held > window) {
+                    continue; // cannot happen with the watermark, kept for safety
+                }
+                downsampleThrough(t, held);
+                if (window < tier.watermark) {
+                    continue; // a tier shorter than one group of the next: this window went with the group
+                }
+            }
+            tier.windowIndex[slot] = window;
+            tier.windows[slot] = new int[column + 1];
+            return tier.windows[slot];
+        }
+        earlier = grow(earlier, column);
+        earlierEndEpochNanos = Math.max(earlierEndEpochNanos, epochNanos + 1);
+        return earlier;
+    }
+
+    /** Merges every window of tier {@code t} up to the end of {@code window}'s group into the next tier. */
+    private void downsampleThrough(int t, long window) {
+        Tier tier = tiers[t];
+        long watermark = window + 1;
+        if (t + 1 < tiers.length) {
+            long ratio = TIER_FACTORS[t + 1] / TIER_FACTORS[t];
+            watermark = (Math.floorDiv(window, ratio) + 1) * ratio;
+        }
+        tier.watermark = Math.max(tier.watermark, watermark);
+        for (int slot = 0; slot < tier.windows.length; slot++) {
+            int[] cells = tier.windows[slot];
+            if (cells != null && tier.windowIndex[slot] < tier.watermark) {
+                long startEpochNanos = tier.windowIndex[slot] * tier.lengthNanos;
+                tier.windows[slot] = null;
+                tier.windowIndex[slot] = Long.MIN_VALUE;
+                int[] target = cellsFor(t + 1, startEpochNanos, cells.length - 1);
+                for (int c = 0; c < cells.length; c++) {
+                    target[c] += cells[c];
+                }
+            }
+        }
+    }
+
+    private static int[] grow(int[] cells, int column) {
+        return column < cells.length ? cells : Arrays.copyOf(cells, column + 1);
+    }
+
+    /** Rows with at least one count, oldest first. */
+    List<Row> rows() {
+        List<Row> rows = new ArrayList<>();
+        if (earlier.length > 0) {
+            rows.add(new Row(Long.MIN_VALUE, earlierEndEpochNanos, -1, earlier.clone()));
+        }
+        for (int t = tiers.length - 1; t >= 0; t--) {
+            Tier tier = tiers[t];
+            List<Row> tierRows = new ArrayList<>();
+            for (int slot = 0; slot < tier.windows.length; slot++) {
+                if (tier.windows[slot] != null) {
+                    tierRows.add(new Row(tier.windowIndex[slot] * tier.lengthNanos, tier.lengthNanos, t,
+                            tier.windows[slot].clone()));
+                }
+            }
+            tierRows.sort((a, b) -> Long.compare(a.startEpochNanos(), b.startEpochNanos()));
+            rows.addAll(tierRows);
+        }
+        return rows;
+    }
+
+    /** Sum of all cells. */
+    long total() {
+        long total = 0;
+        for (Row row : rows()) {
+            for (int c : row.cells()) {
+                total += c;
+            }
+        }
+        return total;
+    }
+
+    /**
+     * One time window.
+     *
+     * @param startEpochNanos window start ({@link Long#MIN_VALUE} for the "earlier" row)
+     * @param lengthNanos     window length (for the "earlier" row: the end of the time it covers)
+     * @param tier            0 for full resolution, higher for downsampled windows, -1 for the "earlier" row
+     */
+    record Row(long startEpochNanos, long lengthNanos, int tier, int[] cells) {
+    }
+
+    private static final class Tier {
+        final long lengthNanos;
+        final long[] windowIndex;
+        final int[][] windows;
+        /** Windows below this index have been downsampled into the next tier. */
+        long watermark = Long.MIN_VALUE;
+
+        Tier(long lengthNanos, int windows) {
+            this.lengthNanos = lengthNanos;
+            this.windowIndex = new long[windows];
+            Arrays.fill(windowIndex, Long.MIN_VALUE);
+            this.windows = new int[windows][];
+        }
+
+        int[] ensureWidth(int slot, int column) {
+            int[] cells = windows[slot];
+            if (column >= cells.length) {
+                cells = Arrays.copyOf(cells, column + 1);
+                windows[slot] = cells;
+            }
+            return cells;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.loomscope.core;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LogLatencyBucketsTest {
+
+    @Test
+    void powersOfTwoAreTheInclusiveUpperBoundOfTheirBucket() {
+        // 2^k ns is the upper bound of bucket 4k-1 (2^((i+1)/4) with i = 4k-1), upper bounds being inclusive;
+        // 2^k + 1 is the next bucket's once 2^k + 1 <= 2^(k + 1/4), i.e. from k = 3 on
+        for (int k = 1; k < LogLatencyBuckets.MAX_EXPONENT; k++) {
+            assertEquals(4 * k - 1, LogLatencyBuckets.index(1L << k), "2^" + k);
+            if (k >= 3) {
+                assertEquals(4 * k, LogLatencyBuckets.index((1L << k) + 1), "2^" + k + "+1");
+            }
+        }
+    }
+
+    @Test
+    void everyValueLiesWithinItsBucketBounds() {
+        for (long v = 2; v < 1L << 41; v = v * 5 / 4 + 1) {
+            int i = LogLatencyBuckets.index(v);
+            assertTrue(v > LogLatencyBuckets.lowerBoundNanos(i) && v <= LogLatencyBuckets.upperBoundNanos(i),
+                    v + " in bucket " + i);
+        }
+    }
+
+    @Test
+    void extremesGoToTheFirstAndLastBucket() {
+        assertEquals(0, LogLatencyBuckets.index(0));
+        assertEquals(0, LogLatencyBuckets.index(1));
+        assertEquals(LogLatencyBuckets.BUCKETS - 1, LogLatencyBuckets.index(Long.MAX_VALUE));
+        assertEquals(LogLatencyBuckets.BUCKETS - 1, LogLatencyBuckets.index((1L << 40) + 1));
+    }
+
+    @Test
+    void neighbouringBucketsDifferByTheFourthRootOfTwo() {
+        double ratio = LogLatencyBuckets.upperBoundNanos(41) / LogLatencyBuckets.upperBoundNanos(40);
+        assertEquals(Math.pow(2, 0.25), ratio, 1e-12);
+    }
+}
