@@ -42,7 +42,12 @@ final class VirtualThreadInstrumentation {
         // end the run slice, so unmount itself is not advised (one record fewer per slice).
         // afterYield runs on the carrier once the continuation really yielded: one call per block (or Thread.yield),
         // unlike park/parkNanos which return at once with a permit and which sleepNanos may call repeatedly.
-        builder = advise(builder, "afterYield", named("afterYield"), YieldAdvice.class);
+        // Where the JDK keeps a timed park's timeout in a field (JDK 22+), the advice reads it: the timer task that
+        // wakes the thread may itself wait for a carrier, so the aggregator needs the deadline (docs/schema.md).
+        boolean hasTimeoutField = Arrays.stream(virtualThreadClass.getDeclaredFields())
+                .anyMatch(f -> f.getName().equals("timeout") && f.getType() == long.class);
+        builder = advise(builder, "afterYield", named("afterYield"),
+                hasTimeoutField ? TimedYieldAdvice.class : YieldAdvice.class);
         // Every way the JDK queues a continuation for a carrier: a wake. Where submitRunContinuation is overloaded,
         // the overloads delegate to the one with the most parameters, which alone is advised.
         int submitArity = Arrays.stream(virtualThreadClass.getDeclaredMethods())
@@ -92,7 +97,15 @@ final class VirtualThreadInstrumentation {
     static final class YieldAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Thread self, @Advice.FieldValue("state") int state) {
-            Recorder.onYield(self, state);
+            Recorder.onYield(self, state, 0L);
+        }
+    }
+
+    static final class TimedYieldAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Thread self, @Advice.FieldValue("state") int state,
+                          @Advice.FieldValue("timeout") long timeout) {
+            Recorder.onYield(self, state, timeout);
         }
     }
 

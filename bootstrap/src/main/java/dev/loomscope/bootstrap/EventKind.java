@@ -20,8 +20,9 @@ public final class EventKind {
     public static final int MOUNT = 2;
     /**
      * {@code VirtualThread.afterYield}: the thread left its carrier to block or yield. The JDK calls it right after
-     * {@code unmount}, on the same carrier, so this record also ends the run slice.
-     * arg: carrier thread id {@code << 8 |} {@link BlockKind}.
+     * {@code unmount}, on the same carrier, so this record also ends the run slice (the carrier is the one of the
+     * preceding MOUNT). arg: timeout in ns of a timed park or wait (0 if none or unknown) {@code << 8 |}
+     * {@link BlockKind}.
      */
     public static final int BLOCK = 3;
     /**

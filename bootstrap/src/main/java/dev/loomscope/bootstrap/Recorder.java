@@ -20,6 +20,8 @@ public final class Recorder {
     }
 
     private static final VarHandle ERRORS;
+    /** Timeouts are carried in 55 bits of a BLOCK record (about 417 days); longer ones are capped. */
+    private static final long MAX_TIMEOUT_NANOS = (1L << 55) - 1;
 
     static {
         try {
@@ -100,15 +102,22 @@ public final class Recorder {
     }
 
     /**
-     * {@code VirtualThread.afterYield} entry, with the JDK state telling why the thread yielded. It runs on the
-     * carrier, just unmounted, so {@code Thread.currentThread()} is the carrier.
+     * {@code VirtualThread.afterYield} entry, with the JDK state telling why the thread yielded and, for a timed park
+     * or wait, its timeout as the JDK stored it ({@code VirtualThread.timeout}: nanoseconds for parks, milliseconds for
+     * {@code Object.wait}; 0 on JDKs without the field).
      */
-    public static void onYield(Thread vthread, int jdkState) {
+    public static void onYield(Thread vthread, int jdkState, long timeout) {
         try {
             byte[] table = blockKindByState;
             int stateIndex = jdkState & 0xFF; // strip the SUSPENDED bit
             int kind = stateIndex < table.length ? table[stateIndex] : BlockKind.UNKNOWN;
-            record(EventKind.BLOCK, vthread.threadId(), Thread.currentThread().threadId() << 8 | kind);
+            long timeoutNanos = 0;
+            if (timeout > 0 && kind == BlockKind.TIMED_PARK) {
+                timeoutNanos = Math.min(timeout, MAX_TIMEOUT_NANOS);
+            } else if (timeout > 0 && kind == BlockKind.TIMED_WAIT) {
+                timeoutNanos = Math.min(timeout, MAX_TIMEOUT_NANOS / 1_000_000) * 1_000_000;
+            }
+            record(EventKind.BLOCK, vthread.threadId(), timeoutNanos << 8 | kind);
         } catch (Throwable t) {
             countError();
         }

@@ -39,6 +39,8 @@ final class Aggregator implements EventSink {
     /** The block kind of a BLOCKED or QUEUED thread, for blocked-by-kind latencies. */
     private static final int KIND_SHIFT = 5;
     private static final int KIND_MASK = 0xF << KIND_SHIFT;
+    /** A timed block with a known deadline in {@link #timedBlockDeadline}. */
+    private static final int TIMED = 1 << 9;
 
     static final int STATE_BITS = 12;
     private static final int TIMESTAMP_BITS = 64 - STATE_BITS;
@@ -51,6 +53,8 @@ final class Aggregator implements EventSink {
     private final LiveThreadTable live = new LiveThreadTable();
     /** Start of the current pinned block, for threads pinned now (few at a time). */
     private final LiveThreadTable pinnedSince = new LiveThreadTable();
+    /** Deadline (relative to the origin) of the current timed park or wait, for threads in one now. */
+    private final LiveThreadTable timedBlockDeadline = new LiveThreadTable();
     private final long firstObservableThreadId;
     private final long originNanoTime;
     private final long originEpochNanos;
@@ -175,16 +179,23 @@ final class Aggregator implements EventSink {
             wakeToRun.record(latency);
             wakeToRunHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(latency));
         }
-        live.put(threadId, pack((state & ~(PHASE_MASK | KIND_MASK)) | RUNNING, ts));
+        if ((state & TIMED) != 0) {
+            timedBlockDeadline.remove(threadId, ABSENT); // its SUBMIT was dropped
+        }
+        live.put(threadId, pack((state & ~(PHASE_MASK | KIND_MASK | TIMED)) | RUNNING, ts));
     }
 
-    /** afterYield follows unmount on the same carrier: the record ends a run slice and begins a block (or yield). */
-    private void onBlock(long ts, long threadId, long carrierId, int blockKind) {
+    /**
+     * afterYield follows unmount on the same carrier: the record ends a run slice (on the carrier of the preceding
+     * mount) and begins a block (or yield).
+     */
+    private void onBlock(long ts, long threadId, long timeoutNanos, int blockKind) {
         unmounts++;
         long value = live.get(threadId, ABSENT);
         int state = value == ABSENT ? 0 : stateOf(value);
-        int column = carriers.column(carrierId);
+        int column = carriers.columnOfActor(threadId);
         endSlice(ts, threadId, value, state, column);
+        state &= ~TIMED;
         if (blockKind == BlockKind.YIELD) {
             yields++;
             live.put(threadId, pack(withPhase(state, YIELDED), ts));
@@ -199,6 +210,10 @@ final class Aggregator implements EventSink {
         blocks++;
         blocksByKind[blockKind]++;
         blockHeatmap.add(epochNanos(ts), column);
+        if (timeoutNanos > 0) {
+            timedBlockDeadline.put(threadId, ts - originNanoTime + timeoutNanos);
+            state |= TIMED;
+        }
         live.put(threadId, pack((withPhase(state, BLOCKED) & ~KIND_MASK) | blockKind << KIND_SHIFT, ts));
     }
 
@@ -225,6 +240,10 @@ final class Aggregator implements EventSink {
     /**
      * A submit re-queues a blocked or yielded thread (a wake). The JDK's submit methods call each other, so one wake
      * can produce several SUBMIT records: only the first one after a block counts.
+     * <p>
+     * A timed block ends at the earlier of its wake and its deadline: on JDK 25 the task that wakes a sleeper runs on
+     * a carrier itself, so when carriers are busy the SUBMIT comes late, and that delay is scheduler latency
+     * (wake-to-run), not blocked time.
      */
     private void onSubmit(long ts, long threadId, long wakerId) {
         long value = live.get(threadId, ABSENT);
@@ -239,12 +258,20 @@ final class Aggregator implements EventSink {
         if (phase == BLOCKED) {
             wakes++;
             wakeHeatmap.add(epochNanos(ts), carriers.columnOfActor(wakerId));
-            long duration = elapsedSince(value, ts);
+            long runnableSince = ts;
+            if ((state & TIMED) != 0) {
+                long deadline = timedBlockDeadline.remove(threadId, ABSENT);
+                if (deadline != ABSENT) {
+                    runnableSince = Math.min(ts, deadline + originNanoTime);
+                }
+                state &= ~TIMED;
+            }
+            long duration = elapsedSince(value, runnableSince);
             int kind = (state & KIND_MASK) >>> KIND_SHIFT;
             blocked.record(duration);
-            blockedHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(duration));
+            blockedHeatmap.add(epochNanos(runnableSince), LogLatencyBuckets.index(duration));
             blockedByKind(kind).record(duration);
-            live.put(threadId, pack(withPhase(state, QUEUED), ts));
+            live.put(threadId, pack(withPhase(state, QUEUED), runnableSince));
         } else if (phase == YIELDED) {
             live.put(threadId, pack((withPhase(state, QUEUED) & ~KIND_MASK) | BlockKind.YIELD << KIND_SHIFT, ts));
         }
@@ -280,6 +307,9 @@ final class Aggregator implements EventSink {
             }
         }
         pinnedSince.remove(threadId, ABSENT);
+        if ((state & TIMED) != 0) {
+            timedBlockDeadline.remove(threadId, ABSENT);
+        }
         boolean tracked = value != ABSENT ? (state & TRACKED) != 0 : threadId >= firstObservableThreadId;
         if (tracked) {
             ended++;

@@ -16,7 +16,7 @@ class AggregatorTest {
     void nestedSubmitsOfOneWakeCountOnce() {
         event(EventKind.CREATE, 101, 1);
         event(EventKind.MOUNT, 101, CARRIER);
-        event(EventKind.BLOCK, 101, CARRIER << 8 | BlockKind.PARK);
+        event(EventKind.BLOCK, 101, 0L << 8 | BlockKind.PARK);
         event(EventKind.SUBMIT, 101, 5); // lazySubmitRunContinuation ...
         event(EventKind.SUBMIT, 101, 5); // ... calling submitRunContinuation
         event(EventKind.MOUNT, 101, CARRIER);
@@ -105,7 +105,7 @@ class AggregatorTest {
     void latenciesAreMeasuredBetweenTheirTransitions() {
         at(1_000, EventKind.CREATE, 101, 1);
         at(4_000, EventKind.MOUNT, 101, CARRIER);                          // start delay 3 us
-        at(54_000, EventKind.BLOCK, 101, CARRIER << 8 | BlockKind.PARK);   // run slice 50 us
+        at(54_000, EventKind.BLOCK, 101, 0L << 8 | BlockKind.PARK);   // run slice 50 us
         at(2_054_000, EventKind.SUBMIT, 101, 5);                          // blocked 2 ms
         at(2_055_000, EventKind.SUBMIT, 101, 5);                          // nested submit: ignored
         at(2_154_000, EventKind.MOUNT, 101, CARRIER);                      // wake-to-run 100 us
@@ -126,7 +126,7 @@ class AggregatorTest {
         for (long thread = 101; thread < 131; thread++) {
             at(thread * 10_000_000L, EventKind.CREATE, thread, 1);
             at(thread * 10_000_000L + 1, EventKind.MOUNT, thread, CARRIER + thread % 3);
-            at(thread * 10_000_000L + 2, EventKind.BLOCK, thread, (CARRIER + thread % 3) << 8 | BlockKind.PARK);
+            at(thread * 10_000_000L + 2, EventKind.BLOCK, thread, BlockKind.PARK);
             at(thread * 10_000_000L + 3, EventKind.SUBMIT, thread, 1);
         }
         Snapshot.Data data = aggregator.snapshot(new long[EventKind.COUNT], 0);
@@ -139,11 +139,29 @@ class AggregatorTest {
         assertEquals(3, data.carriers().size());
     }
 
+    /** The timer that wakes a sleeper ran 40 ms late (busy carriers): those 40 ms are wake-to-run, not blocked. */
+    @Test
+    void timedBlockEndsAtItsDeadlineWhenTheWakeComesLate() {
+        at(0, EventKind.CREATE, 101, 1);
+        at(1_000, EventKind.MOUNT, 101, CARRIER);
+        at(2_000, EventKind.BLOCK, 101, 20_000_000L << 8 | BlockKind.TIMED_PARK);
+        at(60_002_000, EventKind.SUBMIT, 101, 5);
+        at(60_003_000, EventKind.MOUNT, 101, CARRIER);
+        at(60_004_000, EventKind.BLOCK, 101, 20_000_000L << 8 | BlockKind.TIMED_PARK);
+        at(70_004_000, EventKind.SUBMIT, 101, 5); // woken early, by an unpark: ends at the wake
+        at(70_005_000, EventKind.MOUNT, 101, CARRIER);
+        Snapshot.Data data = aggregator.snapshot(new long[EventKind.COUNT], 0);
+        assertEquals(20_000_000, data.latencies().blockedByKind().get(BlockKind.TIMED_PARK).max(), 20_000);
+        assertEquals(10_000_000, data.latencies().blockedByKind().get(BlockKind.TIMED_PARK).min(), 10_000);
+        assertEquals(40_001_000, data.latencies().wakeToRun().max(), 40_000);
+        assertEquals(1_000, data.latencies().wakeToRun().min(), 1);
+    }
+
     @Test
     void sliceAtLeastTheThresholdIsALongSlice() {
         at(0, EventKind.CREATE, 101, 1);
         at(1, EventKind.MOUNT, 101, CARRIER);
-        at(30_000_001, EventKind.BLOCK, 101, CARRIER << 8 | BlockKind.PARK);
+        at(30_000_001, EventKind.BLOCK, 101, 0L << 8 | BlockKind.PARK);
         Snapshot.Data data = aggregator.snapshot(new long[EventKind.COUNT], 0);
         assertEquals(1, data.longSlices());
         assertEquals(30_000_000, data.longestSlices().get(0).durationNanos());

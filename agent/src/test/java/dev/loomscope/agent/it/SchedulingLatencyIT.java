@@ -1,0 +1,104 @@
+package dev.loomscope.agent.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.loomscope.agent.it.workloads.Scheduling;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Latencies measured on workloads whose latencies are known by construction. Margins are generous: these check that
+ * the right interval is measured, not how fast this machine is.
+ */
+class SchedulingLatencyIT {
+    private static final long MS = 1_000_000;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void sleepOf20msIsABlockOfAbout20ms() throws Exception {
+        JsonNode dump = run(AgentJvm.withAgent(options()), "sleep20", "200").dump;
+        JsonNode sleep = dump.at("/latencies/blockedByKind/sleep");
+        assertEquals(200, sleep.get("count").asLong());
+        long p50 = sleep.get("p50").asLong();
+        assertTrue(p50 >= 20 * MS && p50 <= 26 * MS, "sleep p50 " + p50 + " ns");
+        assertEquals(200, dump.at("/latencies/blocked/count").asLong());
+        assertEquals(200, dump.at("/latencies/startDelay/count").asLong());
+        assertHeatmapsSumToCounts(dump);
+    }
+
+    @Test
+    void carrierHogShowsAsWakeToRunLatencyAndALongSlice() throws Exception {
+        Run run = run(AgentJvm.withAgent(options()).jvmOption("-Djdk.virtualThreadScheduler.parallelism=1"),
+                "sleepersWithHog");
+        JsonNode dump = run.dump;
+        long p99 = dump.at("/latencies/wakeToRun/p99").asLong();
+        assertTrue(p99 >= 80 * MS, "wakeToRun p99 " + p99 + " ns with a 100 ms hog");
+        Matcher hog = Pattern.compile("hog=(\\d+)").matcher(run.stdout);
+        assertTrue(hog.find(), run.stdout);
+        JsonNode longest = dump.at("/longSlices/longest/0");
+        assertEquals(Long.parseLong(hog.group(1)), longest.get("threadId").asLong(), "the longest slice is the hog's");
+        assertTrue(longest.get("durationNs").asLong() >= 90 * MS, longest.toString());
+        assertTrue(dump.at("/longSlices/count").asLong() >= 3, "three hog slices: " + dump.at("/longSlices"));
+        assertHeatmapsSumToCounts(dump);
+    }
+
+    @Test
+    void withoutTheHogWakeToRunStaysShort() throws Exception {
+        JsonNode dump = run(AgentJvm.withAgent(options()).jvmOption("-Djdk.virtualThreadScheduler.parallelism=1"),
+                "sleepers").dump;
+        long p99 = dump.at("/latencies/wakeToRun/p99").asLong();
+        assertTrue(dump.at("/latencies/wakeToRun/count").asLong() > 1000, dump.at("/latencies/wakeToRun").toString());
+        assertTrue(p99 < 20 * MS, "wakeToRun p99 " + p99 + " ns without a hog");
+    }
+
+    /** Every activity heatmap sums to its count, every latency heatmap to its distribution's count. */
+    static void assertHeatmapsSumToCounts(JsonNode dump) {
+        JsonNode counts = dump.get("counts");
+        JsonNode activity = dump.at("/heatmaps/activity");
+        assertEquals(counts.get("created").asLong(), sum(activity.get("create")), "create");
+        assertEquals(counts.get("blocks").asLong(), sum(activity.get("block")), "block");
+        assertEquals(counts.get("wakes").asLong(), sum(activity.get("wake")), "wake");
+        assertEquals(counts.get("mounts").asLong(), sum(activity.get("mount")), "mount");
+        JsonNode latency = dump.at("/heatmaps/latency");
+        for (String name : new String[]{"startDelay", "wakeToRun", "blocked", "runSlice"}) {
+            assertEquals(dump.at("/latencies/" + name + "/count").asLong(), sum(latency.get(name)), name);
+        }
+    }
+
+    private static long sum(JsonNode rows) {
+        long total = 0;
+        for (JsonNode row : rows) {
+            for (JsonNode cell : row.get("cells")) {
+                total += cell.get(1).asLong();
+            }
+        }
+        return total;
+    }
+
+    private String options() {
+        return "out=" + dir.resolve("loomscope.json") + ",quiet=true";
+    }
+
+    private Run run(AgentJvm jvm, String... args) throws Exception {
+        AgentJvm.Result result = jvm.run(Scheduling.class, args);
+        assertEquals(0, result.exitCode(), result.stderr());
+        assertTrue(result.stdout().contains("ok " + args[0]), result.stdout());
+        JsonNode dump = AgentJvm.readJson(dir.resolve("loomscope.json"));
+        assertEquals(0, dump.at("/counts/dropped").asLong());
+        assertEquals(0, dump.at("/counts/agentErrors").asLong());
+        return new Run(dump, result.stdout());
+    }
+
+    private record Run(JsonNode dump, String stdout) {
+    }
+}
