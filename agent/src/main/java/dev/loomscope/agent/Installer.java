@@ -26,6 +26,9 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
  * {@link LoomscopeAgent} has put the bootstrap jar on the boot class path.
  */
 final class Installer {
+    /** Sampled stacks the drain may lag behind before the oldest are lost (counted in the JSON). */
+    private static final int SAMPLES_IN_FLIGHT = 4096;
+
     private Installer() {
     }
 
@@ -38,6 +41,10 @@ final class Installer {
             byte[] blockKinds = blockKindByState(virtualThread);
             Recorder.install(options.rings(), options.ringCapacity(), blockKinds,
                     stateConstant(virtualThread, "STARTED"), carrierThreadClass());
+            if (options.sampleEvery() > 0 || !options.critical().isEmpty()) {
+                Recorder.installSampling(options.sampleEvery(), options.critical().toArray(new String[0]),
+                        options.stackDepth(), SAMPLES_IN_FLIGHT);
+            }
         }
         // Thread ids increase monotonically: any thread whose id is at least this one was created from now on.
         long firstObservableThreadId = new Thread(() -> { }).threadId();

@@ -48,6 +48,9 @@ final class VirtualThreadInstrumentation {
                 .anyMatch(f -> f.getName().equals("timeout") && f.getType() == long.class);
         builder = advise(builder, "afterYield", named("afterYield"),
                 hasTimeoutField ? TimedYieldAdvice.class : YieldAdvice.class);
+        // yieldContinuation runs on the virtual thread just before it gives up its carrier: where a block site's stack
+        // is sampled (afterYield, on the carrier, can no longer see it).
+        builder = advise(builder, "yieldContinuation", named("yieldContinuation"), YieldAttemptAdvice.class);
         // Every way the JDK queues a continuation for a carrier: a wake. Where submitRunContinuation is overloaded,
         // the overloads delegate to the one with the most parameters, which alone is advised.
         int submitArity = Arrays.stream(virtualThreadClass.getDeclaredMethods())
@@ -106,6 +109,13 @@ final class VirtualThreadInstrumentation {
         static void enter(@Advice.This Thread self, @Advice.FieldValue("state") int state,
                           @Advice.FieldValue("timeout") long timeout) {
             Recorder.onYield(self, state, timeout);
+        }
+    }
+
+    static final class YieldAttemptAdvice {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        static void enter(@Advice.This Thread self) {
+            Recorder.onYieldAttempt(self);
         }
     }
 

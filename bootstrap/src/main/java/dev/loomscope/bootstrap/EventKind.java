@@ -54,8 +54,15 @@ public final class EventKind {
     /** {@code ForkJoinPool.runWorker} exit on a carrier: a carrier thread exits. arg: carrier id. */
     public static final int CARRIER_EXIT = 14;
 
+    /**
+     * A stack was sampled for the virtual thread in this record: arg = {@link SampleRing} sequence
+     * {@code << 2 |} {@link SitePurpose}. For a block or wake site it precedes the BLOCK / PINNED_BLOCK / SUBMIT
+     * record it describes.
+     */
+    public static final int SAMPLE = 15;
+
     /** One more than the largest kind: the size of arrays indexed by kind. */
-    public static final int COUNT = 15;
+    public static final int COUNT = 16;
 
     /** Stable lower-camel-case name of a kind, as used in JSON ({@code droppedByKind}). */
     public static String name(int kind) {
@@ -74,6 +81,7 @@ public final class EventKind {
             case CARRIER_ACTIVE: return "carrierActive";
             case CARRIER_START: return "carrierStart";
             case CARRIER_EXIT: return "carrierExit";
+            case SAMPLE: return "sample";
             default: return "kind" + kind;
         }
     }

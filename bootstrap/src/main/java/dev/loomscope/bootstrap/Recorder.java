@@ -41,6 +41,13 @@ public final class Recorder {
     private static volatile Class<?> carrierThreadClass;
     @SuppressWarnings("unused") // updated through ERRORS
     private static volatile long agentErrors;
+    /** Sampled stacks on their way to the drain; null when stack sampling is off. */
+    private static volatile SampleRing samples;
+    /** One in this many create, block and wake events gets its stack sampled (0: none). */
+    private static volatile int sampleEvery;
+    /** Virtual threads whose name starts with one of these are "critical": every event of theirs is sampled. */
+    private static volatile String[] criticalPrefixes = new String[0];
+    private static volatile StackCapture stackCapture;
 
     /**
      * Starts recording. Called once by the agent, before any advice is woven.
@@ -66,6 +73,30 @@ public final class Recorder {
         rings = created;
     }
 
+    /**
+     * Turns on stack sampling. Must be called after {@link #install}, from a thread that may block: it walks a stack
+     * once so that every class the sampling path needs is loaded before advice runs it in the middle of a park.
+     *
+     * @param every            one in {@code every} events sampled, 0 for none (critical threads still are)
+     * @param critical         thread-name prefixes of critical virtual threads
+     * @param maxDepth         frames kept per stack
+     * @param sampleCapacity   samples in flight, a power of two
+     */
+    public static synchronized void installSampling(int every, String[] critical, int maxDepth, int sampleCapacity) {
+        StackCapture capture = new StackCapture(maxDepth);
+        capture.capture(); // warm up: class loading and linking happen here, not inside advice
+        java.util.concurrent.ThreadLocalRandom.current().nextInt(2);
+        stackCapture = capture;
+        criticalPrefixes = critical.clone();
+        sampleEvery = every;
+        samples = new SampleRing(sampleCapacity);
+    }
+
+    /** The sample mailbox, or null when sampling is off. */
+    public static SampleRing samples() {
+        return samples;
+    }
+
     /** The rings to drain, or null when not recording. */
     public static EventRing[] rings() {
         return rings;
@@ -86,7 +117,20 @@ public final class Recorder {
     /** {@code VirtualThread.start}, only when its state is still NEW (a second start would throw). */
     public static void onCreate(Thread vthread) {
         try {
+            maybeSample(vthread, SitePurpose.CREATE, false);
             record(EventKind.CREATE, vthread.threadId(), Thread.currentThread().threadId());
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    /**
+     * {@code VirtualThread.yieldContinuation} entry, on the virtual thread itself, about to give up its carrier: the
+     * only moment its blocking stack can be walked cheaply. Records nothing unless the stack is sampled.
+     */
+    public static void onYieldAttempt(Thread vthread) {
+        try {
+            maybeSample(vthread, SitePurpose.BLOCK, false);
         } catch (Throwable t) {
             countError();
         }
@@ -131,6 +175,7 @@ public final class Recorder {
     public static void onSubmit(Thread vthread, int jdkState) {
         try {
             if ((jdkState & 0xFF) != startedState) {
+                maybeSample(vthread, SitePurpose.WAKE, false);
                 record(EventKind.SUBMIT, vthread.threadId(), Thread.currentThread().threadId());
             }
         } catch (Throwable t) {
@@ -159,6 +204,7 @@ public final class Recorder {
     /** {@code VirtualThread.parkOnCarrierThread} entry: the carrier is about to park with the thread pinned. */
     public static void onPinnedBlock(Thread vthread, Thread carrier) {
         try {
+            maybeSample(vthread, SitePurpose.BLOCK, true); // pinning is rare and what users hunt: always sampled
             record(EventKind.PINNED_BLOCK, vthread.threadId(), carrier == null ? 0L : carrier.threadId());
         } catch (Throwable t) {
             countError();
@@ -229,6 +275,38 @@ public final class Recorder {
         } catch (Throwable t) {
             countError();
         }
+    }
+
+    /**
+     * Samples the current thread's stack for {@code vthread}'s next event if it is critical, or one time in
+     * {@link #sampleEvery}, or {@code always}. This path allocates (the frames), and only runs for sampled events.
+     */
+    private static void maybeSample(Thread vthread, int purpose, boolean always) {
+        SampleRing ring = samples;
+        if (ring == null || rings == null) {
+            return;
+        }
+        int every = sampleEvery;
+        boolean sample = always || isCritical(vthread)
+                || (every > 0 && (every == 1 || java.util.concurrent.ThreadLocalRandom.current().nextInt(every) == 0));
+        if (sample) {
+            long sequence = ring.publish(stackCapture.capture());
+            record(EventKind.SAMPLE, vthread.threadId(), sequence << SitePurpose.BITS | purpose);
+        }
+    }
+
+    private static boolean isCritical(Thread vthread) {
+        String[] prefixes = criticalPrefixes;
+        if (prefixes.length == 0) {
+            return false;
+        }
+        String name = vthread.getName();
+        for (String prefix : prefixes) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void record(int kind, long threadId, long arg) {

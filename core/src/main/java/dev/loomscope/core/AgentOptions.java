@@ -1,6 +1,7 @@
 package dev.loomscope.core;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -18,12 +19,19 @@ import java.util.function.Consumer;
  * @param windowNanos  heatmap window length
  * @param retentionNanos how long heatmap windows are kept at full resolution before downsampling
  * @param longSliceNanos run slices at least this long are reported as long (carrier-monopolising) slices
+ * @param sampleEvery  one in this many create, block and wake events has its stack sampled; 0 for none
+ * @param critical     name prefixes of critical virtual threads, every event of which is sampled
+ * @param stackDepth   frames kept per sampled stack
+ * @param topSites     sites listed per kind in the JSON
+ * @param leakThresholdNanos virtual threads blocked at least this long at a dump are reported as possible leaks
  */
 public record AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet,
-                           long windowNanos, long retentionNanos, long longSliceNanos) {
+                           long windowNanos, long retentionNanos, long longSliceNanos, int sampleEvery,
+                           List<String> critical, int stackDepth, int topSites, long leakThresholdNanos) {
 
     public static final AgentOptions DEFAULTS = new AgentOptions("loomscope-%p.json", 16, 16384, true, false,
-            TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20));
+            TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20), 100,
+            List.of(), 32, 20, TimeUnit.SECONDS.toNanos(60));
     /** Most windows kept at full resolution: bounds the heatmaps' memory whatever the options. */
     static final long MAX_FINE_WINDOWS = 100_000;
 
@@ -37,6 +45,11 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         long windowNanos = DEFAULTS.windowNanos;
         long retentionNanos = DEFAULTS.retentionNanos;
         long longSliceNanos = DEFAULTS.longSliceNanos;
+        int sampleEvery = DEFAULTS.sampleEvery;
+        List<String> critical = DEFAULTS.critical;
+        int stackDepth = DEFAULTS.stackDepth;
+        int topSites = DEFAULTS.topSites;
+        long leakThresholdNanos = DEFAULTS.leakThresholdNanos;
         if (text == null || text.isBlank()) {
             return DEFAULTS;
         }
@@ -65,9 +78,15 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                         DEFAULTS.retentionNanos, warn);
                 case "longSlice" -> longSliceNanos = duration(key, value, 1, TimeUnit.HOURS.toNanos(1),
                         DEFAULTS.longSliceNanos, warn);
+                case "sampleEvery" -> sampleEvery = integer(key, value, 0, 1_000_000, DEFAULTS.sampleEvery, warn);
+                case "critical" -> critical = value.isEmpty() ? List.of() : List.of(value.split("\\|"));
+                case "stackDepth" -> stackDepth = integer(key, value, 1, 256, DEFAULTS.stackDepth, warn);
+                case "topSites" -> topSites = integer(key, value, 1, 1000, DEFAULTS.topSites, warn);
+                case "leakThreshold" -> leakThresholdNanos = duration(key, value, 1, TimeUnit.DAYS.toNanos(365),
+                        DEFAULTS.leakThresholdNanos, warn);
                 default -> warn.accept("loomscope: unknown option '" + key + "' ignored (options: "
-                        + "out, rings, ringCapacity, recording, quiet, window, retention, longSlice;"
-                        + " see docs/options.md)");
+                        + "out, rings, ringCapacity, recording, quiet, window, retention, longSlice, sampleEvery,"
+                        + " critical, stackDepth, topSites, leakThreshold; see docs/options.md)");
             }
         }
         if (retentionNanos / windowNanos > MAX_FINE_WINDOWS) {
@@ -76,7 +95,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
             retentionNanos = windowNanos * MAX_FINE_WINDOWS;
         }
         return new AgentOptions(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos,
-                longSliceNanos);
+                longSliceNanos, sampleEvery, critical, stackDepth, topSites, leakThresholdNanos);
     }
 
     /** The effective options, for the JSON's {@code agent.options}. */
@@ -90,7 +109,25 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         map.put("window", formatDuration(windowNanos));
         map.put("retention", formatDuration(retentionNanos));
         map.put("longSlice", formatDuration(longSliceNanos));
+        map.put("sampleEvery", sampleEvery);
+        map.put("critical", String.join("|", critical));
+        map.put("stackDepth", stackDepth);
+        map.put("topSites", topSites);
+        map.put("leakThreshold", formatDuration(leakThresholdNanos));
         return map;
+    }
+
+    private static int integer(String key, String value, int min, int max, int fallback, Consumer<String> warn) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        warn.accept(bad(key, value, "a whole number from " + min + " to " + max, fallback));
+        return fallback;
     }
 
     private static int powerOfTwo(String key, String value, int min, int max, int fallback, Consumer<String> warn) {

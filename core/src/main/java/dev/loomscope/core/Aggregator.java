@@ -3,6 +3,9 @@ package dev.loomscope.core;
 import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
 import dev.loomscope.bootstrap.EventSink;
+import dev.loomscope.bootstrap.SampleRing;
+import dev.loomscope.bootstrap.SitePurpose;
+import dev.loomscope.bootstrap.StackSample;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,6 +44,14 @@ final class Aggregator implements EventSink {
     private static final int KIND_MASK = 0xF << KIND_SHIFT;
     /** A timed block with a known deadline in {@link #timedBlockDeadline}. */
     private static final int TIMED = 1 << 9;
+    /** The thread has sampled sites in {@link #sitesOfThread}: only then is that table probed. */
+    private static final int HAS_SITES = 1 << 10;
+    // Site ids of one thread, packed into one long of sitesOfThread.
+    private static final int SITE_BITS = 21;
+    private static final long SITE_MASK = (1L << SITE_BITS) - 1;
+    private static final int PENDING_BLOCK_SITE = 0;
+    private static final int BLOCK_SITE = SITE_BITS;
+    private static final int WAKE_SITE = 2 * SITE_BITS;
 
     static final int STATE_BITS = 12;
     private static final int TIMESTAMP_BITS = 64 - STATE_BITS;
@@ -55,6 +66,16 @@ final class Aggregator implements EventSink {
     private final LiveThreadTable pinnedSince = new LiveThreadTable();
     /** Deadline (relative to the origin) of the current timed park or wait, for threads in one now. */
     private final LiveThreadTable timedBlockDeadline = new LiveThreadTable();
+    /**
+     * For threads with sampled stacks in flight: the site of the block being entered (sampled before its BLOCK record),
+     * of the block in progress, and of the wake awaiting its mount.
+     */
+    private final LiveThreadTable sitesOfThread = new LiveThreadTable();
+    private final SiteTable sites = new SiteTable();
+    private final SampleRing samples;
+    private long samplesTaken;
+    private long samplesLost;
+    private final long leakThresholdNanos;
     private final long firstObservableThreadId;
     private final long originNanoTime;
     private final long originEpochNanos;
@@ -107,9 +128,13 @@ final class Aggregator implements EventSink {
      * @param windowNanos             heatmap window length
      * @param fineWindows             windows kept at full resolution before downsampling
      * @param longSliceNanos          run slices at least this long are reported as long slices
+     * @param samples                 where sampled stacks come from, or null when sampling is off
+     * @param leakThresholdNanos      blocked at least this long at a dump: reported in leak clusters
      */
     Aggregator(long firstObservableThreadId, long originNanoTime, long originEpochNanos, long windowNanos,
-               int fineWindows, long longSliceNanos) {
+               int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos) {
+        this.samples = samples;
+        this.leakThresholdNanos = leakThresholdNanos;
         this.firstObservableThreadId = firstObservableThreadId;
         this.originNanoTime = originNanoTime;
         this.originEpochNanos = originEpochNanos;
@@ -148,6 +173,7 @@ final class Aggregator implements EventSink {
                 carriers.stats(carriers.column(arg)).idleBegins(timestampNanos);
             }
             case EventKind.CARRIER_ACTIVE -> carriers.stats(carriers.column(arg)).idleEnds(timestampNanos);
+            case EventKind.SAMPLE -> onSample(threadId, arg);
             default -> { }
         }
     }
@@ -178,6 +204,12 @@ final class Aggregator implements EventSink {
             long latency = elapsedSince(value, ts);
             wakeToRun.record(latency);
             wakeToRunHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(latency));
+            if ((state & HAS_SITES) != 0) {
+                int site = takeSite(threadId, WAKE_SITE);
+                if (site != SiteTable.NONE) {
+                    sites.get(site).wakeToRun.add(latency);
+                }
+            }
         }
         if ((state & TIMED) != 0) {
             timedBlockDeadline.remove(threadId, ABSENT); // its SUBMIT was dropped
@@ -198,6 +230,9 @@ final class Aggregator implements EventSink {
         state &= ~TIMED;
         if (blockKind == BlockKind.YIELD) {
             yields++;
+            if ((state & HAS_SITES) != 0) {
+                takeSite(threadId, PENDING_BLOCK_SITE); // sampled in yieldContinuation, but Thread.yield is no block
+            }
             live.put(threadId, pack(withPhase(state, YIELDED), ts));
             return;
         }
@@ -210,6 +245,9 @@ final class Aggregator implements EventSink {
         blocks++;
         blocksByKind[blockKind]++;
         blockHeatmap.add(epochNanos(ts), column);
+        if ((state & HAS_SITES) != 0) {
+            moveSite(threadId, PENDING_BLOCK_SITE, BLOCK_SITE, blockKind);
+        }
         if (timeoutNanos > 0) {
             timedBlockDeadline.put(threadId, ts - originNanoTime + timeoutNanos);
             state |= TIMED;
@@ -247,10 +285,10 @@ final class Aggregator implements EventSink {
      */
     private void onSubmit(long ts, long threadId, long wakerId) {
         long value = live.get(threadId, ABSENT);
-        if (value == ABSENT) {
+        if (value == ABSENT || (stateOf(value) & PHASE_MASK) == 0) {
             wakes++; // parked before a late attach: its block was not seen, its wake is real
             wakeHeatmap.add(epochNanos(ts), carriers.columnOfActor(wakerId));
-            live.put(threadId, pack(QUEUED, ts));
+            live.put(threadId, pack(QUEUED | (value == ABSENT ? 0 : stateOf(value)), ts));
             return;
         }
         int state = stateOf(value);
@@ -271,6 +309,12 @@ final class Aggregator implements EventSink {
             blocked.record(duration);
             blockedHeatmap.add(epochNanos(runnableSince), LogLatencyBuckets.index(duration));
             blockedByKind(kind).record(duration);
+            if ((state & HAS_SITES) != 0) {
+                int site = takeSite(threadId, BLOCK_SITE);
+                if (site != SiteTable.NONE) {
+                    sites.get(site).blocked.add(duration);
+                }
+            }
             live.put(threadId, pack(withPhase(state, QUEUED), runnableSince));
         } else if (phase == YIELDED) {
             live.put(threadId, pack((withPhase(state, QUEUED) & ~KIND_MASK) | BlockKind.YIELD << KIND_SHIFT, ts));
@@ -284,6 +328,9 @@ final class Aggregator implements EventSink {
         blockHeatmap.add(epochNanos(ts), carriers.column(carrierId));
         pinnedSince.put(threadId, ts - originNanoTime);
         setPhase(threadId, PINNED);
+        if ((stateOf(live.get(threadId, 0)) & HAS_SITES) != 0) {
+            moveSite(threadId, PENDING_BLOCK_SITE, BLOCK_SITE, BlockKind.PINNED);
+        }
     }
 
     private void onPinnedUnblock(long ts, long threadId) {
@@ -292,6 +339,12 @@ final class Aggregator implements EventSink {
             long duration = ts - originNanoTime - since;
             pinnedBlocked.record(duration);
             blockedByKind(BlockKind.PINNED).record(duration);
+            if ((stateOf(live.get(threadId, 0)) & HAS_SITES) != 0) {
+                int site = takeSite(threadId, BLOCK_SITE);
+                if (site != SiteTable.NONE) {
+                    sites.get(site).pinned.add(duration);
+                }
+            }
         }
         setPhase(threadId, RUNNING);
     }
@@ -310,11 +363,67 @@ final class Aggregator implements EventSink {
         if ((state & TIMED) != 0) {
             timedBlockDeadline.remove(threadId, ABSENT);
         }
+        if ((state & HAS_SITES) != 0) {
+            sitesOfThread.remove(threadId, ABSENT);
+        }
         boolean tracked = value != ABSENT ? (state & TRACKED) != 0 : threadId >= firstObservableThreadId;
         if (tracked) {
             ended++;
         } else {
             preexistingEnded++;
+        }
+    }
+
+    /**
+     * A sampled stack: a create site is charged at once; a block or wake site waits in {@link #sitesOfThread} for
+     * the record it precedes, and the latency that record ends.
+     */
+    private void onSample(long threadId, long arg) {
+        StackSample sample = samples == null ? null : samples.take(arg >>> 2);
+        if (sample == null) {
+            samplesLost++;
+            return;
+        }
+        samplesTaken++;
+        int site = sites.intern(sample.frames());
+        int purpose = (int) (arg & 0x3);
+        if (purpose == SitePurpose.CREATE) {
+            sites.get(site).creates++;
+            return;
+        }
+        int slot = purpose == SitePurpose.BLOCK ? PENDING_BLOCK_SITE : WAKE_SITE;
+        long packed = sitesOfThread.get(threadId, 0L);
+        sitesOfThread.put(threadId, (packed & ~(SITE_MASK << slot)) | (long) site << slot);
+        long value = live.get(threadId, ABSENT);
+        if (value == ABSENT) {
+            live.put(threadId, (long) HAS_SITES << TIMESTAMP_BITS); // late attach: phase and time unknown
+        } else {
+            live.put(threadId, value | (long) HAS_SITES << TIMESTAMP_BITS);
+        }
+    }
+
+    /** Removes and returns the site in {@code slot} of the thread's sites (NONE if none). */
+    private int takeSite(long threadId, int slot) {
+        long packed = sitesOfThread.get(threadId, 0L);
+        int site = (int) (packed >>> slot & SITE_MASK);
+        if (site != SiteTable.NONE) {
+            long rest = packed & ~(SITE_MASK << slot);
+            if (rest == 0) {
+                sitesOfThread.remove(threadId, 0L);
+            } else {
+                sitesOfThread.put(threadId, rest);
+            }
+        }
+        return site;
+    }
+
+    /** Moves the site in slot {@code from} to slot {@code to}, counting a block of {@code blockKind} there. */
+    private void moveSite(long threadId, int from, int to, int blockKind) {
+        int site = takeSite(threadId, from);
+        if (site != SiteTable.NONE) {
+            sites.get(site).blocksByKind[blockKind]++;
+            long packed = sitesOfThread.get(threadId, 0L);
+            sitesOfThread.put(threadId, (packed & ~(SITE_MASK << to)) | (long) site << to);
         }
     }
 
@@ -393,8 +502,51 @@ final class Aggregator implements EventSink {
                 blockedHeatmap.rows(), runSliceHeatmap.rows());
         List<LongSlice> slices = new ArrayList<>(longestSlices);
         slices.sort(Comparator.comparingLong(LongSlice::durationNanos).reversed());
-        return new Snapshot.Data(counts, latencies, heatmaps, carriers.snapshot(System.nanoTime()), longSlices,
-                longSliceNanos, slices);
+        long now = System.nanoTime();
+        return new Snapshot.Data(counts, latencies, heatmaps, carriers.snapshot(now), longSlices,
+                longSliceNanos, slices, sites.all(), samplesTaken, samplesLost, leaks(now), leakThresholdNanos);
+    }
+
+    /** Live virtual threads blocked for at least the leak threshold, clustered by their sampled block site. */
+    private List<LeakCluster> leaks(long nowNanoTime) {
+        java.util.Map<Integer, LeakCluster> bySite = new java.util.HashMap<>();
+        live.forEach((threadId, value) -> {
+            int state = stateOf(value);
+            if ((state & PHASE_MASK) != BLOCKED || timeOf(value) == 0) {
+                return;
+            }
+            long age = elapsedSince(value, nowNanoTime);
+            if (age < leakThresholdNanos) {
+                return;
+            }
+            int site = SiteTable.NONE;
+            if ((state & HAS_SITES) != 0) {
+                site = (int) (sitesOfThread.get(threadId, 0L) >>> BLOCK_SITE & SITE_MASK);
+            }
+            int kind = (state & KIND_MASK) >>> KIND_SHIFT;
+            bySite.computeIfAbsent(site, LeakCluster::new).add(age, kind);
+        });
+        List<LeakCluster> clusters = new ArrayList<>(bySite.values());
+        clusters.sort(Comparator.comparingLong((LeakCluster c) -> c.threads).reversed());
+        return clusters;
+    }
+
+    /** Virtual threads blocked long at one site (site NONE: blocks whose stack was not sampled). */
+    static final class LeakCluster {
+        final int site;
+        long threads;
+        long oldestNanos;
+        final long[] byKind = new long[BlockKind.COUNT];
+
+        LeakCluster(int site) {
+            this.site = site;
+        }
+
+        void add(long ageNanos, int kind) {
+            threads++;
+            oldestNanos = Math.max(oldestNanos, ageNanos);
+            byKind[kind]++;
+        }
     }
 
     /**

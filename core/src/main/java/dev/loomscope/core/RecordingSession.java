@@ -45,7 +45,8 @@ public final class RecordingSession {
         long originNanoTime = startNanos - TimeUnit.SECONDS.toNanos(10);
         long originEpochNanos = TimeUnit.MILLISECONDS.toNanos(startEpochMs) - TimeUnit.SECONDS.toNanos(10);
         this.aggregator = new Aggregator(firstObservableThreadId, originNanoTime, originEpochNanos,
-                options.windowNanos(), options.fineWindows(), options.longSliceNanos());
+                options.windowNanos(), options.fineWindows(), options.longSliceNanos(), Recorder.samples(),
+                options.leakThresholdNanos());
         this.rings = Recorder.rings();
         this.drainThread = new Thread(this::drainLoop, "loomscope-drain");
         this.drainThread.setDaemon(true);

@@ -22,7 +22,8 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
 
     /** What the aggregator knows at the dump. */
     record Data(Counts counts, Latencies latencies, Heatmaps heatmaps, List<Carrier> carriers, long longSlices,
-                long longSliceThresholdNanos, List<Aggregator.LongSlice> longestSlices) {
+                long longSliceThresholdNanos, List<Aggregator.LongSlice> longestSlices, List<SiteTable.Site> sites,
+                long samplesTaken, long samplesLost, List<Aggregator.LeakCluster> leaks, long leakThresholdNanos) {
     }
 
     /** @param blockedByKind indexed by {@link dev.loomscope.bootstrap.BlockKind}; null where no block of that kind */

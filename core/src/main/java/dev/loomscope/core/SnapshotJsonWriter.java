@@ -72,6 +72,8 @@ public final class SnapshotJsonWriter {
             writeCarriers(json, data);
             writeLatencies(json, data.latencies());
             writeLongSlices(json, data);
+            writeSites(json, snapshot, data);
+            writeLeaks(json, data);
             writeHeatmaps(json, snapshot.windowNanos(), data.heatmaps());
             json.writeEndObject();
         }
@@ -187,6 +189,129 @@ public final class SnapshotJsonWriter {
             json.writeNumberField("carrierThreadId", slice.carrierThreadId());
             json.writeNumberField("startEpochMs", slice.startEpochNanos() / 1_000_000);
             json.writeNumberField("durationNs", slice.durationNanos());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static void writeSites(JsonGenerator json, Snapshot snapshot, Snapshot.Data data) throws IOException {
+        int top = ((Number) snapshot.options().getOrDefault("topSites", 20)).intValue();
+        json.writeObjectFieldStart("sites");
+        json.writeNumberField("sampleEvery", ((Number) snapshot.options().getOrDefault("sampleEvery", 0)).intValue());
+        json.writeNumberField("samples", data.samplesTaken());
+        json.writeNumberField("samplesLost", data.samplesLost());
+        json.writeNumberField("distinctStacks", data.sites().size());
+
+        json.writeArrayFieldStart("create");
+        for (SiteTable.Site site : top(data.sites(), s -> s.creates, top)) {
+            json.writeStartObject();
+            json.writeNumberField("count", site.creates);
+            writeFrames(json, site.frames);
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+
+        json.writeArrayFieldStart("block");
+        for (SiteTable.Site site : top(data.sites(), s -> s.blocked.totalNanos + blockCount(s), top)) {
+            if (blockCount(site) - site.blocksByKind[BlockKind.PINNED] == 0) {
+                continue;
+            }
+            json.writeStartObject();
+            json.writeNumberField("count", blockCount(site) - site.blocksByKind[BlockKind.PINNED]);
+            json.writeObjectFieldStart("kinds");
+            for (int kind = 0; kind < BlockKind.COUNT; kind++) {
+                if (site.blocksByKind[kind] > 0 && kind != BlockKind.PINNED) {
+                    json.writeNumberField(BlockKind.name(kind), site.blocksByKind[kind]);
+                }
+            }
+            json.writeEndObject();
+            writeCharges(json, "blocked", site.blocked);
+            writeFrames(json, site.frames);
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+
+        json.writeArrayFieldStart("wake");
+        for (SiteTable.Site site : top(data.sites(), s -> s.wakeToRun.count == 0 ? 0 : s.wakeToRun.totalNanos + 1,
+                top)) {
+            json.writeStartObject();
+            json.writeNumberField("count", site.wakeToRun.count);
+            writeCharges(json, "wakeToRun", site.wakeToRun);
+            writeFrames(json, site.frames);
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+
+        json.writeArrayFieldStart("pinned");
+        for (SiteTable.Site site : top(data.sites(), s -> s.blocksByKind[BlockKind.PINNED] == 0 ? 0
+                : s.pinned.totalNanos + 1, top)) {
+            json.writeStartObject();
+            json.writeNumberField("count", site.blocksByKind[BlockKind.PINNED]);
+            writeCharges(json, "pinnedBlocked", site.pinned);
+            writeFrames(json, site.frames);
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+    }
+
+    private static long blockCount(SiteTable.Site site) {
+        long n = 0;
+        for (long k : site.blocksByKind) {
+            n += k;
+        }
+        return n;
+    }
+
+    /** Sites with a positive rank, highest first, at most {@code limit}. */
+    private static List<SiteTable.Site> top(List<SiteTable.Site> sites, java.util.function.ToLongFunction<SiteTable.Site> rank,
+                                            int limit) {
+        return sites.stream().filter(s -> rank.applyAsLong(s) > 0)
+                .sorted(java.util.Comparator.comparingLong(rank).reversed()).limit(limit).toList();
+    }
+
+    private static void writeCharges(JsonGenerator json, String name, SiteTable.Charges charges) throws IOException {
+        json.writeObjectFieldStart(name);
+        json.writeNumberField("count", charges.count);
+        json.writeNumberField("totalNs", charges.totalNanos);
+        json.writeNumberField("p99Ns", charges.percentileNanos(99));
+        json.writeEndObject();
+    }
+
+    private static void writeFrames(JsonGenerator json, List<String> frames) throws IOException {
+        json.writeArrayFieldStart("frames");
+        for (String frame : frames) {
+            json.writeString(frame);
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeLeaks(JsonGenerator json, Snapshot.Data data) throws IOException {
+        json.writeObjectFieldStart("leaks");
+        json.writeNumberField("thresholdNs", data.leakThresholdNanos());
+        long threads = 0;
+        for (Aggregator.LeakCluster cluster : data.leaks()) {
+            threads += cluster.threads;
+        }
+        json.writeNumberField("threads", threads);
+        json.writeArrayFieldStart("clusters");
+        for (Aggregator.LeakCluster cluster : data.leaks()) {
+            json.writeStartObject();
+            json.writeNumberField("threads", cluster.threads);
+            json.writeNumberField("oldestBlockedNs", cluster.oldestNanos);
+            json.writeObjectFieldStart("kinds");
+            for (int kind = 0; kind < BlockKind.COUNT; kind++) {
+                if (cluster.byKind[kind] > 0) {
+                    json.writeNumberField(BlockKind.name(kind), cluster.byKind[kind]);
+                }
+            }
+            json.writeEndObject();
+            if (cluster.site == SiteTable.NONE) {
+                json.writeNullField("frames");
+            } else {
+                writeFrames(json, data.sites().get(cluster.site - 1).frames);
+            }
             json.writeEndObject();
         }
         json.writeEndArray();

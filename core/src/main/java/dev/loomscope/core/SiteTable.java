@@ -1,0 +1,118 @@
+package dev.loomscope.core;
+
+import dev.loomscope.bootstrap.BlockKind;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Call sites of sampled stacks, interned: one {@link Site} per distinct stack, with what happened there. The number of
+ * sites is bounded; once {@link #MAX_SITES} are known, further new stacks are merged into one "(other sites)" site so
+ * that totals stay right. Site id 0 means "no site". Drain thread only.
+ */
+final class SiteTable {
+    static final int MAX_SITES = 8192;
+    static final int NONE = 0;
+
+    private final Map<List<String>, Integer> idByFrames = new HashMap<>();
+    private final List<Site> sites = new ArrayList<>();
+    private int overflowId = NONE;
+
+    SiteTable() {
+        sites.add(null); // id 0: no site
+    }
+
+    int intern(StackWalker.StackFrame[] stack) {
+        List<String> frames = new ArrayList<>(stack.length);
+        for (StackWalker.StackFrame frame : stack) {
+            frames.add(format(frame));
+        }
+        Integer id = idByFrames.get(frames);
+        if (id != null) {
+            return id;
+        }
+        if (sites.size() > MAX_SITES) {
+            if (overflowId == NONE) {
+                overflowId = add(List.of("(other sites: more than " + MAX_SITES + " distinct stacks)"));
+            }
+            return overflowId;
+        }
+        int newId = add(List.copyOf(frames));
+        idByFrames.put(sites.get(newId).frames, newId);
+        return newId;
+    }
+
+    private int add(List<String> frames) {
+        sites.add(new Site(frames));
+        return sites.size() - 1;
+    }
+
+    Site get(int id) {
+        return sites.get(id);
+    }
+
+    List<Site> all() {
+        return sites.subList(1, sites.size());
+    }
+
+    /** {@code class.method(file:line)}, as in a Java stack trace. */
+    static String format(StackWalker.StackFrame frame) {
+        String file = frame.getFileName();
+        int line = frame.getLineNumber();
+        return frame.getClassName() + "." + frame.getMethodName() + "("
+                + (file == null ? "Unknown Source" : line >= 0 ? file + ":" + line : file) + ")";
+    }
+
+    /** One stack and the sampled events charged to it. */
+    static final class Site {
+        final List<String> frames;
+        long creates;
+        final Charges blocked = new Charges();
+        final long[] blocksByKind = new long[BlockKind.COUNT];
+        final Charges wakeToRun = new Charges();
+        final Charges pinned = new Charges();
+
+        Site(List<String> frames) {
+            this.frames = frames;
+        }
+    }
+
+    /** Sampled events at a site with their latencies: count, total, and a log-bucket histogram for percentiles. */
+    static final class Charges {
+        long count;
+        long totalNanos;
+        private int[] buckets;
+
+        void add(long nanos) {
+            count++;
+            totalNanos += nanos;
+            if (buckets == null) {
+                buckets = new int[LogLatencyBuckets.BUCKETS]; // lazily: most sites see one or two kinds of event
+            }
+            buckets[LogLatencyBuckets.index(nanos)]++;
+        }
+
+        /** Upper bound of the bucket holding the {@code percentile}th value (within 19 %, the bucket width). */
+        long percentileNanos(double percentile) {
+            if (buckets == null) {
+                return 0;
+            }
+            long total = 0;
+            for (int b : buckets) {
+                total += b;
+            }
+            long rank = (long) Math.ceil(total * percentile / 100.0);
+            long seen = 0;
+            for (int i = 0; i < buckets.length; i++) {
+                seen += buckets[i];
+                if (seen >= rank && seen > 0) {
+                    double upper = LogLatencyBuckets.upperBoundNanos(i);
+                    return Double.isInfinite(upper) ? Long.MAX_VALUE : (long) Math.ceil(upper);
+                }
+            }
+            return 0;
+        }
+    }
+}
