@@ -48,6 +48,12 @@ public final class Recorder {
     /** Virtual threads whose name starts with one of these are "critical": every event of theirs is sampled. */
     private static volatile String[] criticalPrefixes = new String[0];
     private static volatile StackCapture stackCapture;
+    /**
+     * The virtual thread last mounted on each carrier, by carrier thread id modulo the length: lets the drain walk the
+     * stack of a thread that keeps its carrier too long, while it still runs. Plain stores; a stale or colliding
+     * entry is detected by the drain comparing thread ids.
+     */
+    private static final Thread[] MOUNTED_BY_CARRIER_SLOT = new Thread[256];
 
     /**
      * Starts recording. Called once by the agent, before any advice is woven.
@@ -97,6 +103,15 @@ public final class Recorder {
         return samples;
     }
 
+    /**
+     * The virtual thread mounted on carrier {@code carrierThreadId} if it is {@code virtualThreadId}, else null.
+     * For the drain; the answer may be stale by the time the caller uses it.
+     */
+    public static Thread mountedOn(long carrierThreadId, long virtualThreadId) {
+        Thread t = MOUNTED_BY_CARRIER_SLOT[(int) (carrierThreadId & (MOUNTED_BY_CARRIER_SLOT.length - 1))];
+        return t != null && t.threadId() == virtualThreadId ? t : null;
+    }
+
     /** The rings to drain, or null when not recording. */
     public static EventRing[] rings() {
         return rings;
@@ -139,7 +154,9 @@ public final class Recorder {
     /** {@code VirtualThread.mount} entry: {@code Thread.currentThread()} is still the carrier. */
     public static void onMount(Thread vthread) {
         try {
-            record(EventKind.MOUNT, vthread.threadId(), Thread.currentThread().threadId());
+            long carrierId = Thread.currentThread().threadId();
+            MOUNTED_BY_CARRIER_SLOT[(int) (carrierId & (MOUNTED_BY_CARRIER_SLOT.length - 1))] = vthread;
+            record(EventKind.MOUNT, vthread.threadId(), carrierId);
         } catch (Throwable t) {
             countError();
         }

@@ -32,7 +32,7 @@ final class StackCapture implements Function<Stream<StackWalker.StackFrame>, Sta
     @Override
     public boolean test(StackWalker.StackFrame frame) {
         String type = frame.getClassName();
-        return !(type.startsWith("dev.loomscope.")
+        return !(type.startsWith("dev.loomscope.bootstrap.")
                 || type.equals("java.lang.VirtualThread")
                 || type.startsWith("java.lang.ThreadBuilders")
                 || type.startsWith("jdk.internal.vm.Continuation")

@@ -3,6 +3,7 @@ package dev.loomscope.core;
 import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
 import dev.loomscope.bootstrap.EventSink;
+import dev.loomscope.bootstrap.Recorder;
 import dev.loomscope.bootstrap.SampleRing;
 import dev.loomscope.bootstrap.SitePurpose;
 import dev.loomscope.bootstrap.StackSample;
@@ -72,10 +73,16 @@ final class Aggregator implements EventSink {
      */
     private final LiveThreadTable sitesOfThread = new LiveThreadTable();
     private final SiteTable sites = new SiteTable();
+    /**
+     * Carrier column of each virtual thread mounted now (as few entries as carriers). Kept per thread because only a
+     * thread's own records are ordered: another thread's mount on the same carrier may be drained first.
+     */
+    private final LiveThreadTable carrierOfMounted = new LiveThreadTable();
     private final SampleRing samples;
     private long samplesTaken;
     private long samplesLost;
     private final long leakThresholdNanos;
+    private final int stackDepth;
     private final long firstObservableThreadId;
     private final long originNanoTime;
     private final long originEpochNanos;
@@ -130,10 +137,12 @@ final class Aggregator implements EventSink {
      * @param longSliceNanos          run slices at least this long are reported as long slices
      * @param samples                 where sampled stacks come from, or null when sampling is off
      * @param leakThresholdNanos      blocked at least this long at a dump: reported in leak clusters
+     * @param stackDepth              frames kept of stacks the drain walks itself (long slices)
      */
     Aggregator(long firstObservableThreadId, long originNanoTime, long originEpochNanos, long windowNanos,
-               int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos) {
+               int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos, int stackDepth) {
         this.samples = samples;
+        this.stackDepth = stackDepth;
         this.leakThresholdNanos = leakThresholdNanos;
         this.firstObservableThreadId = firstObservableThreadId;
         this.originNanoTime = originNanoTime;
@@ -181,7 +190,7 @@ final class Aggregator implements EventSink {
     private void onCreate(long ts, long threadId, long creatorId) {
         created++;
         live.put(threadId, pack(QUEUED_FOR_START | TRACKED, ts));
-        createHeatmap.add(epochNanos(ts), carriers.columnOfActor(creatorId));
+        createHeatmap.add(epochNanos(ts), columnOfActor(creatorId));
     }
 
     /** The first mount of a created thread is its start; a mount after a wake ends the wake-to-run latency. */
@@ -190,6 +199,7 @@ final class Aggregator implements EventSink {
         int column = carriers.column(carrierId);
         CarrierTable.CarrierStats carrier = carriers.stats(column);
         carrier.mounted(threadId, ts);
+        carrierOfMounted.put(threadId, column);
         mountHeatmap.add(epochNanos(ts), column);
         long value = live.get(threadId, ABSENT);
         int state = value == ABSENT ? 0 : stateOf(value);
@@ -225,7 +235,7 @@ final class Aggregator implements EventSink {
         unmounts++;
         long value = live.get(threadId, ABSENT);
         int state = value == ABSENT ? 0 : stateOf(value);
-        int column = carriers.columnOfActor(threadId);
+        int column = (int) carrierOfMounted.remove(threadId, CarrierTable.OTHER);
         endSlice(ts, threadId, value, state, column);
         state &= ~TIMED;
         if (blockKind == BlockKind.YIELD) {
@@ -255,10 +265,12 @@ final class Aggregator implements EventSink {
         live.put(threadId, pack((withPhase(state, BLOCKED) & ~KIND_MASK) | blockKind << KIND_SHIFT, ts));
     }
 
+    /** @param column the carrier the slice ran on ({@link CarrierTable#OTHER} if its mount was not seen) */
     private void endSlice(long ts, long threadId, long value, int state, int column) {
         CarrierTable.CarrierStats carrier = carriers.stats(column);
+        int sliceSite = carrier.runningThread == threadId ? carrier.sliceSite : SiteTable.NONE;
         carrier.unmounted(threadId);
-        if ((state & PHASE_MASK) != RUNNING) {
+        if ((state & PHASE_MASK) != RUNNING || column == CarrierTable.OTHER) {
             return; // mount not seen (dropped, or before a late attach): no slice length
         }
         long slice = elapsedSince(value, ts);
@@ -268,7 +280,7 @@ final class Aggregator implements EventSink {
         if (slice >= longSliceNanos) {
             longSlices++;
             longestSlices.add(new LongSlice(threadId, carrier.threadId, epochNanos(timeOf(value) + originNanoTime),
-                    slice));
+                    slice, sliceSite, false));
             if (longestSlices.size() > LONG_SLICES_KEPT) {
                 longestSlices.poll();
             }
@@ -287,7 +299,7 @@ final class Aggregator implements EventSink {
         long value = live.get(threadId, ABSENT);
         if (value == ABSENT || (stateOf(value) & PHASE_MASK) == 0) {
             wakes++; // parked before a late attach: its block was not seen, its wake is real
-            wakeHeatmap.add(epochNanos(ts), carriers.columnOfActor(wakerId));
+            wakeHeatmap.add(epochNanos(ts), columnOfActor(wakerId));
             live.put(threadId, pack(QUEUED | (value == ABSENT ? 0 : stateOf(value)), ts));
             return;
         }
@@ -295,7 +307,7 @@ final class Aggregator implements EventSink {
         int phase = state & PHASE_MASK;
         if (phase == BLOCKED) {
             wakes++;
-            wakeHeatmap.add(epochNanos(ts), carriers.columnOfActor(wakerId));
+            wakeHeatmap.add(epochNanos(ts), columnOfActor(wakerId));
             long runnableSince = ts;
             if ((state & TIMED) != 0) {
                 long deadline = timedBlockDeadline.remove(threadId, ABSENT);
@@ -355,8 +367,9 @@ final class Aggregator implements EventSink {
         int state = value == ABSENT ? 0 : stateOf(value);
         if (value == ABSENT || (state & PHASE_MASK) != QUEUED_FOR_START) {
             unmounts++;
+            int column = (int) carrierOfMounted.remove(threadId, CarrierTable.OTHER);
             if (value != ABSENT) {
-                endSlice(ts, threadId, value, state, carriers.columnOfActor(threadId));
+                endSlice(ts, threadId, value, state, column);
             }
         }
         pinnedSince.remove(threadId, ABSENT);
@@ -372,6 +385,15 @@ final class Aggregator implements EventSink {
         } else {
             preexistingEnded++;
         }
+    }
+
+    /**
+     * The heatmap column for something {@code threadId} did: its own if it is a carrier, its carrier's if it is a
+     * virtual thread mounted now (as far as the records drained so far tell), {@link CarrierTable#OTHER} otherwise.
+     */
+    private int columnOfActor(long threadId) {
+        int column = carriers.columnIfCarrier(threadId);
+        return column >= 0 ? column : (int) carrierOfMounted.get(threadId, CarrierTable.OTHER);
     }
 
     /**
@@ -500,9 +522,17 @@ final class Aggregator implements EventSink {
         Snapshot.Heatmaps heatmaps = new Snapshot.Heatmaps(createHeatmap.rows(), blockHeatmap.rows(),
                 wakeHeatmap.rows(), mountHeatmap.rows(), startDelayHeatmap.rows(), wakeToRunHeatmap.rows(),
                 blockedHeatmap.rows(), runSliceHeatmap.rows());
-        List<LongSlice> slices = new ArrayList<>(longestSlices);
-        slices.sort(Comparator.comparingLong(LongSlice::durationNanos).reversed());
         long now = System.nanoTime();
+        walkLongRunningSlices(now);
+        List<LongSlice> slices = new ArrayList<>(longestSlices);
+        for (CarrierTable.CarrierStats carrier : carriers.carriers()) {
+            long running = now - carrier.sliceStartNanos;
+            if (carrier.runningThread != 0 && running >= longSliceNanos) {
+                slices.add(new LongSlice(carrier.runningThread, carrier.threadId, epochNanos(carrier.sliceStartNanos),
+                        running, carrier.sliceSite, true));
+            }
+        }
+        slices.sort(Comparator.comparingLong(LongSlice::durationNanos).reversed());
         return new Snapshot.Data(counts, latencies, heatmaps, carriers.snapshot(now), longSlices,
                 longSliceNanos, slices, sites.all(), samplesTaken, samplesLost, leaks(now), leakThresholdNanos);
     }
@@ -550,9 +580,34 @@ final class Aggregator implements EventSink {
     }
 
     /**
+     * Walks the stack of every virtual thread that has kept its carrier for the long-slice threshold, once per slice,
+     * while it still runs: a slice's own site (where the CPU time goes), which no event of the thread can show.
+     * Called by the drain thread between batches.
+     */
+    void walkLongRunningSlices(long nowNanoTime) {
+        for (CarrierTable.CarrierStats carrier : carriers.carriers()) {
+            if (carrier.runningThread != 0 && !carrier.sliceWalked
+                    && nowNanoTime - carrier.sliceStartNanos >= longSliceNanos) {
+                carrier.sliceWalked = true;
+                Thread running = Recorder.mountedOn(carrier.threadId, carrier.runningThread);
+                if (running != null) {
+                    StackTraceElement[] stack = running.getStackTrace();
+                    if (stack.length > 0) {
+                        carrier.sliceSite = sites.intern(stack, stackDepth);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * A run slice at least as long as the long-slice threshold: a virtual thread kept its carrier (virtual threads are
      * never preempted), and every thread queued behind it waited.
+     *
+     * @param site    where the thread was running while the slice was long ({@link SiteTable#NONE} if not walked)
+     * @param ongoing still running at the dump (duration so far)
      */
-    record LongSlice(long threadId, long carrierThreadId, long startEpochNanos, long durationNanos) {
+    record LongSlice(long threadId, long carrierThreadId, long startEpochNanos, long durationNanos, int site,
+                     boolean ongoing) {
     }
 }

@@ -31,25 +31,19 @@ final class CarrierTable {
         return column;
     }
 
-    /**
-     * The column for something a thread did: its own if it is a carrier, its carrier's if it is a virtual thread
-     * mounted now, {@link #OTHER} otherwise.
-     */
-    int columnOfActor(long threadId) {
+    /** The column of {@code threadId} if it is a known carrier, else -1. */
+    int columnIfCarrier(long threadId) {
         Integer column = columnByThreadId.get(threadId);
-        if (column != null) {
-            return column;
-        }
-        for (int c = 1; c < stats.size(); c++) { // a few dozen carriers at most: a scan beats a second map
-            if (stats.get(c).runningThread == threadId) {
-                return c;
-            }
-        }
-        return OTHER;
+        return column == null ? -1 : column;
     }
 
     CarrierStats stats(int column) {
         return stats.get(column);
+    }
+
+    /** Carriers (row 0 excluded), for scans. */
+    List<CarrierStats> carriers() {
+        return stats.subList(1, stats.size());
     }
 
     /** Per-carrier totals at {@code nowNanoTime}; row 0 ("other") is left out. */
@@ -75,14 +69,28 @@ final class CarrierTable {
         long idleSince;
         /** Virtual thread mounted now, 0 if none. */
         long runningThread;
+        /** nanoTime the current slice began. */
+        long sliceStartNanos;
+        /** Site of the current slice, walked while it ran long; {@link SiteTable#NONE} if not (yet) walked. */
+        int sliceSite;
+        boolean sliceWalked;
 
         CarrierStats(long threadId) {
             this.threadId = threadId;
         }
 
+        /**
+         * Records of different virtual threads come from different rings, so a carrier's mounts can arrive out of
+         * order: only a mount newer than the current slice becomes the current slice.
+         */
         void mounted(long virtualThreadId, long nanoTime) {
             mounts++;
-            runningThread = virtualThreadId;
+            if (runningThread == 0 || nanoTime - sliceStartNanos >= 0) {
+                runningThread = virtualThreadId;
+                sliceStartNanos = nanoTime;
+                sliceSite = SiteTable.NONE;
+                sliceWalked = false;
+            }
         }
 
         void unmounted(long virtualThreadId) {

@@ -46,7 +46,7 @@ public final class RecordingSession {
         long originEpochNanos = TimeUnit.MILLISECONDS.toNanos(startEpochMs) - TimeUnit.SECONDS.toNanos(10);
         this.aggregator = new Aggregator(firstObservableThreadId, originNanoTime, originEpochNanos,
                 options.windowNanos(), options.fineWindows(), options.longSliceNanos(), Recorder.samples(),
-                options.leakThresholdNanos());
+                options.leakThresholdNanos(), options.stackDepth());
         this.rings = Recorder.rings();
         this.drainThread = new Thread(this::drainLoop, "loomscope-drain");
         this.drainThread.setDaemon(true);
@@ -76,6 +76,7 @@ public final class RecordingSession {
             try {
                 synchronized (lock) {
                     drained = drainAllLocked();
+                    aggregator.walkLongRunningSlices(System.nanoTime());
                 }
             } catch (Throwable t) {
                 Recorder.countError();

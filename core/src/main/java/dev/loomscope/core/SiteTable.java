@@ -27,8 +27,24 @@ final class SiteTable {
     int intern(StackWalker.StackFrame[] stack) {
         List<String> frames = new ArrayList<>(stack.length);
         for (StackWalker.StackFrame frame : stack) {
-            frames.add(format(frame));
+            frames.add(format(frame.getClassName(), frame.getMethodName(), frame.getFileName(), frame.getLineNumber()));
         }
+        return intern(frames);
+    }
+
+    /** For stacks taken with {@link Thread#getStackTrace()}: at most {@code maxDepth} frames. */
+    int intern(StackTraceElement[] stack, int maxDepth) {
+        List<String> frames = new ArrayList<>(Math.min(stack.length, maxDepth));
+        for (StackTraceElement frame : stack) {
+            if (frames.size() == maxDepth) {
+                break;
+            }
+            frames.add(format(frame.getClassName(), frame.getMethodName(), frame.getFileName(), frame.getLineNumber()));
+        }
+        return intern(frames);
+    }
+
+    private int intern(List<String> frames) {
         Integer id = idByFrames.get(frames);
         if (id != null) {
             return id;
@@ -58,10 +74,8 @@ final class SiteTable {
     }
 
     /** {@code class.method(file:line)}, as in a Java stack trace. */
-    static String format(StackWalker.StackFrame frame) {
-        String file = frame.getFileName();
-        int line = frame.getLineNumber();
-        return frame.getClassName() + "." + frame.getMethodName() + "("
+    static String format(String className, String method, String file, int line) {
+        return className + "." + method + "("
                 + (file == null ? "Unknown Source" : line >= 0 ? file + ":" + line : file) + ")";
     }
 

@@ -189,6 +189,12 @@ public final class SnapshotJsonWriter {
             json.writeNumberField("carrierThreadId", slice.carrierThreadId());
             json.writeNumberField("startEpochMs", slice.startEpochNanos() / 1_000_000);
             json.writeNumberField("durationNs", slice.durationNanos());
+            json.writeBooleanField("ongoing", slice.ongoing());
+            if (slice.site() == SiteTable.NONE) {
+                json.writeNullField("frames");
+            } else {
+                writeFrames(json, data.sites().get(slice.site() - 1).frames);
+            }
             json.writeEndObject();
         }
         json.writeEndArray();

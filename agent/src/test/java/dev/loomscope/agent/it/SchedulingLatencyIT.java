@@ -48,6 +48,11 @@ class SchedulingLatencyIT {
         JsonNode longest = dump.at("/longSlices/longest/0");
         assertEquals(Long.parseLong(hog.group(1)), longest.get("threadId").asLong(), "the longest slice is the hog's");
         assertTrue(longest.get("durationNs").asLong() >= 90 * MS, longest.toString());
+        boolean atTheHogsSite = false;
+        for (JsonNode frame : longest.get("frames")) {
+            atTheHogsSite |= frame.asText().startsWith(Scheduling.class.getName() + ".spin(");
+        }
+        assertTrue(atTheHogsSite, "the long slice is reported where the hog spins: " + longest);
         assertTrue(dump.at("/longSlices/count").asLong() >= 3, "three hog slices: " + dump.at("/longSlices"));
         assertHeatmapsSumToCounts(dump);
     }
