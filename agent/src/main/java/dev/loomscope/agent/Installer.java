@@ -3,6 +3,7 @@ package dev.loomscope.agent;
 import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.Recorder;
 import dev.loomscope.core.AgentOptions;
+import dev.loomscope.core.DumpTriggers;
 import dev.loomscope.core.RecordingSession;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -26,7 +27,15 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
  * {@link LoomscopeAgent} has put the bootstrap jar on the boot class path.
  */
 final class Installer {
+    /** The running agent's dumps on demand; null until {@link #install} has finished. */
+    private static volatile DumpTriggers dumpTriggers;
+
     private Installer() {
+    }
+
+    /** The running agent's dumps on demand (SIGQUIT, interval, the dump command), or null if it is not running. */
+    static DumpTriggers dumpTriggers() {
+        return dumpTriggers;
     }
 
     static void install(String optionText, Instrumentation instrumentation, boolean lateAttach) throws Exception {
@@ -70,7 +79,13 @@ final class Installer {
                             JavaModule module, java.security.ProtectionDomain domain) -> forkJoinPool.weave(builder))
                 .installOn(instrumentation);
 
-        RecordingSession.start(options, tracker::report, version(), firstObservableThreadId, lateAttach);
+        RecordingSession session = RecordingSession.start(options, tracker::report, version(),
+                firstObservableThreadId, lateAttach);
+        DumpTriggers triggers = DumpTriggers.start(session, options);
+        dumpTriggers = triggers;
+        if (options.sigquit()) {
+            SigquitSupport.arm(instrumentation, triggers::sigquit);
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.loomscope.core;
 
+import java.io.File;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -88,7 +89,14 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
      * {@code %t} already is used as it is.
      */
     static String timestamped(String out) {
-        return out.contains("%t") ? out : DumpTriggers.beforeExtension(out, "-%t");
+        return out.contains("%t") ? out : beforeExtension(out, "-%t");
+    }
+
+    /** Inserts {@code text} before the file name's extension ({@code dir.d/a.json} → {@code dir.d/a<text>.json}). */
+    static String beforeExtension(String name, String text) {
+        int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf(File.separatorChar));
+        int dot = name.lastIndexOf('.');
+        return dot > slash + 1 ? name.substring(0, dot) + text + name.substring(dot) : name + text;
     }
 
     /** The effective options, for the JSON's {@code agent.options}. */

@@ -1,6 +1,5 @@
 package dev.loomscope.core;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -168,19 +167,12 @@ public final class DumpTriggers {
 
     /** {@code dir/a-1234.json}, 2 → {@code dir/a-1234-2.json}; 0 leaves the name as it is. */
     static String withSequence(String name, int sequence) {
-        return sequence == 0 ? name : beforeExtension(name, "-" + sequence);
-    }
-
-    /** Inserts {@code text} before the file name's extension ({@code dir.d/a.json} → {@code dir.d/a<text>.json}). */
-    static String beforeExtension(String name, String text) {
-        int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf(File.separatorChar));
-        int dot = name.lastIndexOf('.');
-        return dot > slash + 1 ? name.substring(0, dot) + text + name.substring(dot) : name + text;
+        return sequence == 0 ? name : AgentOptions.beforeExtension(name, "-" + sequence);
     }
 
     /** A dump's outcome: the absolute path written, or why there is none. */
     public record Result(Path path, String error) {
-        static Result failed(String error) {
+        public static Result failed(String error) {
             return new Result(null, error);
         }
 
