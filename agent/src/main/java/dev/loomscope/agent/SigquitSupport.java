@@ -32,14 +32,17 @@ import java.util.stream.Stream;
  * module of its own ({@code dev.loomscope.sigquit}, in a child layer of the boot layer) and native access is granted
  * to that module alone, through the JDK's own {@code Module.implAddEnableNativeAccess} (the method behind
  * {@code ModuleLayer.Controller.enableNativeAccess}), reachable because the agent opens {@code java.lang} to itself
- * with {@link Instrumentation#redefineModule}. If that method is missing in some JDK, the JVM prints its usual
- * warning once and SIGQUIT dumps work all the same (docs/options.md says how to silence it).
+ * with {@link Instrumentation#redefineModule}. If that method is missing in some JDK, the shim is loaded from the
+ * class path instead: the JVM then prints its usual warning once, naming the switch that silences it
+ * ({@code --enable-native-access=ALL-UNNAMED}, docs/options.md), and SIGQUIT dumps work all the same.
  */
 final class SigquitSupport {
     static final String MODULE = "dev.loomscope.sigquit";
     private static final String PACKAGE = "dev.loomscope.agent.sigquit";
     private static final String SHIM_CLASS = PACKAGE + ".SigquitShim";
     private static final String SHIM_RESOURCE = SHIM_CLASS.replace('.', '/') + ".class";
+    /** {@code Module}'s own method behind {@code ModuleLayer.Controller.enableNativeAccess} (JDK 21–25 at least). */
+    private static final String GRANT_METHOD = "implAddEnableNativeAccess";
 
     private SigquitSupport() {
     }
@@ -60,11 +63,11 @@ final class SigquitSupport {
         Path file = null;
         try {
             file = extract(library);
-            Module module = defineShimModule();
-            grantNativeAccess(instrumentation, module);
-            Class<?> shim = Class.forName(module, SHIM_CLASS);
+            Class<?> shim = shimWithNativeAccess(instrumentation);
             if (shim == null) {
-                throw new ClassNotFoundException(SHIM_CLASS + " in module " + MODULE);
+                // Native access cannot be granted to the shim's module alone: load from the class path instead,
+                // where the JVM's warning names the switch that silences it, --enable-native-access=ALL-UNNAMED.
+                shim = Class.forName(SHIM_CLASS, false, SigquitSupport.class.getClassLoader());
             }
             Method load = shim.getMethod("load", String.class, Runnable.class);
             int failedStep = (Integer) load.invoke(null, file.toString(), onDataDumpRequest);
@@ -164,18 +167,21 @@ final class SigquitSupport {
     }
 
     /**
-     * Grants native access to the shim's module only (not to the application). Best effort: without it the JVM
-     * prints its own native-access warning once (JDK 24+), and the shim loads all the same.
+     * The shim class in module {@value #MODULE}, which alone (not the application) is granted native access.
+     *
+     * @return null if this JDK does not let the agent do that
      */
-    private static void grantNativeAccess(Instrumentation instrumentation, Module module) {
+    private static Class<?> shimWithNativeAccess(Instrumentation instrumentation) {
         try {
+            Module module = defineShimModule();
             instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
                     Map.of("java.lang", Set.of(SigquitSupport.class.getModule())), Set.of(), Map.of());
-            Method enable = Module.class.getDeclaredMethod("implAddEnableNativeAccess");
+            Method enable = Module.class.getDeclaredMethod(GRANT_METHOD);
             enable.setAccessible(true);
             enable.invoke(module);
+            return Class.forName(module, SHIM_CLASS);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            // the JVM's warning will say what to do; docs/options.md explains it
+            return null;
         }
     }
 }

@@ -3,10 +3,11 @@ package dev.loomscope.agent.sigquit;
 /**
  * The Java half of the native SIGQUIT shim ({@code agent/src/main/native/loomscope_sigquit.c}).
  * <p>
- * This class is never loaded by the class loader of the agent jar: {@code SigquitSupport} defines it in a named module
- * of its own, {@code dev.loomscope.sigquit}, in a child module layer, so that native access can be granted to that
- * module alone (JDK 24+ warns about {@code System.load} from a module without it; for the class path that switch
- * exists only for all unnamed modules, i.e. the whole application). It therefore depends on {@code java.base} only.
+ * {@code SigquitSupport} defines this class in a named module of its own, {@code dev.loomscope.sigquit}, in a child
+ * module layer, so that native access can be granted to that module alone (JDK 24+ warns about {@code System.load}
+ * from a module without it; for the class path that switch exists only for all unnamed modules, i.e. the whole
+ * application). Only if that is impossible is it loaded from the agent jar on the class path. It therefore depends on
+ * {@code java.base} only, and no other agent class refers to it by name.
  */
 public final class SigquitShim {
     private static volatile Runnable listener;
