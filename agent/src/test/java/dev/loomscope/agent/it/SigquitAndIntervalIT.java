@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -75,23 +78,32 @@ class SigquitAndIntervalIT {
     }
 
     @Test
-    void intervalWritesADumpPeriodicallyWithoutOverwriting() throws Exception {
+    void intervalWritesADumpPeriodicallyWithoutOverwritingAndASigquitBetweenIsKept() throws Exception {
         AgentJvm.Running jvm = start(",interval=200ms");
         jvm.awaitStdout("ready", 1, WAIT_SECONDS);
 
-        List<Path> dumps = awaitDumps(jvm, 4);
+        awaitDumps(jvm, 2);
+        sigquit(jvm.pid());
+        jvm.awaitStdout("Full thread dump", 1, WAIT_SECONDS);
+        awaitDumps(jvm, 6);
         assertTrue(jvm.process().isAlive());
         AgentJvm.Result result = stop(jvm);
         assertEquals(List.of(), result.agentLines());
+
+        List<Path> dumps = listDumps(); // more may have come until the stop
+        Map<String, Integer> byTrigger = new TreeMap<>();
         long previousDumpTime = 0;
         for (Path dump : dumps) {
             JsonNode json = AgentJvm.readJson(dump);
-            assertEquals("interval", json.at("/recording/trigger").asText(), dump.toString());
+            byTrigger.merge(json.at("/recording/trigger").asText(), 1, Integer::sum);
             assertEquals("200ms", json.at("/agent/options/interval").asText());
             long dumpTime = json.at("/recording/dumpEpochMs").asLong();
-            assertTrue(dumpTime > previousDumpTime, "one file per dump, in order: " + dumps);
+            assertTrue(dumpTime > previousDumpTime, "one file per dump, named in order: " + dumps);
             previousDumpTime = dumpTime;
         }
+        assertEquals(1, byTrigger.get("sigquit"), byTrigger.toString());
+        assertTrue(byTrigger.get("interval") >= 5, byTrigger.toString());
+        assertEquals(Set.of("interval", "sigquit"), byTrigger.keySet());
         assertEquals("exit", AgentJvm.readJson(dir.resolve("exit.json")).at("/recording/trigger").asText());
     }
 
