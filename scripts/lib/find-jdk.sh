@@ -59,3 +59,11 @@ find_maven() {
     exit 3
   fi
 }
+
+# Stops with a message unless gcc is installed where the build compiles the agent's native SIGQUIT shim (Linux x86_64).
+find_gcc() {
+  if [ "$(uname -s)" = Linux ] && [ "$(uname -m)" = x86_64 ] && ! command -v gcc >/dev/null 2>&1; then
+    echo "loomscope: needs gcc to build the agent's native SIGQUIT shim (apt-get install gcc)." >&2
+    exit 3
+  fi
+}

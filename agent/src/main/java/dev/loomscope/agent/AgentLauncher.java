@@ -24,15 +24,29 @@ public final class AgentLauncher {
         start(options, instrumentation, true);
     }
 
-    /** {@code java -jar loomscope-agent.jar}: command-line tools for running JVMs. */
+    /**
+     * {@code java -jar loomscope-agent.jar dump|attach PID ...}: command-line tools for running JVMs (docs/cli.md).
+     * Exit code 0 ok, 1 the target refused or failed, 2 usage error or bad pid.
+     */
     public static void main(String[] args) {
         if (featureVersion() < FIRST_JAVA_WITH_VIRTUAL_THREADS) {
             System.err.println("loomscope: needs Java " + FIRST_JAVA_WITH_VIRTUAL_THREADS + " or later; this is Java "
                     + System.getProperty("java.version"));
             System.exit(2);
         }
-        System.err.println("usage: java -javaagent:loomscope-agent.jar[=key=value,...]  (see docs/options.md)");
-        System.exit(args.length == 0 ? 0 : 2);
+        int exitCode;
+        try {
+            exitCode = (Integer) Class.forName("dev.loomscope.agent.Cli")
+                    .getDeclaredMethod("run", String[].class)
+                    .invoke(null, (Object) args);
+        } catch (InvocationTargetException e) {
+            System.err.println("loomscope: " + e.getCause());
+            exitCode = 1;
+        } catch (Throwable t) {
+            System.err.println("loomscope: " + t);
+            exitCode = 1;
+        }
+        System.exit(exitCode);
     }
 
     private static void start(String options, Instrumentation instrumentation, boolean lateAttach) {

@@ -3,6 +3,7 @@ package dev.loomscope.agent;
 import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.Recorder;
 import dev.loomscope.core.AgentOptions;
+import dev.loomscope.core.DumpTriggers;
 import dev.loomscope.core.RecordingSession;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.agent.builder.AgentBuilder;
@@ -28,8 +29,15 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
 final class Installer {
     /** Sampled stacks the drain may lag behind before the oldest are lost (counted in the JSON). */
     private static final int SAMPLES_IN_FLIGHT = 4096;
+    /** The running agent's dumps on demand; null until {@link #install} has finished. */
+    private static volatile DumpTriggers dumpTriggers;
 
     private Installer() {
+    }
+
+    /** The running agent's dumps on demand (SIGQUIT, interval, the dump command), or null if it is not running. */
+    static DumpTriggers dumpTriggers() {
+        return dumpTriggers;
     }
 
     static void install(String optionText, Instrumentation instrumentation, boolean lateAttach) throws Exception {
@@ -77,7 +85,13 @@ final class Installer {
                             JavaModule module, java.security.ProtectionDomain domain) -> forkJoinPool.weave(builder))
                 .installOn(instrumentation);
 
-        RecordingSession.start(options, tracker::report, version(), firstObservableThreadId, lateAttach);
+        RecordingSession session = RecordingSession.start(options, tracker::report, version(),
+                firstObservableThreadId, lateAttach);
+        DumpTriggers triggers = DumpTriggers.start(session, options);
+        dumpTriggers = triggers;
+        if (options.sigquit()) {
+            SigquitSupport.arm(instrumentation, triggers::sigquit);
+        }
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.loomscope.core;
 
+import java.io.File;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,14 +26,23 @@ import java.util.function.Consumer;
  * @param stackDepth   frames kept per sampled stack
  * @param topSites     sites listed per kind in the JSON
  * @param leakThresholdNanos virtual threads blocked at least this long at a dump are reported as possible leaks
+ * @param dump         path pattern of the dumps taken while the JVM runs (SIGQUIT, {@code interval}, the
+ *                     {@code dump} command); when not given, {@link #out} with {@code -%t} before its extension
+ * @param interval     period of the {@code interval} dumps; {@link Duration#ZERO}: none
+ * @param sigquit      SIGQUIT (and {@code jcmd PID JVMTI.data_dump}) writes a dump, through the native shim
  */
 public record AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet,
                            long windowNanos, long retentionNanos, long longSliceNanos, int sampleEvery,
-                           List<String> critical, int stackDepth, int topSites, long leakThresholdNanos) {
+                           List<String> critical, int stackDepth, int topSites, long leakThresholdNanos,
+                           String dump, Duration interval, boolean sigquit) {
 
     public static final AgentOptions DEFAULTS = new AgentOptions("loomscope-%p.json", 16, 16384, true, false,
             TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20), 100,
-            List.of(), 32, 20, TimeUnit.SECONDS.toNanos(60));
+            List.of(), 32, 20, TimeUnit.SECONDS.toNanos(60), "loomscope-%p-%t.json", Duration.ZERO, true);
+
+    /** Shortest {@code interval}: a dump drains and writes a file; more often than this is a mistake. */
+    public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
+    public static final Duration MAX_INTERVAL = Duration.ofDays(1);
     /** Most windows kept at full resolution: bounds the heatmaps' memory whatever the options. */
     static final long MAX_FINE_WINDOWS = 100_000;
 
@@ -50,6 +61,9 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         int stackDepth = DEFAULTS.stackDepth;
         int topSites = DEFAULTS.topSites;
         long leakThresholdNanos = DEFAULTS.leakThresholdNanos;
+        String dump = null;
+        Duration interval = DEFAULTS.interval;
+        boolean sigquit = DEFAULTS.sigquit;
         if (text == null || text.isBlank()) {
             return DEFAULTS;
         }
@@ -84,9 +98,19 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                 case "topSites" -> topSites = integer(key, value, 1, 1000, DEFAULTS.topSites, warn);
                 case "leakThreshold" -> leakThresholdNanos = duration(key, value, 1, TimeUnit.DAYS.toNanos(365),
                         DEFAULTS.leakThresholdNanos, warn);
+                case "dump" -> {
+                    if (value.isEmpty()) {
+                        warn.accept(bad(key, value, "a file path", "the out path with -%t"));
+                    } else {
+                        dump = value;
+                    }
+                }
+                case "interval" -> interval = interval(key, value, warn);
+                case "sigquit" -> sigquit = onOff(key, value, DEFAULTS.sigquit, warn);
                 default -> warn.accept("loomscope: unknown option '" + key + "' ignored (options: "
                         + "out, rings, ringCapacity, recording, quiet, window, retention, longSlice, sampleEvery,"
-                        + " critical, stackDepth, topSites, leakThreshold; see docs/options.md)");
+                        + " critical, stackDepth, topSites, leakThreshold, dump, interval, sigquit;"
+                        + " see docs/options.md)");
             }
         }
         if (retentionNanos / windowNanos > MAX_FINE_WINDOWS) {
@@ -95,7 +119,24 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
             retentionNanos = windowNanos * MAX_FINE_WINDOWS;
         }
         return new AgentOptions(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos,
-                longSliceNanos, sampleEvery, critical, stackDepth, topSites, leakThresholdNanos);
+                longSliceNanos, sampleEvery, critical, stackDepth, topSites, leakThresholdNanos,
+                dump == null ? timestamped(out) : dump, interval, sigquit);
+    }
+
+    /**
+     * The default {@code dump} pattern: {@code out} with {@code -%t} before the file's extension, so the dumps taken
+     * while the JVM runs go next to the exit dump without overwriting it or each other. A pattern that has
+     * {@code %t} already is used as it is.
+     */
+    static String timestamped(String out) {
+        return out.contains("%t") ? out : beforeExtension(out, "-%t");
+    }
+
+    /** Inserts {@code text} before the file name's extension ({@code dir.d/a.json} → {@code dir.d/a<text>.json}). */
+    static String beforeExtension(String name, String text) {
+        int slash = Math.max(name.lastIndexOf('/'), name.lastIndexOf(File.separatorChar));
+        int dot = name.lastIndexOf('.');
+        return dot > slash + 1 ? name.substring(0, dot) + text + name.substring(dot) : name + text;
     }
 
     /** The effective options, for the JSON's {@code agent.options}. */
@@ -114,6 +155,9 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         map.put("stackDepth", stackDepth);
         map.put("topSites", topSites);
         map.put("leakThreshold", formatDuration(leakThresholdNanos));
+        map.put("dump", dump);
+        map.put("interval", interval.isZero() ? "off" : formatDuration(interval.toNanos()));
+        map.put("sigquit", sigquit);
         return map;
     }
 
@@ -190,6 +234,19 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         return nanos + "ns";
     }
 
+    /** {@code off} (or 0, false, no), or a duration from {@link #MIN_INTERVAL} to {@link #MAX_INTERVAL}. */
+    private static Duration interval(String key, String value, Consumer<String> warn) {
+        switch (value) {
+            case "off", "0", "false", "no" -> {
+                return Duration.ZERO;
+            }
+            default -> {
+                return Duration.ofNanos(duration(key, value, MIN_INTERVAL.toNanos(), MAX_INTERVAL.toNanos(),
+                        DEFAULTS.interval.toNanos(), warn));
+            }
+        }
+    }
+
     private static long duration(String key, String value, long min, long max, long fallback,
                                  Consumer<String> warn) {
         long nanos = parseDuration(value);
@@ -197,7 +254,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
             return nanos;
         }
         warn.accept(bad(key, value, "a duration from " + formatDuration(min) + " to " + formatDuration(max)
-                + ", like 500ms, 1s or 10m", formatDuration(fallback)));
+                + ", like 500ms, 1s or 10m", fallback == 0 ? "off" : formatDuration(fallback)));
         return fallback;
     }
 

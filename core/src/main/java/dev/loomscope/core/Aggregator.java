@@ -74,8 +74,9 @@ final class Aggregator implements EventSink {
     private final LiveThreadTable sitesOfThread = new LiveThreadTable();
     private final SiteTable sites = new SiteTable();
     /**
-     * Carrier column of each virtual thread mounted now (as few entries as carriers). Kept per thread because only a
-     * thread's own records are ordered: another thread's mount on the same carrier may be drained first.
+     * Per virtual thread mounted now (as few entries as carriers): its carrier column in the low 32 bits and, once a
+     * long slice was walked, its site in the high bits. Kept per thread because only a thread's own records are
+     * ordered: another thread's mount on the same carrier may be drained before this thread's unmount.
      */
     private final LiveThreadTable carrierOfMounted = new LiveThreadTable();
     private final SampleRing samples;
@@ -235,8 +236,9 @@ final class Aggregator implements EventSink {
         unmounts++;
         long value = live.get(threadId, ABSENT);
         int state = value == ABSENT ? 0 : stateOf(value);
-        int column = (int) carrierOfMounted.remove(threadId, CarrierTable.OTHER);
-        endSlice(ts, threadId, value, state, column);
+        long mounted = carrierOfMounted.remove(threadId, CarrierTable.OTHER);
+        int column = (int) mounted;
+        endSlice(ts, threadId, value, state, mounted);
         state &= ~TIMED;
         if (blockKind == BlockKind.YIELD) {
             yields++;
@@ -265,10 +267,14 @@ final class Aggregator implements EventSink {
         live.put(threadId, pack((withPhase(state, BLOCKED) & ~KIND_MASK) | blockKind << KIND_SHIFT, ts));
     }
 
-    /** @param column the carrier the slice ran on ({@link CarrierTable#OTHER} if its mount was not seen) */
-    private void endSlice(long ts, long threadId, long value, int state, int column) {
+    /**
+     * @param mounted the thread's {@link #carrierOfMounted} entry: the carrier the slice ran on
+     *                ({@link CarrierTable#OTHER} if its mount was not seen) and the slice's walked site
+     */
+    private void endSlice(long ts, long threadId, long value, int state, long mounted) {
+        int column = (int) mounted;
+        int sliceSite = (int) (mounted >>> 32);
         CarrierTable.CarrierStats carrier = carriers.stats(column);
-        int sliceSite = carrier.runningThread == threadId ? carrier.sliceSite : SiteTable.NONE;
         carrier.unmounted(threadId);
         if ((state & PHASE_MASK) != RUNNING || column == CarrierTable.OTHER) {
             return; // mount not seen (dropped, or before a late attach): no slice length
@@ -367,9 +373,9 @@ final class Aggregator implements EventSink {
         int state = value == ABSENT ? 0 : stateOf(value);
         if (value == ABSENT || (state & PHASE_MASK) != QUEUED_FOR_START) {
             unmounts++;
-            int column = (int) carrierOfMounted.remove(threadId, CarrierTable.OTHER);
+            long mounted = carrierOfMounted.remove(threadId, CarrierTable.OTHER);
             if (value != ABSENT) {
-                endSlice(ts, threadId, value, state, column);
+                endSlice(ts, threadId, value, state, mounted);
             }
         }
         pinnedSince.remove(threadId, ABSENT);
@@ -534,7 +540,7 @@ final class Aggregator implements EventSink {
         }
         slices.sort(Comparator.comparingLong(LongSlice::durationNanos).reversed());
         return new Snapshot.Data(counts, latencies, heatmaps, carriers.snapshot(now), longSlices,
-                longSliceNanos, slices, sites.all(), samplesTaken, samplesLost, leaks(now), leakThresholdNanos);
+                longSliceNanos, slices, sites.snapshot(), samplesTaken, samplesLost, leaks(now), leakThresholdNanos);
     }
 
     /** Live virtual threads blocked for at least the leak threshold, clustered by their sampled block site. */
@@ -590,10 +596,12 @@ final class Aggregator implements EventSink {
                     && nowNanoTime - carrier.sliceStartNanos >= longSliceNanos) {
                 carrier.sliceWalked = true;
                 Thread running = Recorder.mountedOn(carrier.threadId, carrier.runningThread);
-                if (running != null) {
+                long mounted = carrierOfMounted.get(carrier.runningThread, ABSENT);
+                if (running != null && mounted != ABSENT) {
                     StackTraceElement[] stack = running.getStackTrace();
                     if (stack.length > 0) {
                         carrier.sliceSite = sites.intern(stack, stackDepth);
+                        carrierOfMounted.put(carrier.runningThread, (long) carrier.sliceSite << 32 | (int) mounted);
                     }
                 }
             }

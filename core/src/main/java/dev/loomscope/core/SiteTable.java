@@ -69,8 +69,13 @@ final class SiteTable {
         return sites.get(id);
     }
 
-    List<Site> all() {
-        return sites.subList(1, sites.size());
+    /** Copies of every site, in id order (index = id - 1): a dump writes them while the drain goes on. */
+    List<Site> snapshot() {
+        List<Site> copies = new ArrayList<>(sites.size() - 1);
+        for (int id = 1; id < sites.size(); id++) {
+            copies.add(sites.get(id).copy());
+        }
+        return copies;
     }
 
     /** {@code class.method(file:line)}, as in a Java stack trace. */
@@ -91,6 +96,16 @@ final class SiteTable {
         Site(List<String> frames) {
             this.frames = frames;
         }
+
+        Site copy() {
+            Site copy = new Site(frames);
+            copy.creates = creates;
+            copy.blocked.copyFrom(blocked);
+            System.arraycopy(blocksByKind, 0, copy.blocksByKind, 0, blocksByKind.length);
+            copy.wakeToRun.copyFrom(wakeToRun);
+            copy.pinned.copyFrom(pinned);
+            return copy;
+        }
     }
 
     /** Sampled events at a site with their latencies: count, total, and a log-bucket histogram for percentiles. */
@@ -106,6 +121,12 @@ final class SiteTable {
                 buckets = new int[LogLatencyBuckets.BUCKETS]; // lazily: most sites see one or two kinds of event
             }
             buckets[LogLatencyBuckets.index(nanos)]++;
+        }
+
+        void copyFrom(Charges other) {
+            count = other.count;
+            totalNanos = other.totalNanos;
+            buckets = other.buckets == null ? null : other.buckets.clone();
         }
 
         /** Upper bound of the bucket holding the {@code percentile}th value (within 19 %, the bucket width). */

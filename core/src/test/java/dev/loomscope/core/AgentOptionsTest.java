@@ -2,6 +2,7 @@ package dev.loomscope.core;
 
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +25,9 @@ class AgentOptionsTest {
         AgentOptions options = AgentOptions.parse("out=/tmp/x-%p.json,rings=4,ringCapacity=2048,recording=off,quiet=true,"
                 + "window=500ms,retention=1h,longSlice=5ms", warnings::add);
         assertEquals(new AgentOptions("/tmp/x-%p.json", 4, 2048, false, true, 500_000_000L, 3_600_000_000_000L,
-                5_000_000L, 100, List.of(), 32, 20, 60_000_000_000L), options);
+                5_000_000L, 100, List.of(), 32, 20, 60_000_000_000L, "/tmp/x-%p-%t.json", Duration.ZERO, true),
+                options);
+        assertEquals(7200, options.fineWindows());
         AgentOptions sites = AgentOptions.parse("sampleEvery=1,critical=pay-|ledger-,stackDepth=8,topSites=5,"
                 + "leakThreshold=2s", warnings::add);
         assertEquals(1, sites.sampleEvery());
@@ -32,8 +35,42 @@ class AgentOptionsTest {
         assertEquals(8, sites.stackDepth());
         assertEquals(5, sites.topSites());
         assertEquals(2_000_000_000L, sites.leakThresholdNanos());
-        assertEquals(7200, options.fineWindows());
         assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void dumpIntervalAndSigquitAreRead() {
+        AgentOptions options = AgentOptions.parse("dump=/d/l-%p-%t.json,interval=500ms,sigquit=off", warnings::add);
+        assertEquals("/d/l-%p-%t.json", options.dump());
+        assertEquals(Duration.ofMillis(500), options.interval());
+        assertFalse(options.sigquit());
+        assertEquals("500ms", options.asMap().get("interval"));
+        assertEquals(List.of(), warnings);
+        assertEquals(Duration.ofSeconds(30), AgentOptions.parse("interval=30s", warnings::add).interval());
+        assertEquals(Duration.ofMinutes(5), AgentOptions.parse("interval=5m", warnings::add).interval());
+        assertEquals(Duration.ZERO, AgentOptions.parse("interval=off", warnings::add).interval());
+        assertEquals("off", AgentOptions.DEFAULTS.asMap().get("interval"));
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void dumpDefaultsToTheOutPathWithATimestamp() {
+        assertEquals("loomscope-%p-%t.json", AgentOptions.DEFAULTS.dump());
+        assertEquals("/var/tmp/ls-%p-%t.json", AgentOptions.parse("out=/var/tmp/ls-%p.json", warnings::add).dump());
+        assertEquals("/var/tmp/ls-%t-%p.json", AgentOptions.parse("out=/var/tmp/ls-%t-%p.json", warnings::add).dump());
+        assertEquals("/var/tmp.d/dump-%t", AgentOptions.parse("out=/var/tmp.d/dump", warnings::add).dump());
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void badIntervalsAreOneLineAndMeanOff() {
+        for (String bad : new String[] {"10", "50ms", "2d", "-1s", "fast", "25h"}) {
+            warnings.clear();
+            assertEquals(Duration.ZERO, AgentOptions.parse("interval=" + bad, warnings::add).interval(), bad);
+            assertEquals(1, warnings.size(), bad);
+            assertTrue(warnings.get(0).contains("'interval'") && warnings.get(0).endsWith("using off"),
+                    warnings.get(0));
+        }
     }
 
     @Test

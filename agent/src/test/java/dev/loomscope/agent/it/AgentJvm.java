@@ -26,6 +26,7 @@ public final class AgentJvm {
     private String agentOptions;
     private boolean withAgent = true;
     private long timeoutSeconds = 120;
+    private Path directory;
 
     public static AgentJvm withAgent(String agentOptions) {
         AgentJvm jvm = new AgentJvm();
@@ -51,6 +52,12 @@ public final class AgentJvm {
 
     public AgentJvm classPath(Path entry) {
         classPath.add(entry.toString());
+        return this;
+    }
+
+    /** The JVM's working directory (default: the test's), where relative dump paths end up. */
+    public AgentJvm directory(Path workingDirectory) {
+        this.directory = workingDirectory;
         return this;
     }
 
@@ -83,7 +90,11 @@ public final class AgentJvm {
     public Running start(Class<?> mainClass, String... args) throws IOException {
         Path stdout = Files.createTempFile("loomscope-it-", ".out");
         Path stderr = Files.createTempFile("loomscope-it-", ".err");
-        Process process = new ProcessBuilder(command(mainClass, args))
+        ProcessBuilder builder = new ProcessBuilder(command(mainClass, args));
+        if (directory != null) {
+            builder.directory(directory.toFile());
+        }
+        Process process = builder
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
                 .start();
@@ -98,6 +109,34 @@ public final class AgentJvm {
 
         public String stdoutSoFar() throws IOException {
             return Files.readString(stdoutFile);
+        }
+
+        public String stderrSoFar() throws IOException {
+            return Files.readString(stderrFile);
+        }
+
+        /** Waits until the JVM's stdout contains {@code text} {@code times} times; fails if it exits first. */
+        public void awaitStdout(String text, int times, long timeoutSeconds) throws IOException, InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            while (occurrences(stdoutSoFar(), text) < times) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("JVM exited (" + process.exitValue() + ") before printing '" + text
+                            + "' " + times + " times; stderr:\n" + stderrSoFar());
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("no '" + text + "' " + times + " times within " + timeoutSeconds
+                            + " s; stderr:\n" + stderrSoFar());
+                }
+                Thread.sleep(20);
+            }
+        }
+
+        private static int occurrences(String haystack, String needle) {
+            int count = 0;
+            for (int i = haystack.indexOf(needle); i >= 0; i = haystack.indexOf(needle, i + needle.length())) {
+                count++;
+            }
+            return count;
         }
 
         public Result waitFor(long timeoutSeconds) throws IOException, InterruptedException {

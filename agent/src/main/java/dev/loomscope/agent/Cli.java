@@ -1,0 +1,232 @@
+package dev.loomscope.agent;
+
+import com.sun.tools.attach.AgentInitializationException;
+import com.sun.tools.attach.AgentLoadException;
+import com.sun.tools.attach.AttachNotSupportedException;
+import com.sun.tools.attach.VirtualMachine;
+import dev.loomscope.core.AgentCommand;
+import dev.loomscope.core.AgentOptions;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * {@code java -jar loomscope-agent.jar COMMAND ...}: the agent's tools for running JVMs, through the Attach API
+ * (docs/cli.md). Reached from {@link AgentLauncher#main} once the Java version is known to be 21+. Every failure is
+ * one line on stderr and an exit code: {@value #OK} ok, {@value #FAILED} the target refused or failed,
+ * {@value #USAGE} usage error or bad pid.
+ */
+final class Cli {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+
+    static final String USAGE_TEXT = """
+            usage: java -jar loomscope-agent.jar dump PID [FILE]       write a dump of JVM PID now (docs/cli.md)
+                   java -jar loomscope-agent.jar attach PID [OPTIONS]  start recording in JVM PID (docs/options.md)
+                   java -javaagent:loomscope-agent.jar[=OPTIONS] ...   record from the JVM's start""";
+
+    private final PrintStream out;
+    private final PrintStream err;
+
+    private Cli(PrintStream out, PrintStream err) {
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Called reflectively by {@link AgentLauncher#main}; returns the exit code. */
+    static int run(String[] args) {
+        Cli cli = new Cli(System.out, System.err);
+        try {
+            return cli.dispatch(args);
+        } catch (NoClassDefFoundError e) {
+            cli.err.println("loomscope: this Java runtime has no Attach API (module jdk.attach); run the command with"
+                    + " a JDK's java");
+            return FAILED;
+        } catch (Throwable t) {
+            cli.err.println("loomscope: " + t);
+            return FAILED;
+        }
+    }
+
+    private int dispatch(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("help") || args[0].equals("-h") || args[0].equals("--help")) {
+            err.println(USAGE_TEXT);
+            return args.length == 0 ? USAGE : OK;
+        }
+        switch (args[0]) {
+            case "dump" -> {
+                if (args.length < 2 || args.length > 3) {
+                    return usage("dump takes PID and optionally FILE");
+                }
+                Long pid = pid(args[1]);
+                return pid == null ? USAGE : dump(pid, args.length == 3 ? args[2] : null);
+            }
+            case "attach" -> {
+                if (args.length < 2 || args.length > 3) {
+                    return usage("attach takes PID and optionally OPTIONS (key=value,...)");
+                }
+                Long pid = pid(args[1]);
+                return pid == null ? USAGE : attach(pid, args.length == 3 ? args[2] : "");
+            }
+            default -> {
+                return usage("unknown command '" + args[0] + "'");
+            }
+        }
+    }
+
+    private int usage(String problem) {
+        err.println("loomscope: " + problem + "; run without arguments for usage");
+        return USAGE;
+    }
+
+    /** The pid, or null after one line on stderr. */
+    private Long pid(String text) {
+        long pid;
+        try {
+            pid = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            err.println("loomscope: bad pid '" + text + "' (expected a process id, as `jps` lists them)");
+            return null;
+        }
+        if (pid <= 0 || ProcessHandle.of(pid).isEmpty()) {
+            err.println("loomscope: no process " + text);
+            return null;
+        }
+        if (pid == ProcessHandle.current().pid()) {
+            err.println("loomscope: " + text + " is this tool's own process");
+            return null;
+        }
+        return pid;
+    }
+
+    private int dump(long pid, String file) throws Exception {
+        String absoluteFile = file == null ? null : Path.of(file).toAbsolutePath().normalize().toString();
+        AgentCommand command = new AgentCommand(AgentCommand.DUMP, requestId(), absoluteFile);
+        VirtualMachine vm = connect(pid);
+        if (vm == null) {
+            return FAILED;
+        }
+        try {
+            Properties properties = vm.getSystemProperties();
+            if (!supportsVirtualThreads(pid, properties)) {
+                return FAILED;
+            }
+            if (properties.getProperty(LoomscopeAgent.INSTALLED_PROPERTY) == null) {
+                out.println("loomscope: " + pid + " was not running the agent: loading it now. This dump covers only"
+                        + " the moment since; the agent keeps recording (dumps on SIGQUIT, exit dump as usual).");
+            }
+            if (!load(vm, pid, command.toArgument())) {
+                return FAILED;
+            }
+            String result = vm.getSystemProperties().getProperty(AgentCommand.RESULT_PROPERTY, "");
+            String okPrefix = command.id() + " ok ";
+            String errorPrefix = command.id() + " error ";
+            if (result.startsWith(okPrefix)) {
+                out.println(result.substring(okPrefix.length()));
+                return OK;
+            } else if (result.startsWith(errorPrefix)) {
+                err.println("loomscope: " + pid + ": " + result.substring(errorPrefix.length()));
+            } else {
+                err.println("loomscope: " + pid + " did not answer the dump command (see its stderr)");
+            }
+            return FAILED;
+        } finally {
+            vm.detach();
+        }
+    }
+
+    private int attach(long pid, String options) throws Exception {
+        if (AgentCommand.isCommand(options)) {
+            return usage("use `dump PID [FILE]` for commands");
+        }
+        List<String> warnings = new ArrayList<>();
+        AgentOptions.parse(options, warnings::add);
+        if (!warnings.isEmpty()) {
+            warnings.forEach(err::println);
+            return USAGE;
+        }
+        VirtualMachine vm = connect(pid);
+        if (vm == null) {
+            return FAILED;
+        }
+        try {
+            Properties properties = vm.getSystemProperties();
+            if (!supportsVirtualThreads(pid, properties)) {
+                return FAILED;
+            }
+            if (properties.getProperty(LoomscopeAgent.INSTALLED_PROPERTY) != null) {
+                err.println("loomscope: " + pid + " runs the agent already; options not applied (dumps: dump " + pid
+                        + ")");
+                return FAILED;
+            }
+            if (!load(vm, pid, options)) {
+                return FAILED;
+            }
+            if (vm.getSystemProperties().getProperty(LoomscopeAgent.INSTALLED_PROPERTY) == null) {
+                err.println("loomscope: the agent did not start in " + pid + " (see its stderr)");
+                return FAILED;
+            }
+            out.println("loomscope: recording in " + pid + " from now on (late attach: earlier transitions are not"
+                    + " counted)");
+            return OK;
+        } finally {
+            vm.detach();
+        }
+    }
+
+    private VirtualMachine connect(long pid) {
+        try {
+            return VirtualMachine.attach(Long.toString(pid));
+        } catch (AttachNotSupportedException | IOException e) {
+            err.println("loomscope: cannot attach to " + pid + " (not a JVM, another user's, or started with"
+                    + " -XX:+DisableAttachMechanism): " + oneLine(e));
+            return null;
+        }
+    }
+
+    private boolean supportsVirtualThreads(long pid, Properties properties) {
+        String spec = properties.getProperty("java.specification.version", "0");
+        int feature;
+        try {
+            feature = spec.startsWith("1.") ? 8 : Integer.parseInt(spec);
+        } catch (NumberFormatException e) {
+            feature = 0;
+        }
+        if (feature < 21) {
+            err.println("loomscope: " + pid + " runs Java " + properties.getProperty("java.version", spec)
+                    + ", which has no virtual threads (needs 21+)");
+            return false;
+        }
+        return true;
+    }
+
+    private boolean load(VirtualMachine vm, long pid, String argument) throws URISyntaxException {
+        String jar = Path.of(Cli.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        try {
+            vm.loadAgent(jar, argument);
+            return true;
+        } catch (AgentLoadException | AgentInitializationException | IOException e) {
+            err.println("loomscope: " + pid + " refused the agent " + jar + ": " + oneLine(e));
+            return false;
+        }
+    }
+
+    private static String requestId() {
+        byte[] bytes = new byte[6];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static String oneLine(Throwable t) {
+        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+        return message.replace('\n', ' ').replace('\r', ' ');
+    }
+}
