@@ -11,14 +11,17 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * A JVM with live virtual threads for an agent to attach to: some parked on a queue, others ping-ponging with
- * {@link LockSupport} without pause. Prints {@code ready} once every one of them is running, then obeys commands on
- * stdin, one per line:
+ * {@link LockSupport} (see {@link PingPong}), and optionally short-lived ones being created all the time. Prints
+ * {@code ready} once every one of them is running, then obeys commands on stdin, one per line:
  * <ul>
  *   <li>{@code spawn N}: starts N more queue-parked threads and one more ping-pong pair, waits until the new parked
  *   threads are parked and every pair has played on, then prints {@code spawned N+2}</li>
- *   <li>{@code stop} (or end of input): ends every thread, joins them, prints {@code done} and returns from main</li>
+ *   <li>{@code stop} (or end of input): ends every thread, joins them, prints {@code ended T} (parked and ping-pong
+ *   threads, old and new), {@code churned C} (short-lived threads, if any churners) and {@code done}, and returns from
+ *   main</li>
  * </ul>
- * Args: queue-parked threads, ping-pong pairs, started before {@code ready}.
+ * Args: queue-parked threads, ping-pong pairs, and optionally churners (platform threads creating short-lived virtual
+ * threads one after another until stopped), all started before {@code ready}.
  */
 public final class LiveThreadsApp {
     private static final Object TOKEN = new Object();
