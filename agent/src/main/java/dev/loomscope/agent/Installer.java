@@ -54,9 +54,6 @@ final class Installer {
                         options.stackDepth(), SAMPLES_IN_FLIGHT);
             }
         }
-        // Thread ids increase monotonically: any thread whose id is at least this one was created from now on.
-        long firstObservableThreadId = new Thread(() -> { }).threadId();
-
         // Byte Buddy's Nexus (type initializers for generated classes) is not needed for advice, and initialising it
         // touches sun.misc.Unsafe, which makes Java 24+ print warnings into the application's stderr. The property
         // name is relocated along with Byte Buddy, so it concerns only the agent's private copy.
@@ -84,6 +81,13 @@ final class Installer {
                 .transform((DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
                             JavaModule module, java.security.ProtectionDomain domain) -> forkJoinPool.weave(builder))
                 .installOn(instrumentation);
+
+        // Thread ids increase monotonically: any thread whose id is at least this one was created from now on, when
+        // VirtualThread.start is already woven. Taken before weaving, it would also cover threads created while the
+        // classes were being retransformed (a late attach into a busy JVM), whose creation was never recorded: one
+        // that was already mounted then and ended later left no record but its END and was counted as ended without
+        // being counted as created, making counts.live negative.
+        long firstObservableThreadId = new Thread(() -> { }).threadId();
 
         RecordingSession session = RecordingSession.start(options, tracker::report, version(),
                 firstObservableThreadId, lateAttach);

@@ -67,6 +67,11 @@ public final class AgentJvm {
     }
 
     public List<String> command(Class<?> mainClass, String... args) {
+        return command(mainClass.getName(), args);
+    }
+
+    /** For a main class the test JVM cannot load (compiled elsewhere, e.g. for an older JDK). */
+    public List<String> command(String mainClass, String... args) {
         List<String> command = new ArrayList<>();
         command.add(java.toString());
         command.addAll(jvmOptions);
@@ -76,18 +81,28 @@ public final class AgentJvm {
         }
         command.add("-cp");
         command.add(String.join(File.pathSeparator, classPath));
-        command.add(mainClass.getName());
+        command.add(mainClass);
         command.addAll(List.of(args));
         return command;
     }
 
     /** Runs to completion (or kills at the timeout) and returns what happened. */
     public Result run(Class<?> mainClass, String... args) throws IOException, InterruptedException {
+        return run(mainClass.getName(), args);
+    }
+
+    /** Runs to completion (or kills at the timeout) and returns what happened. */
+    public Result run(String mainClass, String... args) throws IOException, InterruptedException {
         return start(mainClass, args).waitFor(timeoutSeconds);
     }
 
     /** Starts the JVM; its stdout and stderr go to temporary files. */
     public Running start(Class<?> mainClass, String... args) throws IOException {
+        return start(mainClass.getName(), args);
+    }
+
+    /** Starts the JVM; its stdout and stderr go to temporary files. */
+    public Running start(String mainClass, String... args) throws IOException {
         Path stdout = Files.createTempFile("loomscope-it-", ".out");
         Path stderr = Files.createTempFile("loomscope-it-", ".err");
         ProcessBuilder builder = new ProcessBuilder(command(mainClass, args));
