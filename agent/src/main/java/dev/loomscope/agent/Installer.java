@@ -90,7 +90,7 @@ final class Installer {
         long firstObservableThreadId = new Thread(() -> { }).threadId();
 
         RecordingSession session = RecordingSession.start(options, tracker::report, version(),
-                firstObservableThreadId, lateAttach);
+                firstObservableThreadId, lateAttach, options.recording() ? defaultScheduler(virtualThread) : null);
         DumpTriggers triggers = DumpTriggers.start(session, options);
         dumpTriggers = triggers;
         if (options.sigquit()) {
@@ -148,6 +148,18 @@ final class Installer {
             System.err.println("loomscope: no VirtualThread." + name + " in this JDK (" + e + "); start submissions"
                     + " may count as wakes");
             return -1;
+        }
+    }
+
+    /** {@code VirtualThread.DEFAULT_SCHEDULER} (java.lang already opened to the agent), or null. */
+    private static java.util.concurrent.ForkJoinPool defaultScheduler(Class<?> virtualThread) {
+        try {
+            Field field = virtualThread.getDeclaredField("DEFAULT_SCHEDULER");
+            field.setAccessible(true);
+            return field.get(null) instanceof java.util.concurrent.ForkJoinPool pool ? pool : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("loomscope: cannot find the virtual-thread scheduler (" + e + "); pool not sampled");
+            return null;
         }
     }
 

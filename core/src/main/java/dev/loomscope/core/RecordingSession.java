@@ -9,6 +9,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
@@ -28,6 +29,7 @@ public final class RecordingSession {
     private final boolean lateAttach;
     private final String agentVersion;
     private final Aggregator aggregator;
+    private final ContextSampler context;
     private final EventRing[] rings;
     private final Object lock = new Object();
     private final long startNanos = System.nanoTime();
@@ -36,7 +38,7 @@ public final class RecordingSession {
     private volatile boolean stopping;
 
     private RecordingSession(AgentOptions options, Supplier<HookReport> hooks, String agentVersion,
-                             long firstObservableThreadId, boolean lateAttach) {
+                             long firstObservableThreadId, boolean lateAttach, ForkJoinPool scheduler) {
         this.options = options;
         this.hooks = hooks;
         this.lateAttach = lateAttach;
@@ -47,6 +49,8 @@ public final class RecordingSession {
         this.aggregator = new Aggregator(firstObservableThreadId, originNanoTime, originEpochNanos,
                 options.windowNanos(), options.fineWindows(), options.longSliceNanos(), Recorder.samples(),
                 options.leakThresholdNanos(), options.stackDepth());
+        this.context = new ContextSampler(options.windowNanos(), options.fineWindows(), scheduler,
+                CpuThrottling.find(), originNanoTime, originEpochNanos);
         this.rings = Recorder.rings();
         this.drainThread = new Thread(this::drainLoop, "loomscope-drain");
         this.drainThread.setDaemon(true);
@@ -58,12 +62,18 @@ public final class RecordingSession {
      * @param hooks                   which hooks are woven, asked at each dump (a class may be woven late)
      * @param firstObservableThreadId a thread id allocated when recording began: see {@link Aggregator}
      * @param lateAttach              started through the Attach API into a running JVM
+     * @param scheduler               the virtual-thread scheduler, sampled for context; null if not found
      */
     public static RecordingSession start(AgentOptions options, Supplier<HookReport> hooks, String agentVersion,
-                                         long firstObservableThreadId, boolean lateAttach) {
+                                         long firstObservableThreadId, boolean lateAttach, ForkJoinPool scheduler) {
         RecordingSession session = new RecordingSession(options, hooks, agentVersion, firstObservableThreadId,
-                lateAttach);
+                lateAttach, scheduler);
         if (session.rings != null) {
+            try {
+                session.context.listenToGc();
+            } catch (RuntimeException | LinkageError e) {
+                System.err.println("loomscope: no GC notifications (" + e + "); GC pauses not reported");
+            }
             session.drainThread.start();
         }
         Runtime.getRuntime().addShutdownHook(new Thread(session::dumpAtExit, "loomscope-exit-dump"));
@@ -76,7 +86,9 @@ public final class RecordingSession {
             try {
                 synchronized (lock) {
                     drained = drainAllLocked();
-                    aggregator.walkLongRunningSlices(System.nanoTime());
+                    long now = System.nanoTime();
+                    aggregator.walkLongRunningSlices(now);
+                    context.sample(now);
                 }
             } catch (Throwable t) {
                 Recorder.countError();
@@ -122,6 +134,7 @@ public final class RecordingSession {
                 while (drainAllLocked() > 0) {
                     // drain to empty: everything recorded before the dump request is in the dump
                 }
+                context.sample(System.nanoTime());
                 snapshot = snapshotLocked(trigger);
             }
             AtomicFileWriter.write(target, out -> SnapshotJsonWriter.write(snapshot, out));
@@ -146,7 +159,7 @@ public final class RecordingSession {
         }
         Snapshot.Data data = aggregator.snapshot(droppedByKind, Recorder.agentErrors());
         return new Snapshot(jvmInfo(), agentVersion, options.asMap(), hooks.get(), lateAttach, trigger, startEpochMs,
-                System.currentTimeMillis(), System.nanoTime() - startNanos, options.windowNanos(), data);
+                System.currentTimeMillis(), System.nanoTime() - startNanos, options.windowNanos(), data, context.snapshot());
     }
 
     private static Snapshot.JvmInfo jvmInfo() {

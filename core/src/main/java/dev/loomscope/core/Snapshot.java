@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> options, HookReport hooks,
                        boolean lateAttach, String trigger, long recordingStartEpochMs, long dumpEpochMs,
-                       long recordingNanos, long windowNanos, Data data) {
+                       long recordingNanos, long windowNanos, Data data, Context context) {
 
     /** @param startEpochMs when the JVM started */
     public record JvmInfo(long pid, String javaVersion, String vendor, long startEpochMs) {
@@ -24,6 +24,17 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
     record Data(Counts counts, Latencies latencies, Heatmaps heatmaps, List<Carrier> carriers, long longSlices,
                 long longSliceThresholdNanos, List<Aggregator.LongSlice> longestSlices, List<SiteTable.Site> sites,
                 long samplesTaken, long samplesLost, List<Aggregator.LeakCluster> leaks, long leakThresholdNanos) {
+    }
+
+    /**
+     * @param pauseCollectors  the collectors whose notifications count as pauses
+     * @param cpuStatFile      the cgroup file throttling is read from, or null if none
+     * @param scheduler        the scheduler's counters at the dump
+     * @param series           per window, columns {@link ContextSampler#COLUMNS}
+     */
+    record Context(List<String> pauseCollectors, long gcPauses, long gcPauseNanos, String cpuStatFile,
+                   long throttledPeriods, long throttledNanos, Map<String, Object> scheduler,
+                   List<WindowedHeatmap.Row> series) {
     }
 
     /** @param blockedByKind indexed by {@link dev.loomscope.bootstrap.BlockKind}; null where no block of that kind */

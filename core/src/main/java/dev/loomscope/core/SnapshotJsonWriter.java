@@ -75,6 +75,7 @@ public final class SnapshotJsonWriter {
             writeSites(json, snapshot, data);
             writeLeaks(json, data);
             writeHeatmaps(json, snapshot.windowNanos(), data.heatmaps());
+            writeContext(json, snapshot.context());
             json.writeEndObject();
         }
     }
@@ -322,6 +323,45 @@ public final class SnapshotJsonWriter {
         }
         json.writeEndArray();
         json.writeEndObject();
+    }
+
+    private static void writeContext(JsonGenerator json, Snapshot.Context context) throws IOException {
+        json.writeObjectFieldStart("scheduler");
+        writeValues(json, context.scheduler());
+        json.writeEndObject();
+        json.writeObjectFieldStart("context");
+        json.writeObjectFieldStart("gc");
+        writeStrings(json, "collectors", context.pauseCollectors());
+        json.writeNumberField("pauses", context.gcPauses());
+        json.writeNumberField("pauseNs", context.gcPauseNanos());
+        json.writeEndObject();
+        json.writeObjectFieldStart("cpuThrottling");
+        json.writeBooleanField("available", context.cpuStatFile() != null);
+        if (context.cpuStatFile() != null) {
+            json.writeStringField("file", context.cpuStatFile());
+        }
+        json.writeNumberField("throttledPeriods", context.throttledPeriods());
+        json.writeNumberField("throttledNs", context.throttledNanos());
+        json.writeEndObject();
+        writeStrings(json, "columns", ContextSampler.COLUMNS);
+        writeRows(json, "windows", context.series());
+        json.writeEndObject();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void writeValues(JsonGenerator json, Map<String, Object> values) throws IOException {
+        for (Map.Entry<String, Object> entry : values.entrySet()) {
+            Object value = entry.getValue();
+            if (value instanceof Map<?, ?> nested) {
+                json.writeObjectFieldStart(entry.getKey());
+                writeValues(json, (Map<String, Object>) nested);
+                json.writeEndObject();
+            } else if (value instanceof Number n) {
+                json.writeNumberField(entry.getKey(), n.longValue());
+            } else {
+                json.writeStringField(entry.getKey(), String.valueOf(value));
+            }
+        }
     }
 
     private static void writeHeatmaps(JsonGenerator json, long windowNanos, Snapshot.Heatmaps heatmaps)

@@ -42,6 +42,12 @@ final class WindowedHeatmap {
         cells[column]++;
     }
 
+    /** Adds {@code amount} (non-negative) to the cell, saturating at {@link Integer#MAX_VALUE}. */
+    void add(long epochNanos, int column, long amount) {
+        int[] cells = cellsFor(0, epochNanos, column);
+        cells[column] = (int) Math.min(Integer.MAX_VALUE, cells[column] + Math.max(0, amount));
+    }
+
     /**
      * The cells row (grown to hold {@code column}) that covers {@code epochNanos}, starting at tier {@code t}.
      * Invariant: the windows of one tier never overlap in time with those of another, because a tier downsamples
@@ -94,7 +100,7 @@ final class WindowedHeatmap {
                 tier.windowIndex[slot] = Long.MIN_VALUE;
                 int[] target = cellsFor(t + 1, startEpochNanos, cells.length - 1);
                 for (int c = 0; c < cells.length; c++) {
-                    target[c] += cells[c];
+                    target[c] = (int) Math.min(Integer.MAX_VALUE, (long) target[c] + cells[c]);
                 }
             }
         }
