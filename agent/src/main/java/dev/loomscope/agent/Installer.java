@@ -31,11 +31,17 @@ final class Installer {
     private static final int SAMPLES_IN_FLIGHT = 4096;
     /** The running agent's dumps on demand; null until {@link #install} has finished. */
     private static volatile DumpTriggers dumpTriggers;
+    /** The running recording; null until {@link #install} has finished. */
+    private static volatile RecordingSession session;
 
     private Installer() {
     }
 
     /** The running agent's dumps on demand (SIGQUIT, interval, the dump command), or null if it is not running. */
+    static RecordingSession session() {
+        return session;
+    }
+
     static DumpTriggers dumpTriggers() {
         return dumpTriggers;
     }
@@ -91,6 +97,7 @@ final class Installer {
 
         RecordingSession session = RecordingSession.start(options, tracker::report, version(),
                 firstObservableThreadId, lateAttach, options.recording() ? defaultScheduler(virtualThread) : null);
+        Installer.session = session;
         DumpTriggers triggers = DumpTriggers.start(session, options);
         dumpTriggers = triggers;
         if (options.sigquit()) {

@@ -129,14 +129,7 @@ public final class RecordingSession {
     public Path dump(String trigger, String pathPattern) {
         Path target = Path.of(expand(pathPattern));
         try {
-            Snapshot snapshot;
-            synchronized (lock) {
-                while (drainAllLocked() > 0) {
-                    // drain to empty: everything recorded before the dump request is in the dump
-                }
-                context.sample(System.nanoTime());
-                snapshot = snapshotLocked(trigger);
-            }
+            Snapshot snapshot = snapshot(trigger);
             AtomicFileWriter.write(target, out -> SnapshotJsonWriter.write(snapshot, out));
             if (!options.quiet()) {
                 System.err.println("loomscope: wrote " + target.toAbsolutePath() + " (" + trigger + ")");
@@ -146,6 +139,24 @@ public final class RecordingSession {
             System.err.println("loomscope: cannot write dump to " + target.toAbsolutePath() + ": " + e);
             return null;
         }
+    }
+
+    /** Everything recorded up to now: the rings are drained to empty first. */
+    Snapshot snapshot(String trigger) {
+        synchronized (lock) {
+            while (drainAllLocked() > 0) {
+                // drain to empty: everything recorded before the request is in the snapshot
+            }
+            context.sample(System.nanoTime());
+            return snapshotLocked(trigger);
+        }
+    }
+
+    /** The snapshot as JSON, for in-process readers (the JUnit extension); nothing is written to disk. */
+    public byte[] snapshotJson(String trigger) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(1 << 16);
+        SnapshotJsonWriter.write(snapshot(trigger), out);
+        return out.toByteArray();
     }
 
     private Snapshot snapshotLocked(String trigger) {
