@@ -202,7 +202,8 @@ final class Aggregator implements EventSink {
         carrier.mounted(threadId, ts);
         carrierOfMounted.put(threadId, column);
         mountHeatmap.add(epochNanos(ts), column);
-        long value = live.get(threadId, ABSENT);
+        int slot = live.slotOf(threadId);
+        long value = slot < 0 ? ABSENT : live.valueAt(slot);
         int state = value == ABSENT ? 0 : stateOf(value);
         int phase = state & PHASE_MASK;
         if (phase == QUEUED_FOR_START) {
@@ -225,7 +226,19 @@ final class Aggregator implements EventSink {
         if ((state & TIMED) != 0) {
             timedBlockDeadline.remove(threadId, ABSENT); // its SUBMIT was dropped
         }
-        live.put(threadId, pack((state & ~(PHASE_MASK | KIND_MASK | TIMED)) | RUNNING, ts));
+        store(threadId, slot, pack((state & ~(PHASE_MASK | KIND_MASK | TIMED)) | RUNNING, ts));
+    }
+
+    /**
+     * Writes a thread's value through the slot found earlier in the same event ({@link LiveThreadTable#slotOf}),
+     * or inserts it. The side tables touched in between are other tables, so the slot is still valid.
+     */
+    private void store(long threadId, int slot, long value) {
+        if (slot >= 0) {
+            live.setValueAt(slot, value);
+        } else {
+            live.put(threadId, value);
+        }
     }
 
     /**
@@ -234,7 +247,8 @@ final class Aggregator implements EventSink {
      */
     private void onBlock(long ts, long threadId, long timeoutNanos, int blockKind) {
         unmounts++;
-        long value = live.get(threadId, ABSENT);
+        int slot = live.slotOf(threadId);
+        long value = slot < 0 ? ABSENT : live.valueAt(slot);
         int state = value == ABSENT ? 0 : stateOf(value);
         long mounted = carrierOfMounted.remove(threadId, CarrierTable.OTHER);
         int column = (int) mounted;
@@ -245,7 +259,7 @@ final class Aggregator implements EventSink {
             if ((state & HAS_SITES) != 0) {
                 takeSite(threadId, PENDING_BLOCK_SITE); // sampled in yieldContinuation, but Thread.yield is no block
             }
-            live.put(threadId, pack(withPhase(state, YIELDED), ts));
+            store(threadId, slot, pack(withPhase(state, YIELDED), ts));
             return;
         }
         if (blockKind == BlockKind.TIMED_PARK && (state & SLEEPING) != 0) {
@@ -264,7 +278,7 @@ final class Aggregator implements EventSink {
             timedBlockDeadline.put(threadId, ts - originNanoTime + timeoutNanos);
             state |= TIMED;
         }
-        live.put(threadId, pack((withPhase(state, BLOCKED) & ~KIND_MASK) | blockKind << KIND_SHIFT, ts));
+        store(threadId, slot, pack((withPhase(state, BLOCKED) & ~KIND_MASK) | blockKind << KIND_SHIFT, ts));
     }
 
     /**
@@ -285,6 +299,9 @@ final class Aggregator implements EventSink {
         carrier.sliceEnded(slice);
         if (slice >= longSliceNanos) {
             longSlices++;
+            if (longestSlices.size() == LONG_SLICES_KEPT && slice <= longestSlices.peek().durationNanos()) {
+                return; // shorter than every slice kept: counted, not listed
+            }
             longestSlices.add(new LongSlice(threadId, carrier.threadId, epochNanos(timeOf(value) + originNanoTime),
                     slice, sliceSite, false));
             if (longestSlices.size() > LONG_SLICES_KEPT) {
@@ -302,11 +319,12 @@ final class Aggregator implements EventSink {
      * (wake-to-run), not blocked time.
      */
     private void onSubmit(long ts, long threadId, long wakerId) {
-        long value = live.get(threadId, ABSENT);
+        int slot = live.slotOf(threadId);
+        long value = slot < 0 ? ABSENT : live.valueAt(slot);
         if (value == ABSENT || (stateOf(value) & PHASE_MASK) == 0) {
             wakes++; // parked before a late attach: its block was not seen, its wake is real
             wakeHeatmap.add(epochNanos(ts), columnOfActor(wakerId));
-            live.put(threadId, pack(QUEUED | (value == ABSENT ? 0 : stateOf(value)), ts));
+            store(threadId, slot, pack(QUEUED | (value == ABSENT ? 0 : stateOf(value)), ts));
             return;
         }
         int state = stateOf(value);
@@ -333,9 +351,9 @@ final class Aggregator implements EventSink {
                     sites.get(site).blocked.add(duration);
                 }
             }
-            live.put(threadId, pack(withPhase(state, QUEUED), runnableSince));
+            store(threadId, slot, pack(withPhase(state, QUEUED), runnableSince));
         } else if (phase == YIELDED) {
-            live.put(threadId, pack((withPhase(state, QUEUED) & ~KIND_MASK) | BlockKind.YIELD << KIND_SHIFT, ts));
+            store(threadId, slot, pack((withPhase(state, QUEUED) & ~KIND_MASK) | BlockKind.YIELD << KIND_SHIFT, ts));
         }
     }
 

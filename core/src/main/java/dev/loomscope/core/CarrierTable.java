@@ -1,9 +1,7 @@
 package dev.loomscope.core;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The carrier threads seen so far, each with a dense column index for the activity heatmaps, and per-carrier
@@ -14,7 +12,8 @@ import java.util.Map;
 final class CarrierTable {
     static final int OTHER = 0;
 
-    private final Map<Long, Integer> columnByThreadId = new HashMap<>();
+    /** Carrier thread id → column; a primitive table: looked up for every event, boxing would allocate. */
+    private final LiveThreadTable columnByThreadId = new LiveThreadTable();
     private final List<CarrierStats> stats = new ArrayList<>(List.of(new CarrierStats(0)));
 
     /** The column of carrier {@code carrierThreadId}, assigning the next one on first sight. */
@@ -22,8 +21,8 @@ final class CarrierTable {
         if (carrierThreadId == 0) {
             return OTHER;
         }
-        Integer column = columnByThreadId.get(carrierThreadId);
-        if (column == null) {
+        int column = (int) columnByThreadId.get(carrierThreadId, -1);
+        if (column < 0) {
             column = stats.size();
             columnByThreadId.put(carrierThreadId, column);
             stats.add(new CarrierStats(carrierThreadId));
@@ -33,8 +32,7 @@ final class CarrierTable {
 
     /** The column of {@code threadId} if it is a known carrier, else -1. */
     int columnIfCarrier(long threadId) {
-        Integer column = columnByThreadId.get(threadId);
-        return column == null ? -1 : column;
+        return (int) columnByThreadId.get(threadId, -1);
     }
 
     CarrierStats stats(int column) {

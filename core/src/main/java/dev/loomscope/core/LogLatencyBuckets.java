@@ -20,27 +20,30 @@ public final class LogLatencyBuckets {
     private LogLatencyBuckets() {
     }
 
-    /** Index of the bucket holding {@code nanos}. */
+    /** 2^(1/4), 2^(2/4), 2^(3/4): where a doubling splits into its four buckets. */
+    private static final double Q1 = Math.pow(2, 0.25);
+    private static final double Q2 = Math.sqrt(2);
+    private static final double Q3 = Math.pow(2, 0.75);
+
+    /**
+     * Index of the bucket holding {@code nanos}. On the drain's path for every latency: no logarithm, only the bit
+     * length and three comparisons of the mantissa (exact: a long below 2^41 is exact in a double, and no integer
+     * other than a power of two lies on a boundary, the others being irrational).
+     */
     public static int index(long nanos) {
         if (nanos <= 1) {
             return 0;
         }
-        // Exact integer part from the bit length; the fraction only needs to tell four sub-buckets apart, for which
-        // a double log of the mantissa is precise enough away from the boundaries, and boundaries are fixed below.
         int exponent = 63 - Long.numberOfLeadingZeros(nanos); // 2^exponent <= nanos < 2^(exponent+1)
         if (exponent >= MAX_EXPONENT) {
-            return BUCKETS - 1;
+            return nanos == 1L << MAX_EXPONENT ? BUCKETS - 2 : BUCKETS - 1;
         }
-        double fraction = Math.log((double) nanos / (1L << exponent)) / Math.log(2); // in [0, 1)
-        int index = exponent * SUB_BUCKETS + (int) Math.ceil(fraction * SUB_BUCKETS) - 1;
-        // upper bounds inclusive: move down/up if floating point put us on the wrong side of a boundary
-        while (index > 0 && nanos <= upperBoundNanos(index - 1)) {
-            index--;
+        if (nanos == 1L << exponent) {
+            return exponent * SUB_BUCKETS - 1; // a power of two is the inclusive upper bound of the bucket below
         }
-        while (index < BUCKETS - 1 && nanos > upperBoundNanos(index)) {
-            index++;
-        }
-        return index;
+        double mantissa = (double) nanos / (1L << exponent); // in (1, 2)
+        int sub = (mantissa > Q1 ? 1 : 0) + (mantissa > Q2 ? 1 : 0) + (mantissa > Q3 ? 1 : 0);
+        return exponent * SUB_BUCKETS + sub;
     }
 
     /** Exclusive lower bound of bucket {@code index} in nanoseconds, {@code 2^(index/4)} (0 for bucket 0). */

@@ -36,6 +36,8 @@ public final class RecordingSession {
     private final long startEpochMs = System.currentTimeMillis();
     private final Thread drainThread;
     private volatile boolean stopping;
+    /** The drain's CPU time when it stopped (the exit dump runs after it). */
+    private volatile long lastDrainCpuNanos = -1;
 
     private RecordingSession(AgentOptions options, Supplier<HookReport> hooks, String agentVersion,
                              long firstObservableThreadId, boolean lateAttach, ForkJoinPool scheduler) {
@@ -97,6 +99,11 @@ public final class RecordingSession {
             if (drained == 0) {
                 LockSupport.parkNanos(IDLE_PARK_NANOS);
             }
+        }
+        try {
+            lastDrainCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
+        } catch (RuntimeException e) {
+            // stays -1: unknown
         }
     }
 
@@ -170,7 +177,18 @@ public final class RecordingSession {
         }
         Snapshot.Data data = aggregator.snapshot(droppedByKind, Recorder.agentErrors());
         return new Snapshot(jvmInfo(), agentVersion, options.asMap(), hooks.get(), lateAttach, trigger, startEpochMs,
-                System.currentTimeMillis(), System.nanoTime() - startNanos, options.windowNanos(), data, context.snapshot());
+                System.currentTimeMillis(), System.nanoTime() - startNanos, options.windowNanos(), data, context.snapshot(),
+                drainCpuNanos());
+    }
+
+    private long drainCpuNanos() {
+        try {
+            var threads = ManagementFactory.getThreadMXBean();
+            return drainThread.isAlive() && threads.isThreadCpuTimeSupported()
+                    ? threads.getThreadCpuTime(drainThread.threadId()) : lastDrainCpuNanos;
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     private static Snapshot.JvmInfo jvmInfo() {

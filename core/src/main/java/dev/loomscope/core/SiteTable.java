@@ -17,6 +17,8 @@ final class SiteTable {
     static final int NONE = 0;
 
     private final Map<List<String>, Integer> idByFrames = new HashMap<>();
+    /** Hash of a sampled stack's frames → site id: the allocation-free fast path of {@link #intern}. */
+    private final LiveThreadTable idByFrameHash = new LiveThreadTable();
     private final List<Site> sites = new ArrayList<>();
     private int overflowId = NONE;
 
@@ -24,12 +26,32 @@ final class SiteTable {
         sites.add(null); // id 0: no site
     }
 
+    /**
+     * Interns a sampled stack. Most samples repeat a stack already seen, so they are first looked up by a hash of
+     * (class, method, bytecode index) per frame, without building any string; only a new stack is formatted.
+     * The class and method names of a frame are the JVM's own strings, hashed by content.
+     */
     int intern(StackWalker.StackFrame[] stack) {
+        long hash = 17;
+        for (StackWalker.StackFrame frame : stack) {
+            hash = hash * 31 + frame.getClassName().hashCode();
+            hash = hash * 31 + frame.getMethodName().hashCode();
+            hash = hash * 31 + frame.getByteCodeIndex();
+        }
+        hash = hash * 31 + stack.length;
+        int known = (int) idByFrameHash.get(hash, SiteTable.NONE);
+        if (known != NONE) {
+            return known;
+        }
         List<String> frames = new ArrayList<>(stack.length);
         for (StackWalker.StackFrame frame : stack) {
             frames.add(format(frame.getClassName(), frame.getMethodName(), frame.getFileName(), frame.getLineNumber()));
         }
-        return intern(frames);
+        int id = intern(frames);
+        if (hash != 0) {
+            idByFrameHash.put(hash, id); // a collision would merge two sites: at 64 bits, not in this lifetime
+        }
+        return id;
     }
 
     /** For stacks taken with {@link Thread#getStackTrace()}: at most {@code maxDepth} frames. */

@@ -11,10 +11,13 @@ import java.util.Map;
  * @param dumpEpochMs    wall-clock time of the dump
  * @param recordingNanos how long the recorder had been running
  * @param windowNanos    heatmap base window length
+ * @param drainCpuNanos  CPU time the drain thread has used (the recording's own cost off the application's threads),
+ *                       -1 if the JVM cannot tell
  */
 public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> options, HookReport hooks,
                        boolean lateAttach, String trigger, long recordingStartEpochMs, long dumpEpochMs,
-                       long recordingNanos, long windowNanos, Data data, Context context) {
+                       long recordingNanos, long windowNanos, Data data, Context context,
+                       long drainCpuNanos) {
 
     /** @param startEpochMs when the JVM started */
     public record JvmInfo(long pid, String javaVersion, String vendor, long startEpochMs) {

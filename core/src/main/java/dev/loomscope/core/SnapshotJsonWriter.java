@@ -68,7 +68,7 @@ public final class SnapshotJsonWriter {
             json.writeEndObject();
 
             Snapshot.Data data = snapshot.data();
-            writeCounts(json, data.counts());
+            writeCounts(json, data.counts(), snapshot.drainCpuNanos());
             writeCarriers(json, data);
             writeLatencies(json, data.latencies());
             writeLongSlices(json, data);
@@ -80,7 +80,7 @@ public final class SnapshotJsonWriter {
         }
     }
 
-    private static void writeCounts(JsonGenerator json, Counts c) throws IOException {
+    private static void writeCounts(JsonGenerator json, Counts c, long drainCpuNanos) throws IOException {
         json.writeObjectFieldStart("counts");
         json.writeNumberField("created", c.created());
         json.writeNumberField("started", c.started());
@@ -114,6 +114,7 @@ public final class SnapshotJsonWriter {
         json.writeObjectFieldStart("recorder");
         json.writeNumberField("events", c.events());
         json.writeNumberField("trackedThreads", c.trackedThreads());
+        json.writeNumberField("drainCpuNs", drainCpuNanos);
         json.writeEndObject();
     }
 

@@ -29,6 +29,17 @@ class LogLatencyBucketsTest {
     }
 
     @Test
+    void randomValuesLieWithinTheirBucketBounds() {
+        java.util.Random random = new java.util.Random(11);
+        for (int i = 0; i < 200_000; i++) {
+            long v = 2 + (random.nextLong() >>> (24 + random.nextInt(39)));
+            int b = LogLatencyBuckets.index(v);
+            assertTrue(v > LogLatencyBuckets.lowerBoundNanos(b) && v <= LogLatencyBuckets.upperBoundNanos(b),
+                    v + " in bucket " + b);
+        }
+    }
+
+    @Test
     void extremesGoToTheFirstAndLastBucket() {
         assertEquals(0, LogLatencyBuckets.index(0));
         assertEquals(0, LogLatencyBuckets.index(1));
