@@ -14,6 +14,7 @@ import dev.loomscope.agent.it.workloads.Lifecycle;
 import dev.loomscope.agent.it.workloads.Scheduling;
 import dev.loomscope.agent.it.workloads.SpinUntilStopped;
 import dev.loomscope.agent.it.workloads.UntilStopped;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -22,9 +23,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +37,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import java.util.zip.DataFormatException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -284,6 +288,8 @@ class SchemaIT {
         if (counts.get("dropped").asLong() == 0 && dump.at("/recording/attach").asText().equals("startup")) {
             assertTrue(counts.get("started").asLong() <= created, "started <= created");
             assertTrue(counts.get("unmounts").asLong() <= counts.get("mounts").asLong(), "unmounts <= mounts");
+            assertTrue(counts.get("mounts").asLong() - counts.get("unmounts").asLong()
+                    <= dump.at("/carriers/perCarrier").size(), "at most one thread mounted per carrier");
             assertTrue(counts.get("wakes").asLong()
                     <= counts.get("blocks").asLong() - counts.get("pinnedBlocks").asLong(), "wakes <= unpinned blocks");
         }
@@ -307,6 +313,11 @@ class SchemaIT {
         assertEquals(dump.at("/latencies/blocked/count").asLong(), unpinnedByKind, "blocked == sum(blockedByKind)");
         assertEquals(dump.at("/latencies/pinnedBlocked/count").asLong(),
                 dump.at("/latencies/blockedByKind/pinned/count").asLong(), "pinnedBlocked == blockedByKind.pinned");
+        for (String latency : List.of("startDelay", "wakeToRun", "blocked", "runSlice", "pinnedBlocked")) {
+            assertHdrMatchesSummary(dump.at("/latencies/" + latency), latency);
+        }
+        dump.at("/latencies/blockedByKind").fields().forEachRemaining(
+                kind -> assertHdrMatchesSummary(kind.getValue(), "blockedByKind." + kind.getKey()));
 
         long leaking = 0;
         for (JsonNode cluster : dump.at("/leaks/clusters")) {
@@ -339,6 +350,22 @@ class SchemaIT {
                     heatmap);
         }
         assertRowsOrderedAndDisjoint(dump.at("/context/windows"), dump.at("/heatmaps/windowMs").asLong(), "context");
+    }
+
+    /** {@code hdr} decodes as docs/schema.md says, to the histogram the summary was taken from. */
+    private static void assertHdrMatchesSummary(JsonNode summary, String name) {
+        Histogram histogram;
+        try {
+            histogram = Histogram.decodeFromCompressedByteBuffer(
+                    ByteBuffer.wrap(Base64.getDecoder().decode(summary.get("hdr").asText())), 0);
+        } catch (DataFormatException e) {
+            throw new AssertionError(name + ".hdr does not decode", e);
+        }
+        assertEquals(summary.get("count").asLong(), histogram.getTotalCount(), name + ".hdr count");
+        if (histogram.getTotalCount() > 0) {
+            assertEquals(summary.get("max").asLong(), histogram.getMaxValue(), name + ".hdr max");
+            assertEquals(summary.get("p99").asLong(), histogram.getValueAtPercentile(99), name + ".hdr p99");
+        }
     }
 
     /** Oldest first, no overlap; a row of tier t is windowMs × (1, 10, 60, 3600)[t] long and aligned on it. */
