@@ -55,10 +55,10 @@ final class Installer {
             byte[] blockKinds = blockKindByState(virtualThread);
             Recorder.install(options.rings(), options.ringCapacity(), blockKinds,
                     stateConstant(virtualThread, "STARTED"), carrierThreadClass());
-            if (options.sampleEvery() > 0 || !options.critical().isEmpty()) {
-                Recorder.installSampling(options.sampleEvery(), options.critical().toArray(new String[0]),
-                        options.stackDepth(), SAMPLES_IN_FLIGHT);
-            }
+            // always: with sampleEvery=0 and no critical threads, pinned blocks are still sampled (rare, and the
+            // site is the whole point of reporting them)
+            Recorder.installSampling(options.sampleEvery(), options.critical().toArray(new String[0]),
+                    options.stackDepth(), SAMPLES_IN_FLIGHT);
         }
         // Byte Buddy's Nexus (type initializers for generated classes) is not needed for advice, and initialising it
         // touches sun.misc.Unsafe, which makes Java 24+ print warnings into the application's stderr. The property

@@ -86,8 +86,14 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                 case "ringCapacity" -> ringCapacity = powerOfTwo(key, value, 1024, 1 << 22, DEFAULTS.ringCapacity, warn);
                 case "recording" -> recording = onOff(key, value, DEFAULTS.recording, warn);
                 case "quiet" -> quiet = onOff(key, value, DEFAULTS.quiet, warn);
-                case "window" -> windowNanos = duration(key, value, TimeUnit.MILLISECONDS.toNanos(10),
-                        TimeUnit.HOURS.toNanos(1), DEFAULTS.windowNanos, warn);
+                case "window" -> {
+                    windowNanos = duration(key, value, TimeUnit.MILLISECONDS.toNanos(10),
+                            TimeUnit.HOURS.toNanos(1), DEFAULTS.windowNanos, warn);
+                    if (windowNanos % 1_000_000 != 0) { // windows are written in whole milliseconds
+                        warn.accept(bad(key, value, "whole milliseconds", formatDuration(DEFAULTS.windowNanos)));
+                        windowNanos = DEFAULTS.windowNanos;
+                    }
+                }
                 case "retention" -> retentionNanos = duration(key, value, 0, TimeUnit.DAYS.toNanos(7),
                         DEFAULTS.retentionNanos, warn);
                 case "longSlice" -> longSliceNanos = duration(key, value, 1, TimeUnit.HOURS.toNanos(1),

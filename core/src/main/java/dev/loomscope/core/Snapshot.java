@@ -7,7 +7,8 @@ import java.util.Map;
  * Everything one dump writes: the in-memory model that output formats are written from.
  *
  * @param lateAttach     the agent was attached to a running JVM (counts miss what happened before)
- * @param trigger        what asked for the dump: {@code exit}
+ * @param trigger        what asked for the dump: {@code exit}, {@code sigquit}, {@code interval}, {@code attach-dump},
+ *                       {@code in-process}
  * @param dumpEpochMs    wall-clock time of the dump
  * @param recordingNanos how long the recorder had been running
  * @param windowNanos    heatmap base window length

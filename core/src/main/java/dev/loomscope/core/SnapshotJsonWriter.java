@@ -221,10 +221,9 @@ public final class SnapshotJsonWriter {
         json.writeEndArray();
 
         json.writeArrayFieldStart("block");
-        for (SiteTable.Site site : top(data.sites(), s -> s.blocked.totalNanos + blockCount(s), top)) {
-            if (blockCount(site) - site.blocksByKind[BlockKind.PINNED] == 0) {
-                continue;
-            }
+        // ranked by unpinned blocks only: pinned ones are listed under "pinned"
+        for (SiteTable.Site site : top(data.sites(), s -> blockCount(s) - s.blocksByKind[BlockKind.PINNED] == 0 ? 0
+                : s.blocked.totalNanos + blockCount(s), top)) {
             json.writeStartObject();
             json.writeNumberField("count", blockCount(site) - site.blocksByKind[BlockKind.PINNED]);
             json.writeObjectFieldStart("kinds");

@@ -42,7 +42,10 @@ final class WindowedHeatmap {
 
     /** Adds one to the cell ({@code epochNanos}'s window, {@code column}). */
     void add(long epochNanos, int column) {
-        row(epochNanos, column)[column]++;
+        int[] cells = row(epochNanos, column);
+        if (cells[column] != Integer.MAX_VALUE) { // saturate rather than wrap, like every other add
+            cells[column]++;
+        }
     }
 
     /** Adds {@code amount} (non-negative) to the cell, saturating at {@link Integer#MAX_VALUE}. */
@@ -106,7 +109,10 @@ final class WindowedHeatmap {
             return tier.windows[slot];
         }
         earlier = grow(earlier, column);
-        earlierEndEpochNanos = Math.max(earlierEndEpochNanos, epochNanos + 1);
+        // epochNanos is the start of a whole window merged from the last tier (or a late event): the row ends with it
+        Tier last = tiers[tiers.length - 1];
+        long windowEnd = (Math.floorDiv(epochNanos, last.lengthNanos) + 1) * last.lengthNanos;
+        earlierEndEpochNanos = Math.max(earlierEndEpochNanos, windowEnd);
         return earlier;
     }
 
