@@ -255,9 +255,6 @@ final class HtmlReport {
     }
 
     private void latencyRow(String name, String title, String what, JsonNode s) {
-        if (s.isMissingNode()) {
-            return;
-        }
         long count = s.path("count").asLong();
         html.append("<tr id=\"lat-").append(name).append("\"><th>").append(title).append("</th><td class=\"what\">")
                 .append(esc(what)).append("</td><td id=\"lat-").append(name).append("-count\">")
