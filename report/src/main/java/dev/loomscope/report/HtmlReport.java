@@ -345,9 +345,21 @@ final class HtmlReport {
         JsonNode counts = root.path("counts");
         return switch (group + "." + name) {
             case "activity.create" -> "No virtual thread was created during the recording.";
-            case "activity.block", "latency.blocked" -> counts.path("blocks").asLong() == 0
+            case "activity.block" -> counts.path("blocks").asLong() == 0
                     ? "No virtual thread blocked during the recording."
-                    : "Blocks were counted, but none ended inside the heatmap's windows.";
+                    : "Blocks were counted, but none fell inside the heatmap's windows.";
+            case "latency.blocked" -> {
+                long blocks = counts.path("blocks").asLong();
+                long pinned = counts.path("pinnedBlocks").asLong();
+                if (blocks == 0) {
+                    yield "No virtual thread blocked during the recording.";
+                }
+                if (blocks == pinned) {
+                    yield "Every block was pinned: how long pinned threads held their carriers is under Pinning.";
+                }
+                yield "None of the " + HtmlNumbers.count(blocks - pinned) + " unpinned blocks ended before the dump"
+                        + " (a block's time is recorded when it ends).";
+            }
             case "activity.wake", "latency.wakeToRun" -> counts.path("wakes").asLong() == 0
                     ? "No blocked virtual thread was woken during the recording."
                     : "Wakes were counted, but none fell inside the heatmap's windows.";

@@ -146,7 +146,7 @@ class HtmlReportTest {
         String html = render(HOSTILE);
         assertTrue(html.contains("No blocked virtual thread was woken") || html.contains("No wake stack was sampled"),
                 "sites-wake is empty");
-        assertTrue(html.contains("Blocks were counted, but none ended inside the heatmap"));
+        assertTrue(html.contains("None of the 6 unpinned blocks ended before the dump"));
         assertTrue(html.contains("CPU throttling is not known"));
 
         String minimal = render(MINIMAL);
