@@ -221,7 +221,7 @@
         el('line', { x1: x, x2: x, y1: y, y2: y + 4, stroke: '#8a93a3' }, svg);
         var text = fmtTime(t, step);
         var w = textWidth(text) + 12;
-        if (free(x, w)) {
+        if (free(x, w) && x + w / 2 - 6 <= L + plotW + 32) {
           el('text', { x: x, y: y + 16, 'text-anchor': 'middle' }, svg, text);
           placed.push(x);
           label++;
@@ -362,7 +362,7 @@
     var plot = fig.querySelector('.plot');
     plot.innerHTML = '';
     var width = Math.max(320, plot.clientWidth);
-    var R = 14, T = 4;
+    var R = 34, T = 4;
     var plotW = width - L - R;
     var pxPerUnit = plotW / Math.max(axis.units, 1e-9);
 
@@ -430,7 +430,8 @@
       ticks.forEach(function (tk) {
         if (tk[0] < lo || tk[0] > hi + 1) { return; }
         var y = T + (hi + 1 - tk[0]) * rowH;
-        for (var i = 0; i < chosen.length; i++) { if (Math.abs(chosen[i] - y) < 15) { return; } }
+        var room = tk[2] <= 1 ? 14 : 22; // decades need less room than the 2s and 5s between them
+        for (var i = 0; i < chosen.length; i++) { if (Math.abs(chosen[i] - y) < room) { return; } }
         chosen.push(y);
         el('line', { x1: L - 4, x2: L, y1: y, y2: y, stroke: '#5d6675' }, svg);
         el('line', { x1: L, x2: L + plotW, y1: y, y2: y, stroke: '#ffffff', 'stroke-opacity': 0.55, 'stroke-width': 0.7 }, svg);
@@ -494,7 +495,7 @@
     var plot = fig.querySelector('.plot');
     plot.innerHTML = '';
     var width = Math.max(320, plot.clientWidth);
-    var R = 14, T = 4, BAND = 40, GAP = 8;
+    var R = 34, T = 4, BAND = 40, GAP = 8;
     var plotW = width - L - R;
     var pxPerUnit = plotW / Math.max(axis.units, 1e-9);
     var cols = data.context.columns;
