@@ -24,8 +24,7 @@ final class HdrCodec {
             // Corrupt input surfaces as any of several exceptions (bad base64, DataFormatException, buffer
             // underflow, index out of bounds), or as one huge array asked for by a corrupt header, whose failed
             // allocation leaves the heap as it was: all mean the same thing to the user.
-            throw new UnusableInputException(where + " is not a valid HdrHistogram (" + e.getClass().getSimpleName()
-                    + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+            throw new UnusableInputException(where + " is not a valid HdrHistogram (corrupt or truncated)");
         }
     }
 
