@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * {@code check}: the CI gate. Compares a current dump with a baseline and exits 1 on a regression, an exceeded budget,
- * forbidden pinning or leaks (docs/report.md). Prints a Markdown table on stdout; {@code --junit} also writes JUnit XML.
+ * forbidden pinning or leaks (docs/report.md). Prints a Markdown table on stdout; {@code --junit} also writes JUnit
+ * XML.
  */
 final class CheckCommand {
     static final String HELP = """

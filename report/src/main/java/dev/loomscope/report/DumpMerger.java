@@ -127,8 +127,9 @@ final class DumpMerger {
             JsonNode a = input.json().path("agent");
             versions.add(a.path("version").asText("?"));
             for (Map.Entry<String, JsonNode> option : a.path("options").properties()) {
-                if (!PER_JVM_OPTIONS.contains(option.getKey()) && !option.getValue().equals(options.get(option.getKey()))) {
-                    differing.add(option.getKey());
+                String name = option.getKey();
+                if (!PER_JVM_OPTIONS.contains(name) && !option.getValue().equals(options.get(name))) {
+                    differing.add(name);
                 }
             }
             a.path("hooks").path("missing").forEach(h -> missing.add(h.asText()));

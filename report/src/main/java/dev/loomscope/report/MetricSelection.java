@@ -2,6 +2,7 @@ package dev.loomscope.report;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Which distributions and which of their percentiles check and diff compare: {@code --metrics} and
@@ -12,6 +13,9 @@ record MetricSelection(List<String> metrics, List<Percentile> percentiles) {
     static final String DEFAULT_METRICS = "wakeToRun,blocked,startDelay";
     static final String DEFAULT_PERCENTILES = "p50,p99,p999";
     static final String KNOWN = "startDelay, wakeToRun, blocked, runSlice, pinnedBlocked, blockedByKind.<kind>";
+    /** The distributions every dump of this schema has (empty ones included). */
+    private static final Set<String> STANDARD = Set.of("startDelay", "wakeToRun", "blocked", "runSlice",
+            "pinnedBlocked");
 
     static MetricSelection parse(String metrics, String percentiles) {
         List<String> names = new ArrayList<>();
@@ -41,12 +45,15 @@ record MetricSelection(List<String> metrics, List<Percentile> percentiles) {
      * agent writes a kind's distribution only once it has seen such a block.
      */
     static void requireKnown(String metric, Dump... dumps) throws UnusableInputException {
+        if (STANDARD.contains(metric)) {
+            return;
+        }
         for (Dump dump : dumps) {
             if (!Distribution.node(dump, metric).isMissingNode()) {
                 return;
             }
-            if (metric.startsWith("blockedByKind.")
-                    && dump.json().path("counts").path("blocksByKind").has(metric.substring("blockedByKind.".length()))) {
+            String kind = metric.startsWith("blockedByKind.") ? metric.substring("blockedByKind.".length()) : null;
+            if (kind != null && dump.json().path("counts").path("blocksByKind").has(kind)) {
                 return;
             }
         }

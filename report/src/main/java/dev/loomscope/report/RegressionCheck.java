@@ -63,7 +63,8 @@ final class RegressionCheck {
         long cv = c.valueAt(p);
         long delta = cv - bv;
         String change = change(bv, cv);
-        boolean relative = BigDecimal.valueOf(cv).compareTo(BigDecimal.valueOf(bv).multiply(BigDecimal.ONE.add(max))) > 0;
+        BigDecimal allowed = BigDecimal.valueOf(bv).multiply(BigDecimal.ONE.add(max));
+        boolean relative = BigDecimal.valueOf(cv).compareTo(allowed) > 0;
         boolean absolute = delta >= criteria.minDeltaNanos();
         String values = Durations.format(cv) + " vs " + Durations.format(bv) + " baseline (" + change + ", "
                 + Durations.formatDelta(delta) + ")";

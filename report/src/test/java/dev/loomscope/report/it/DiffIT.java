@@ -29,7 +29,8 @@ class DiffIT {
         }
         long p99a = Dump.read(base).json().at("/latencies/wakeToRun/p99").asLong();
         long p99b = Dump.read(hog).json().at("/latencies/wakeToRun/p99").asLong();
-        Matcher row = Pattern.compile("\\| wakeToRun p99 +\\| +[^|]+\\| +[^|]+\\| +([0-9.]+)x +\\|").matcher(r.stdout());
+        Matcher row = Pattern.compile("\\| wakeToRun p99 +\\| +[^|]+\\| +[^|]+\\| +([0-9.]+)x +\\|")
+                .matcher(r.stdout());
         assertTrue(row.find(), r.stdout());
         double expected = (double) p99b / p99a;
         String shown = String.format(Locale.ROOT, expected >= 100 ? "%.0f" : expected >= 10 ? "%.1f" : "%.2f",

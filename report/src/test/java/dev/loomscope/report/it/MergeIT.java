@@ -40,7 +40,8 @@ class MergeIT {
         List<Dump> inputs = List.of(Dump.read(a), Dump.read(b), Dump.read(c));
         List<String> metrics = new ArrayList<>(List.of("startDelay", "wakeToRun", "blocked", "runSlice",
                 "pinnedBlocked"));
-        merged.json().at("/latencies/blockedByKind").fieldNames().forEachRemaining(k -> metrics.add("blockedByKind/" + k));
+        merged.json().at("/latencies/blockedByKind").fieldNames()
+                .forEachRemaining(kind -> metrics.add("blockedByKind/" + kind));
         assertTrue(metrics.contains("blockedByKind/sleep"), metrics.toString()); // the leaked parks never end
         for (String metric : metrics) {
             Histogram pooled = null;
@@ -58,7 +59,8 @@ class MergeIT {
             }
             assertNotNull(pooled, metric);
             JsonNode summary = merged.json().at("/latencies/" + metric);
-            assertEquals(pooled, decode(summary.get("hdr").asText()), metric + ": the merged histogram is the pooled one");
+            assertEquals(pooled, decode(summary.get("hdr").asText()),
+                    metric + ": the merged histogram is the pooled one");
             assertEquals(pooled.getTotalCount(), summary.get("count").asLong(), metric);
             if (pooled.getTotalCount() > 0) {
                 assertEquals(pooled.getMinValue(), summary.get("min").asLong(), metric);

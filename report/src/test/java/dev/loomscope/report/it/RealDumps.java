@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
  * and shared by the integration tests that need it, since every one costs a JVM start and a few seconds of workload.
  */
 final class RealDumps {
-    static final Path AGENT_JAR = Path.of(System.getProperty("loomscope.agentJar", "../agent/target/loomscope-agent.jar"));
-    static final Path WORKLOADS = Path.of(System.getProperty("loomscope.workloadClasses", "../agent/target/test-classes"));
+    static final Path AGENT_JAR = Path.of(System.getProperty("loomscope.agentJar",
+            "../agent/target/loomscope-agent.jar"));
+    static final Path WORKLOADS = Path.of(System.getProperty("loomscope.workloadClasses",
+            "../agent/target/test-classes"));
     static final Path DIR = Path.of(System.getProperty("loomscope.itDumps", "target/it-dumps"));
     private static final String PACKAGE = "dev.loomscope.agent.it.workloads.";
     private static final Map<String, Path> RECORDED = new HashMap<>();
