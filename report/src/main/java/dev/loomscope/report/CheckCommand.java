@@ -114,11 +114,7 @@ final class CheckCommand {
                 .append(".\n\n");
         MarkdownTable table = new MarkdownTable("check", ">baseline", ">current", ">change", "limit", "result");
         for (CheckResult r : report.results()) {
-            String name = switch (r.kind()) {
-                case REGRESSION -> r.id();
-                case BUDGET -> "budget " + r.id();
-                case PINNING, LEAKS -> r.id();
-            };
+            String name = r.kind() == CheckResult.Kind.BUDGET ? "budget " + r.id() : r.id();
             String result = switch (r.status()) {
                 case PASS -> "pass";
                 case FAIL -> "**FAIL**";
@@ -127,10 +123,16 @@ final class CheckCommand {
             table.row(name, r.baseline(), r.current(), r.change(), r.limit(), result);
         }
         md.append(table.render()).append('\n');
+        // Failures first: in a long job summary they are what the reader came for.
         for (CheckResult r : report.results()) {
-            if (r.status() != Status.PASS) {
-                md.append("- ").append(r.status() == Status.FAIL ? "**FAIL** " : "skipped: ")
-                        .append(r.kind() == CheckResult.Kind.BUDGET ? "budget: " : "").append(r.message()).append('\n');
+            if (r.status() == Status.FAIL) {
+                md.append("- **FAIL** ").append(r.kind() == CheckResult.Kind.BUDGET ? "budget: " : "")
+                        .append(r.message()).append('\n');
+            }
+        }
+        for (CheckResult r : report.results()) {
+            if (r.status() == Status.SKIP) {
+                md.append("- skipped ").append(r.id()).append(": ").append(r.message()).append('\n');
             }
         }
         for (String note : report.notes()) {
