@@ -36,7 +36,7 @@ final class HeatmapMerger {
     /** A window and its cells (column → count). */
     private static final class Row {
         final long start;
-        long length;
+        final long length;
         int tier;
         final TreeMap<Integer, Long> cells = new TreeMap<>();
 
