@@ -1,14 +1,105 @@
 package dev.loomscope.report;
 
-import java.io.PrintStream;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** {@code merge}: not written yet. */
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** {@code merge A.json B.json ... -o FLEET.json}: one dump for many JVMs of one service ({@link DumpMerger}). */
 final class MergeCommand {
+    static final String HELP = """
+            usage: java -jar loomscope-report.jar merge A.json B.json ... -o OUT.json [options]
+            Merges dumps of many JVMs of one service into one loomscope/1 dump: counts add up, latency
+            distributions are merged exactly (through their HdrHistograms), heatmaps add window by window,
+            call sites and leak clusters add up by identical frames. merged.inputs lists the merged JVMs.
+              -o, --output FILE   where to write the merged dump (written atomically); '-' for stdout
+              --top N             call sites per kind, leak clusters and long slices kept (default %d)
+            Exit codes: 0 done, 2 unusable input. See docs/report.md for what each field becomes."""
+            .formatted(DumpMerger.DEFAULT_TOP);
+
+    private static final Set<String> VALUE_OPTIONS = Set.of("-o", "--output", "--top");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private MergeCommand() {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws UnusableInputException {
-        err.println("loomscope-report: 'merge' is not implemented yet");
-        return ExitCode.UNUSABLE_INPUT;
+        CliArgs cli = CliArgs.parse("merge", args, VALUE_OPTIONS, Set.of());
+        if (cli.help()) {
+            out.println(HELP);
+            return ExitCode.OK;
+        }
+        String output = cli.value("-o", cli.value("--output", null));
+        if (output == null) {
+            throw CliArgs.usage("merge", "-o OUT.json is required");
+        }
+        if (cli.positional().isEmpty()) {
+            throw CliArgs.usage("merge", "no dumps to merge");
+        }
+        int top;
+        try {
+            top = Integer.parseInt(cli.value("--top", Integer.toString(DumpMerger.DEFAULT_TOP)));
+        } catch (NumberFormatException e) {
+            throw CliArgs.usage("merge", "--top needs a whole number");
+        }
+        if (top < 1) {
+            throw CliArgs.usage("merge", "--top must be at least 1");
+        }
+        List<Dump> inputs = new ArrayList<>();
+        for (String file : cli.positional()) {
+            inputs.add(Dump.read(Path.of(file)));
+        }
+        DumpMerger.Result result = DumpMerger.merge(inputs, top);
+        for (String note : result.notes()) {
+            err.println("loomscope-report: merge: note: " + note);
+        }
+        if (output.equals("-")) {
+            out.println(text(result.dump()));
+        } else {
+            write(result.dump(), Path.of(output));
+            out.println("merged " + result.dump().path("merged").path("inputs").size() + " JVMs into " + output);
+        }
+        return ExitCode.OK;
+    }
+
+    private static String text(JsonNode dump) throws UnusableInputException {
+        try {
+            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(dump);
+        } catch (IOException e) {
+            throw new UnusableInputException("merge: cannot write JSON: " + e.getMessage());
+        }
+    }
+
+    /** Atomically (temporary file in the same directory, then rename), like the agent's dumps. */
+    private static void write(JsonNode dump, Path file) throws UnusableInputException {
+        Path tmp = null;
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, ".loomscope-merge-", ".json");
+            try (OutputStream stream = Files.newOutputStream(tmp)) {
+                stream.write(text(dump).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                stream.write('\n');
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UnusableInputException("merge: cannot write " + file + ": " + e.getMessage());
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the rename failed and so will this; the one-line error above is what matters
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,253 @@
+package dev.loomscope.report;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static dev.loomscope.report.TestDumps.MS;
+import static dev.loomscope.report.TestDumps.row;
+import static dev.loomscope.report.TestDumps.rows;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** merge on hand-made dumps whose every field is known. */
+class DumpMergerTest {
+    private static final long T = 1_700_000_040_000L;
+    @TempDir
+    Path dir;
+
+    /** A dump of JVM {@code pid}; {@code k} varies the values so that no two dumps are alike. */
+    private static ObjectNode dump(long pid, int k) {
+        ObjectNode d = TestDumps.dump(pid);
+        ObjectNode agent = d.putObject("agent");
+        agent.put("version", "0.1.0");
+        agent.putObject("options").put("out", "/tmp/loomscope-" + pid + ".json").put("sampleEvery", 1);
+        ObjectNode hooks = agent.putObject("hooks");
+        hooks.putArray("applied").add("VirtualThread.start").add("VirtualThread.mount");
+        hooks.putArray("missing");
+        ObjectNode counts = (ObjectNode) d.get("counts");
+        counts.put("created", 10 * k).put("ended", 10 * k - 1).put("live", 1).put("blocks", 100 * k);
+        ((ObjectNode) counts.get("blocksByKind")).put("sleep", 100 * k);
+
+        Histogram wakeToRun = TestDumps.add(TestDumps.add(TestDumps.histogram(), 50_000L * k, 900), k * MS, 100);
+        TestDumps.latency(d, "wakeToRun", wakeToRun);
+        TestDumps.latency(d, "blocked", TestDumps.add(TestDumps.histogram(), 10 * MS + k, 100 * k));
+        TestDumps.latency(d, "blockedByKind.sleep", TestDumps.add(TestDumps.histogram(), 10 * MS + k, 100 * k));
+
+        ObjectNode carriers = d.putObject("carriers");
+        carriers.put("started", 2).put("exited", 0).put("idlePeriods", k);
+        ArrayNode per = carriers.putArray("perCarrier");
+        per.addObject().put("column", 1).put("threadId", 30).put("name", "ForkJoinPool-1-worker-1").put("mounts", k)
+                .put("busyNs", 1000L * k).put("idleNs", 5).put("longestSliceNs", 100L * k).put("mountedNow", false);
+        per.addObject().put("column", 2).put("threadId", 30 + k).put("mounts", 2 * k).put("busyNs", 7)
+                .put("idleNs", 1).put("longestSliceNs", 50).put("mountedNow", k == 2);
+
+        ObjectNode slices = d.putObject("longSlices");
+        slices.put("thresholdNs", 20 * MS).put("count", k);
+        slices.putArray("longest").addObject().put("threadId", 40 + k).put("carrierThreadId", 30)
+                .put("startEpochMs", T + k).put("durationNs", 25 * MS * k).put("ongoing", false).putNull("frames");
+
+        ObjectNode sites = d.putObject("sites");
+        sites.put("sampleEvery", 1).put("samples", 10 * k).put("samplesLost", 0).put("distinctStacks", 2);
+        sites.putArray("create").addObject().put("count", 10 * k).putArray("frames").add("app.Main.main(Main.java:5)");
+        ObjectNode block = sites.putArray("block").addObject();
+        block.put("count", 5 * k);
+        block.putObject("kinds").put("sleep", 5 * k);
+        block.putObject("blocked").put("count", 5 * k).put("totalNs", 50 * MS * k).put("p99Ns", 10 * MS + k);
+        block.putArray("frames").add("java.lang.Thread.sleep(Thread.java:1)")
+                .add("app.Worker.run(Worker.java:" + k + ")");
+        sites.putArray("wake");
+        sites.putArray("pinned");
+
+        ObjectNode leaks = d.putObject("leaks");
+        leaks.put("thresholdNs", 60_000 * MS).put("threads", k);
+        ObjectNode cluster = leaks.putArray("clusters").addObject();
+        cluster.put("threads", k).put("oldestBlockedNs", 61_000 * MS + k);
+        cluster.putObject("kinds").put("park", k);
+        cluster.putArray("frames").add("app.Notifier.await(Notifier.java:9)");
+
+        ObjectNode heatmaps = d.putObject("heatmaps");
+        heatmaps.put("windowMs", 1000);
+        ObjectNode activity = heatmaps.putObject("activity");
+        activity.put("columns", "carrier column");
+        activity.set("create", rows(row(T + 1000L * k, 1000, 0, 0, 10L * k)));
+        ObjectNode latency = heatmaps.putObject("latency");
+        latency.putObject("buckets").put("scheme", "base2-exponential").put("count", 161);
+        latency.set("wakeToRun", rows(row(T, 10_000, 1, 60, 900), row(T + 10_000L * k, 1000, 0, 80, 100)));
+
+        ObjectNode context = d.putObject("context");
+        context.putObject("gc").put("pauses", k).put("pauseNs", MS * k).putArray("collectors").add("G1 Young");
+        context.putArray("columns").add("gcPauses").add("gcPauseUs");
+        context.set("windows", rows(row(T, 1000, 0, 0, k)));
+        d.putObject("scheduler").put("parallelism", 2).put("poolSize", 2);
+        return d;
+    }
+
+    private Dump write(String name, JsonNode json) throws Exception {
+        return TestDumps.write(dir, name, json);
+    }
+
+    private Dump merged(String name, int top, Dump... inputs) throws Exception {
+        return write(name, DumpMerger.merge(List.of(inputs), top).dump());
+    }
+
+    @Test
+    void distributionsAreThePooledHistograms() throws Exception {
+        Dump a = write("a.json", dump(1, 1));
+        ObjectNode bJson = dump(2, 2);
+        TestDumps.latency(bJson, "blockedByKind.monitor", TestDumps.add(TestDumps.histogram(), 3 * MS, 7));
+        Dump b = write("b.json", bJson);
+        Dump m = merged("m.json", 20, a, b);
+
+        for (String metric : new String[]{"wakeToRun", "blocked", "blockedByKind/sleep"}) {
+            Histogram pooled = decode(a, metric);
+            pooled.add(decode(b, metric));
+            JsonNode s = m.json().at("/latencies/" + metric);
+            assertEquals(pooled, decode(m, metric), metric);
+            assertEquals(pooled.getTotalCount(), s.get("count").asLong());
+            assertEquals(pooled.getValueAtPercentile(50), s.get("p50").asLong(), metric);
+            assertEquals(pooled.getValueAtPercentile(90), s.get("p90").asLong(), metric);
+            assertEquals(pooled.getValueAtPercentile(99), s.get("p99").asLong(), metric);
+            assertEquals(pooled.getValueAtPercentile(99.9), s.get("p999").asLong(), metric);
+            assertEquals(pooled.getMinValue(), s.get("min").asLong(), metric);
+            assertEquals(pooled.getMaxValue(), s.get("max").asLong(), metric);
+            assertEquals(Math.round(pooled.getMean()), s.get("mean").asLong(), metric);
+        }
+        // wakeToRun: a has 10 % of its samples at 1 ms, b 10 % at 2 ms: pooled p99 is b's tail, p50 a's body.
+        assertTrue(m.json().at("/latencies/wakeToRun/p99").asLong() >= 2 * MS - 2000);
+        assertEquals(b.json().at("/latencies/blockedByKind/monitor"), m.json().at("/latencies/blockedByKind/monitor"),
+                "a distribution of one input only is that input's");
+    }
+
+    @Test
+    void countsCarriersAndContextAddUp() throws Exception {
+        Dump m = merged("m.json", 20, write("a.json", dump(1, 1)), write("b.json", dump(2, 2)));
+        JsonNode j = m.json();
+        assertEquals(30, j.at("/counts/created").asLong());
+        assertEquals(300, j.at("/counts/blocksByKind/sleep").asLong());
+        assertEquals(3, j.at("/carriers/idlePeriods").asLong());
+        JsonNode first = j.at("/carriers/perCarrier/0");
+        assertEquals(TestDumps.JSON.readTree("""
+                {"column": 1, "threadId": 30, "name": "ForkJoinPool-1-worker-1", "mounts": 3, "busyNs": 3000,
+                 "idleNs": 10, "longestSliceNs": 200, "mountedNow": false}"""), first);
+        JsonNode second = j.at("/carriers/perCarrier/1");
+        assertFalse(second.has("threadId"), "thread ids 31 and 32 are not one carrier's");
+        assertTrue(second.get("mountedNow").asBoolean());
+        assertEquals(3, j.at("/context/gc/pauses").asLong());
+        assertEquals("[\"G1 Young\"]", j.at("/context/gc/collectors").toString());
+        assertEquals(rows(row(T, 1000, 0, 0, 3)).toString(), j.at("/context/windows").toString());
+        assertEquals(4, j.at("/scheduler/parallelism").asLong(), "fleet totals");
+    }
+
+    @Test
+    void recordingSpansAllInputsAndInputsAreListed() throws Exception {
+        ObjectNode late = dump(2, 2);
+        ((ObjectNode) late.get("recording")).put("attach", "late").put("startEpochMs", 1_700_000_005_000L)
+                .put("durationNs", 20_000_000_000L);
+        Dump m = merged("m.json", 20, write("a.json", dump(1, 1)), write("b.json", late));
+        JsonNode r = m.json().get("recording");
+        assertEquals("late", r.get("attach").asText());
+        assertEquals(1_700_000_000_001L, r.get("startEpochMs").asLong());
+        assertEquals(1_700_000_025_000L - 1_700_000_000_001L, r.get("durationNs").asLong() / MS);
+        assertEquals(1_700_000_010_002L, r.get("dumpEpochMs").asLong());
+        assertEquals(1, m.json().at("/jvm/pid").asLong(), "the first input's jvm");
+        assertEquals("[1, 2]", m.json().at("/merged/inputs").findValues("pid").toString());
+        assertEquals("a.json", m.json().at("/merged/inputs/0/file").asText());
+    }
+
+    @Test
+    void sitesClustersAndSlicesMergeByFramesAndAreCut() throws Exception {
+        Dump a = write("a.json", dump(1, 1));
+        Dump b = write("b.json", dump(2, 2));
+        Dump m = merged("m.json", 20, a, b);
+        JsonNode create = m.json().at("/sites/create");
+        assertEquals(1, create.size(), "the same frames: one site");
+        assertEquals(30, create.get(0).get("count").asLong());
+        JsonNode block = m.json().at("/sites/block");
+        assertEquals(2, block.size(), "Worker.java:1 and Worker.java:2 are different sites");
+        assertEquals("app.Worker.run(Worker.java:2)", block.get(0).at("/frames/1").asText(), "most time first");
+        JsonNode cluster = m.json().at("/leaks/clusters/0");
+        assertEquals(3, cluster.get("threads").asLong());
+        assertEquals(3, cluster.at("/kinds/park").asLong());
+        assertEquals(61_000 * MS + 2, cluster.get("oldestBlockedNs").asLong(), "the oldest of all");
+        assertEquals(3, m.json().at("/leaks/threads").asLong());
+        JsonNode longest = m.json().at("/longSlices/longest");
+        assertEquals(2, longest.size());
+        assertEquals(2, longest.get(0).get("pid").asLong(), "each slice says which JVM it ran in");
+        assertEquals(50 * MS, longest.get(0).get("durationNs").asLong());
+
+        Dump cut = merged("cut.json", 1, a, b);
+        assertEquals(1, cut.json().at("/sites/block").size());
+        assertEquals(1, cut.json().at("/longSlices/longest").size());
+        assertEquals(3, cut.json().at("/longSlices/count").asLong(), "counts are not cut");
+    }
+
+    @Test
+    void mergeIsAssociative() throws Exception {
+        Dump a = write("a.json", dump(1, 1));
+        Dump b = write("b.json", dump(2, 2));
+        Dump c = write("c.json", dump(3, 3));
+        Dump flat = merged("abc.json", 20, a, b, c);
+        Dump left = merged("ab_c.json", 20, merged("ab.json", 20, a, b), c);
+        Dump right = merged("a_bc.json", 20, a, merged("bc.json", 20, b, c));
+        assertEquals(left.json(), right.json());
+        assertEquals(flat.json(), left.json());
+        assertEquals(3, flat.json().at("/merged/inputs").size());
+    }
+
+    @Test
+    void theMergedDumpIsAValidDumpForCheck() throws Exception {
+        Dump m = merged("m.json", 20, write("a.json", dump(1, 1)), write("b.json", dump(2, 2)));
+        assertEquals("loomscope/1", m.json().get("schema").asText());
+        assertFalse(RegressionCheck.run(m, m, CheckCriteria.defaults()).failed());
+    }
+
+    @Test
+    void differingSettingsAreNotedAndThresholdsTakeTheSmallest() throws Exception {
+        ObjectNode b = dump(2, 2);
+        ((ObjectNode) b.at("/agent/options")).put("sampleEvery", 100);
+        ((ArrayNode) b.at("/agent/hooks/missing")).add("VirtualThread.mount");
+        ((ObjectNode) b.get("leaks")).put("thresholdNs", 300 * MS);
+        ((ObjectNode) b.get("sites")).put("sampleEvery", 100);
+        DumpMerger.Result r = DumpMerger.merge(List.of(write("a.json", dump(1, 1)), write("b.json", b)), 20);
+        assertEquals(300 * MS, r.dump().at("/leaks/thresholdNs").asLong());
+        assertEquals(1, r.dump().at("/sites/sampleEvery").asLong(), "the first input's");
+        assertEquals("[\"VirtualThread.start\"]", r.dump().at("/agent/hooks/applied").toString());
+        assertEquals("[\"VirtualThread.mount\"]", r.dump().at("/agent/hooks/missing").toString());
+        assertEquals(List.of(
+                "inputs differ in agent options sampleEvery; agent.options of the merged dump are the first input's",
+                "inputs differ in sites.sampleEvery; the merged dump has the first input's (1)",
+                "inputs differ in leaks.thresholdNs; the merged dump has the smallest (300000000)"), r.notes());
+
+        // out differs between JVMs by design: no note for it.
+        assertEquals(List.of(), DumpMerger.merge(List.of(write("a.json", dump(1, 1)), write("c.json", dump(3, 1))),
+                20).notes());
+    }
+
+    @Test
+    void heatmapsOfDifferentWindowsOrBucketsAreRefused() throws Exception {
+        ObjectNode b = dump(2, 2);
+        ((ObjectNode) b.get("heatmaps")).put("windowMs", 500);
+        Dump a = write("a.json", dump(1, 1));
+        UnusableInputException e = assertThrows(UnusableInputException.class,
+                () -> DumpMerger.merge(List.of(a, write("b.json", b)), 20));
+        assertTrue(e.getMessage().startsWith("cannot merge heatmaps of different windows"), e.getMessage());
+
+        ObjectNode c = dump(3, 3);
+        ((ObjectNode) c.at("/heatmaps/latency/buckets")).put("count", 200);
+        e = assertThrows(UnusableInputException.class, () -> DumpMerger.merge(List.of(a, write("c.json", c)), 20));
+        assertTrue(e.getMessage().startsWith("cannot merge heatmaps.latency.buckets"), e.getMessage());
+    }
+
+    private static Histogram decode(Dump dump, String metric) throws UnusableInputException {
+        return HdrCodec.decode(dump.json().at("/latencies/" + metric + "/hdr").asText(), metric);
+    }
+}
