@@ -45,7 +45,8 @@ public final class ReportMain {
         } catch (UnusableInputException e) {
             err.println("loomscope-report: " + e.getMessage());
             return ExitCode.UNUSABLE_INPUT;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | StackOverflowError | OutOfMemoryError e) {
+            // a bug, or a dump too large or too deeply nested for this heap: still one line, never a stack trace
             err.println("loomscope-report: internal error: " + e);
             return ExitCode.UNUSABLE_INPUT;
         }
