@@ -36,7 +36,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                            List<String> critical, int stackDepth, int topSites, long leakThresholdNanos,
                            String dump, Duration interval, boolean sigquit) {
 
-    public static final AgentOptions DEFAULTS = new AgentOptions("loomscope-%p.json", 16, 16384, true, false,
+    public static final AgentOptions DEFAULTS = new AgentOptions("loomscope-%p.json", 16, 32768, true, false,
             TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20), 100,
             List.of(), 32, 20, TimeUnit.SECONDS.toNanos(60), "loomscope-%p-%t.json", Duration.ZERO, true);
 

@@ -25,7 +25,7 @@ class BadOptionsIT {
     private static final String[] APP_ARGS = {String.valueOf(VIRTUAL_THREADS), String.valueOf(EXIT_STATUS)};
     /** The documented defaults of the options given bad values below. */
     private static final int DEFAULT_RINGS = 16;
-    private static final int DEFAULT_RING_CAPACITY = 16384;
+    private static final int DEFAULT_RING_CAPACITY = 32768;
     private static final boolean DEFAULT_RECORDING = true;
 
     @Test
