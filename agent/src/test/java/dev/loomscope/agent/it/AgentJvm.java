@@ -3,6 +3,7 @@ package dev.loomscope.agent.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ public final class AgentJvm {
                     + (agentOptions == null || agentOptions.isEmpty() ? "" : "=" + agentOptions));
         }
         command.add("-cp");
-        command.add(String.join(java.io.File.pathSeparator, classPath));
+        command.add(String.join(File.pathSeparator, classPath));
         command.add(mainClass.getName());
         command.addAll(List.of(args));
         return command;
