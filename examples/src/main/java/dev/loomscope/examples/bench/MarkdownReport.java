@@ -4,8 +4,10 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -27,8 +29,8 @@ final class MarkdownReport {
                 + " each run; time is the workload's own measurement of its timed pass.\n\n");
 
         md.append("| Workload | Configuration | Median (ms) | Ratio to plain | Runs in order (ms) "
-                + "| Events recorded (median) | Dropped (median) |\n");
-        md.append("|---|---|--:|--:|---|--:|--:|\n");
+                + "| Events recorded (median) | Dropped: median; max | Others' CPU (max, cores) |\n");
+        md.append("|---|---|--:|--:|---|--:|--:|--:|\n");
         for (Map.Entry<Workload, Map<Configuration, List<RunResult>>> workload : results.entrySet()) {
             List<RunResult> plainRuns = workload.getValue().get(Configuration.PLAIN);
             double plainMedian = plainRuns == null ? Double.NaN : median(elapsed(plainRuns));
@@ -36,7 +38,6 @@ final class MarkdownReport {
                 List<RunResult> runs = configuration.getValue();
                 double median = median(elapsed(runs));
                 OptionalLong events = medianOf(runs, RunResult::eventsRecorded);
-                OptionalLong dropped = medianOf(runs, RunResult::dropped);
                 md.append("| ").append(workload.getKey().name())
                         .append(" | ").append(configuration.getKey().label)
                         .append(" | ").append(String.format("%.1f", median / 1e6))
@@ -45,7 +46,8 @@ final class MarkdownReport {
                         .append(" | ").append(runs.stream().map(r -> String.format("%.0f", r.elapsedNanos() / 1e6))
                                 .collect(Collectors.joining(", ")))
                         .append(" | ").append(events.isPresent() ? String.format("%,d", events.getAsLong()) : "–")
-                        .append(" | ").append(droppedCell(dropped, events))
+                        .append(" | ").append(droppedCell(runs))
+                        .append(" | ").append(otherCoresCell(runs))
                         .append(" |\n");
             }
         }
@@ -55,17 +57,33 @@ final class MarkdownReport {
         }
         md.append("- Events recorded: Loomscope's `recorder.events`, or the number of events in the JFR file;"
                 + " both cover the whole JVM run, warm-up included. Dropped: Loomscope's `counts.dropped` (records"
-                + " lost to full rings), as a share of the records offered.\n");
+                + " lost to full rings) and its share of the records offered, median and worst run. Others' CPU:"
+                + " cores kept busy by processes other than the benchmark while a run's JVM was alive, worst run;"
+                + " more than a few hundredths means the machine was shared and the times are inflated.\n");
         return md.toString();
     }
 
-    private static String droppedCell(OptionalLong dropped, OptionalLong events) {
-        if (dropped.isEmpty()) {
+    /** Median and worst run: the median alone would hide one run that lost a quarter of its records. */
+    private static String droppedCell(List<RunResult> runs) {
+        List<RunResult> withDrops = runs.stream().filter(r -> r.dropped().isPresent()).toList();
+        if (withDrops.isEmpty()) {
             return "–";
         }
-        long offered = dropped.getAsLong() + events.orElse(0);
-        return offered == 0 ? "0" : String.format("%,d (%.1f%%)", dropped.getAsLong(),
-                100.0 * dropped.getAsLong() / offered);
+        RunResult worst = withDrops.stream().max(Comparator.comparingLong(r -> r.dropped().getAsLong())).orElseThrow();
+        long median = medianOf(withDrops, RunResult::dropped).orElseThrow();
+        long medianEvents = medianOf(withDrops, RunResult::eventsRecorded).orElse(0);
+        return dropped(median, medianEvents) + "; " + dropped(worst.dropped().getAsLong(),
+                worst.eventsRecorded().orElse(0));
+    }
+
+    private static String dropped(long dropped, long recorded) {
+        return dropped == 0 ? "0" : String.format("%,d (%.1f%%)", dropped, 100.0 * dropped / (dropped + recorded));
+    }
+
+    private static String otherCoresCell(List<RunResult> runs) {
+        OptionalDouble max = runs.stream().map(RunResult::otherCores).filter(OptionalDouble::isPresent)
+                .mapToDouble(OptionalDouble::getAsDouble).max();
+        return max.isPresent() ? String.format("%.2f", max.getAsDouble()) : "–";
     }
 
     private static long[] elapsed(List<RunResult> runs) {

@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -27,7 +28,9 @@ import java.util.stream.Stream;
  * so that drift on the machine (thermal, other load, page cache) spreads over all of them instead of biasing the one
  * measured last. Every child gets the same heap and collector ({@link #COMMON_JVM_OPTIONS}). The report is the median
  * per configuration, its ratio to the plain median, every run in order, and, for Loomscope, how many records it
- * dropped: a fast run that dropped half its records is not a fast profiler.
+ * dropped: a fast run that dropped half its records is not a fast profiler. It also reports how much CPU other
+ * processes used during the runs ({@link OtherCpuMeter}), because on a shared machine that, not the agent, can be
+ * what a slow run measured.
  * <p>
  * Usage: {@code OverheadHarness [--runs N] [--markdown FILE] [--agent-jar JAR] [--workloads PingPong,CreateStorm]
  * [--configs plain,empty-agent,loomscope,jfr] [--pairs N] [--rounds R] [--threads N] [--java PATH]
@@ -132,6 +135,7 @@ public final class OverheadHarness {
 
         Path stdout = runDirectory.resolve("stdout.txt");
         Path stderr = runDirectory.resolve("stderr.txt");
+        OtherCpuMeter otherCpu = OtherCpuMeter.start();
         Process process = new ProcessBuilder(command)
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
@@ -144,17 +148,21 @@ public final class OverheadHarness {
         if (process.exitValue() != 0) {
             throw new IllegalStateException(failure("exited with " + process.exitValue(), command, stderr));
         }
+        OptionalDouble otherCores = otherCpu == null ? OptionalDouble.empty() : otherCpu.otherCores();
         long elapsedNanos = parseElapsed(Files.readAllLines(stdout), command, stderr);
 
         RunResult result = switch (configuration) {
-            case PLAIN -> new RunResult(configuration, elapsedNanos, OptionalLong.empty(), OptionalLong.empty());
+            case PLAIN -> new RunResult(configuration, elapsedNanos, OptionalLong.empty(), OptionalLong.empty(),
+                    otherCores);
             case EMPTY_AGENT -> {
                 checkEmptyAgentDump(Configuration.dumpFile(runDirectory));
-                yield new RunResult(configuration, elapsedNanos, OptionalLong.empty(), OptionalLong.empty());
+                yield new RunResult(configuration, elapsedNanos, OptionalLong.empty(), OptionalLong.empty(),
+                        otherCores);
             }
-            case LOOMSCOPE -> loomscopeResult(elapsedNanos, Configuration.dumpFile(runDirectory));
+            case LOOMSCOPE -> loomscopeResult(elapsedNanos, Configuration.dumpFile(runDirectory), otherCores);
             case JFR -> new RunResult(configuration, elapsedNanos,
-                    OptionalLong.of(countJfrEvents(Configuration.recordingFile(runDirectory))), OptionalLong.empty());
+                    OptionalLong.of(countJfrEvents(Configuration.recordingFile(runDirectory))), OptionalLong.empty(),
+                    otherCores);
         };
         if (!options.keepFiles()) {
             deleteRecursively(runDirectory); // a storm's JFR file is tens of MB; do not pile them up
@@ -184,7 +192,8 @@ public final class OverheadHarness {
         }
     }
 
-    private static RunResult loomscopeResult(long elapsedNanos, Path dump) throws IOException {
+    private static RunResult loomscopeResult(long elapsedNanos, Path dump, OptionalDouble otherCores)
+            throws IOException {
         JsonNode json = readDump(dump);
         JsonNode missingHooks = json.path("agent").path("hooks").path("missing");
         if (!missingHooks.isEmpty()) {
@@ -195,7 +204,7 @@ public final class OverheadHarness {
             throw new IllegalStateException("loomscope run recorded nothing: " + dump);
         }
         return new RunResult(Configuration.LOOMSCOPE, elapsedNanos, OptionalLong.of(events),
-                OptionalLong.of(json.path("counts").path("dropped").asLong()));
+                OptionalLong.of(json.path("counts").path("dropped").asLong()), otherCores);
     }
 
     private static JsonNode readDump(Path dump) throws IOException {
@@ -224,6 +233,7 @@ public final class OverheadHarness {
         StringBuilder detail = new StringBuilder();
         result.eventsRecorded().ifPresent(events -> detail.append(String.format(", %,d events", events)));
         result.dropped().ifPresent(dropped -> detail.append(String.format(", %,d dropped", dropped)));
+        result.otherCores().ifPresent(cores -> detail.append(String.format("; others used %.2f cores", cores)));
         return detail.toString();
     }
 
