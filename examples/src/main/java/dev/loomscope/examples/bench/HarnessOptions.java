@@ -19,9 +19,12 @@ import java.util.Set;
  * @param java            the child JVMs' launcher
  * @param timeoutSeconds  per child JVM
  * @param keepFiles       keep every child's stdout, stderr, dump and recording (and say where)
+ * @param maxOtherCores   a run during which other processes used more CPU than this (in cores) is repeated
+ * @param retries         how many times one run may be repeated for that reason before it is kept anyway
  */
 record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload> workloads,
-                      List<Configuration> configurations, Path java, long timeoutSeconds, boolean keepFiles) {
+                      List<Configuration> configurations, Path java, long timeoutSeconds, boolean keepFiles,
+                      double maxOtherCores, int retries) {
 
     static final String USAGE = """
             usage: OverheadHarness [options]
@@ -35,6 +38,9 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
               --threads N          CreateStorm threads (default 1000000)
               --java PATH          java launcher for the child JVMs (default: the one running the harness)
               --timeout SECONDS    per child JVM (default 600)
+              --max-other-cores C  repeat a run if other processes used more than C cores meanwhile (default 0.10)
+              --retries N          repeat one run at most N times for that, after 10, 20, ... s (default 3;
+                                   0: never repeat)
               --keep-files         keep each run's output, dump and recording""";
 
     static HarnessOptions parse(String[] args) {
@@ -49,6 +55,8 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         long timeoutSeconds = 600;
         boolean keepFiles = false;
+        double maxOtherCores = 0.10;
+        int retries = 3;
 
         for (int i = 0; i < args.length; i++) {
             String option = args[i];
@@ -75,6 +83,8 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
                 case "--threads" -> threads = positive(option, value);
                 case "--java" -> java = Path.of(value);
                 case "--timeout" -> timeoutSeconds = positive(option, value);
+                case "--max-other-cores" -> maxOtherCores = cores(option, value);
+                case "--retries" -> retries = nonNegative(option, value);
                 default -> throw new IllegalArgumentException("unknown option: " + option);
             }
         }
@@ -89,7 +99,7 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
             }
         }
         return new HarnessOptions(runs, markdownFile, agentJar, List.copyOf(workloads), configurations, java,
-                timeoutSeconds, keepFiles);
+                timeoutSeconds, keepFiles, maxOtherCores, retries);
     }
 
     private static List<Configuration> parseConfigurations(String value) {
@@ -101,15 +111,35 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
     }
 
     private static int positive(String option, String value) {
+        int n = nonNegative(option, value);
+        if (n == 0) {
+            throw new IllegalArgumentException(option + " needs a positive integer, not '" + value + "'");
+        }
+        return n;
+    }
+
+    private static int nonNegative(String option, String value) {
         try {
             int n = Integer.parseInt(value.replace("_", ""));
-            if (n > 0) {
+            if (n >= 0) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new IllegalArgumentException(option + " needs a positive integer, not '" + value + "'");
+        throw new IllegalArgumentException(option + " needs a non-negative integer, not '" + value + "'");
+    }
+
+    private static double cores(String option, String value) {
+        try {
+            double cores = Double.parseDouble(value);
+            if (cores >= 0) {
+                return cores;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " needs a number of cores such as 0.25, not '" + value + "'");
     }
 
     /**

@@ -18,7 +18,7 @@ final class MarkdownReport {
     }
 
     static String render(HarnessOptions options, String javaDescription,
-                         Map<Workload, Map<Configuration, List<RunResult>>> results) {
+                         Map<Workload, Map<Configuration, List<RunResult>>> results, int repeatedRuns) {
         StringBuilder md = new StringBuilder();
         String now = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         md.append("Loomscope overhead benchmark, ").append(now).append("  \n");
@@ -26,7 +26,10 @@ final class MarkdownReport {
                 .append(Runtime.getRuntime().availableProcessors()).append(" CPUs; child JVM options: `")
                 .append(String.join(" ", OverheadHarness.COMMON_JVM_OPTIONS)).append("`  \n");
         md.append(options.runs()).append(" runs per configuration, configurations alternated round-robin within"
-                + " each run; time is the workload's own measurement of its timed pass.\n\n");
+                + " each run; time is the workload's own measurement of its timed pass.");
+        md.append(String.format(" Runs discarded and repeated because other processes used more than %.2f cores"
+                + " meanwhile: %d (a run is repeated at most %d times).%n%n", options.maxOtherCores(), repeatedRuns,
+                options.retries()));
 
         md.append("| Workload | Configuration | Median (ms) | Ratio to plain | Runs in order (ms) "
                 + "| Events recorded (median) | Dropped: median; max | Others' CPU (max, cores) |\n");
@@ -58,8 +61,8 @@ final class MarkdownReport {
         md.append("- Events recorded: Loomscope's `recorder.events`, or the number of events in the JFR file;"
                 + " both cover the whole JVM run, warm-up included. Dropped: Loomscope's `counts.dropped` (records"
                 + " lost to full rings) and its share of the records offered, median and worst run. Others' CPU:"
-                + " cores kept busy by processes other than the benchmark while a run's JVM was alive, worst run;"
-                + " more than a few hundredths means the machine was shared and the times are inflated.\n");
+                + " cores kept busy by processes other than the benchmark while a run's JVM was alive, worst run kept;"
+                + " near 0 means an undisturbed machine, more means the times of that row are inflated.\n");
         return md.toString();
     }
 

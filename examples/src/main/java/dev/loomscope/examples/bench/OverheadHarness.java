@@ -28,13 +28,13 @@ import java.util.stream.Stream;
  * so that drift on the machine (thermal, other load, page cache) spreads over all of them instead of biasing the one
  * measured last. Every child gets the same heap and collector ({@link #COMMON_JVM_OPTIONS}). The report is the median
  * per configuration, its ratio to the plain median, every run in order, and, for Loomscope, how many records it
- * dropped: a fast run that dropped half its records is not a fast profiler. It also reports how much CPU other
- * processes used during the runs ({@link OtherCpuMeter}), because on a shared machine that, not the agent, can be
- * what a slow run measured.
+ * dropped: a fast run that dropped half its records is not a fast profiler.
  * <p>
- * Usage: {@code OverheadHarness [--runs N] [--markdown FILE] [--agent-jar JAR] [--workloads PingPong,CreateStorm]
- * [--configs plain,empty-agent,loomscope,jfr] [--pairs N] [--rounds R] [--threads N] [--java PATH]
- * [--timeout SECONDS] [--keep-files]}.
+ * On a shared machine a neighbour's build, not the agent, can be what a slow run measured: the harness measures the
+ * CPU other processes used during each run ({@link OtherCpuMeter}), repeats a run that was disturbed, and reports the
+ * worst disturbance left in each row.
+ * <p>
+ * Options: {@link HarnessOptions#USAGE}, or {@code --help}.
  */
 public final class OverheadHarness {
     /**
@@ -42,6 +42,8 @@ public final class OverheadHarness {
      * because with fewer than 2 CPUs or 1792 MB the JVM would pick Serial on its own.
      */
     static final List<String> COMMON_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
+    /** Pause before the first repeat of a disturbed run; twice as long before the second, and so on. */
+    private static final long RETRY_PAUSE_SECONDS = 10;
     private static final String JFC_RESOURCE = "virtual-threads.jfc";
     private static final String ELAPSED_PREFIX = "elapsedNanos=";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,6 +52,8 @@ public final class OverheadHarness {
     private final Path classPath;
     private final Path workDirectory;
     private final Path jfcFile;
+    /** Runs discarded because other processes were busy, over the whole benchmark. */
+    private int repeatedRuns;
 
     private OverheadHarness(HarnessOptions options) throws IOException {
         this.options = options;
@@ -109,21 +113,41 @@ public final class OverheadHarness {
             }
             for (int repetition = 1; repetition <= options.runs(); repetition++) {
                 for (Configuration configuration : options.configurations()) {
-                    RunResult result = runOnce(workload, configuration, repetition);
-                    byConfiguration.get(configuration).add(result);
-                    System.err.printf("[%s %d/%d] %-11s %9.1f ms%s%n", workload.name(), repetition, options.runs(),
-                            configuration.label, result.elapsedNanos() / 1e6, progressDetail(result));
+                    byConfiguration.get(configuration).add(runUndisturbed(workload, configuration, repetition));
                 }
             }
             results.put(workload, byConfiguration);
         }
-        return MarkdownReport.render(options, javaDescription(), results);
+        return MarkdownReport.render(options, javaDescription(), results, repeatedRuns);
     }
 
-    private RunResult runOnce(Workload workload, Configuration configuration, int repetition)
+    /**
+     * Runs once, and again in the same slot of the rotation while other processes took more than
+     * {@code --max-other-cores} of the machine meanwhile: on a shared machine a neighbour's build can double a run's
+     * time. Each repeat waits a little longer first (a build lasts a while). After {@code --retries} repeats the run
+     * is kept as it is; the report shows the worst disturbance kept in every row.
+     */
+    private RunResult runUndisturbed(Workload workload, Configuration configuration, int repetition)
             throws IOException, InterruptedException {
-        Path runDirectory = Files.createDirectory(
-                workDirectory.resolve(workload.name() + "-" + configuration.label + "-" + repetition));
+        for (int attempt = 0; ; attempt++) {
+            RunResult result = runOnce(workload, configuration, repetition, attempt);
+            boolean disturbed = result.otherCores().orElse(0) > options.maxOtherCores();
+            boolean repeat = disturbed && attempt < options.retries();
+            System.err.printf("[%s %d/%d] %-11s %9.1f ms%s%s%n", workload.name(), repetition, options.runs(),
+                    configuration.label, result.elapsedNanos() / 1e6, progressDetail(result),
+                    repeat ? " -> discarded, repeating" : "");
+            if (!repeat) {
+                return result;
+            }
+            repeatedRuns++;
+            Thread.sleep(TimeUnit.SECONDS.toMillis(RETRY_PAUSE_SECONDS * (attempt + 1L)));
+        }
+    }
+
+    private RunResult runOnce(Workload workload, Configuration configuration, int repetition, int attempt)
+            throws IOException, InterruptedException {
+        Path runDirectory = Files.createDirectory(workDirectory.resolve(
+                workload.name() + "-" + configuration.label + "-" + repetition + (attempt > 0 ? "-" + attempt : "")));
         List<String> command = new ArrayList<>();
         command.add(options.java().toString());
         command.addAll(COMMON_JVM_OPTIONS);
