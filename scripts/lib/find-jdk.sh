@@ -50,6 +50,7 @@ find_jdk() {
   fi
   export JAVA_HOME="$best"
   export PATH="$JAVA_HOME/bin:$PATH"
+  FIND_JDK_VERSION=$best_version
 }
 
 # Stops with a message unless Maven is installed.

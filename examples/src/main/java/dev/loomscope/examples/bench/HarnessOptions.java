@@ -1,0 +1,163 @@
+package dev.loomscope.examples.bench;
+
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The harness's command line.
+ *
+ * @param runs            repetitions; each runs every configuration once
+ * @param markdownFile    where to write the report as well as stdout, or null
+ * @param agentJar        the -javaagent jar for the empty-agent and loomscope configurations
+ * @param workloads       in the order they run
+ * @param configurations  in the order they alternate
+ * @param java            the child JVMs' launcher
+ * @param timeoutSeconds  per child JVM
+ * @param keepFiles       keep every child's stdout, stderr, dump and recording (and say where)
+ * @param maxOtherCores   a run during which other processes used more CPU than this (in cores) is repeated
+ * @param retries         how many times one run may be repeated for that reason before it is kept anyway
+ */
+record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload> workloads,
+                      List<Configuration> configurations, Path java, long timeoutSeconds, boolean keepFiles,
+                      double maxOtherCores, int retries) {
+
+    static final String USAGE = """
+            usage: OverheadHarness [options]
+              --runs N             repetitions, each alternating all configurations (default 5)
+              --markdown FILE      also write the report to FILE
+              --agent-jar JAR      the agent (default: agent/target/loomscope-agent.jar of this build)
+              --workloads LIST     PingPong,CreateStorm (default both)
+              --configs LIST       plain,empty-agent,loomscope,jfr (default all, in this order)
+              --pairs N            PingPong pairs (default 100000)
+              --rounds R           PingPong round trips per pair (default 10)
+              --threads N          CreateStorm threads (default 1000000)
+              --java PATH          java launcher for the child JVMs (default: the one running the harness)
+              --timeout SECONDS    per child JVM (default 600)
+              --max-other-cores C  repeat a run if other processes used more than C cores meanwhile (default 0.10)
+              --retries N          repeat one run at most N times for that, after 10, 20, ... s (default 3;
+                                   0: never repeat)
+              --keep-files         keep each run's output, dump and recording""";
+
+    static HarnessOptions parse(String[] args) {
+        int runs = 5;
+        Path markdownFile = null;
+        Path agentJar = defaultAgentJar();
+        List<String> workloadNames = List.of("PingPong", "CreateStorm");
+        List<Configuration> configurations = List.of(Configuration.values());
+        int pairs = 100_000;
+        int rounds = 10;
+        int threads = 1_000_000;
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        long timeoutSeconds = 600;
+        boolean keepFiles = false;
+        double maxOtherCores = 0.10;
+        int retries = 3;
+
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (option.equals("--keep-files")) {
+                keepFiles = true;
+                continue;
+            }
+            if (option.equals("--help") || option.equals("-h")) {
+                System.out.println(USAGE);
+                System.exit(0);
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException("unknown option or missing value: " + option);
+            }
+            String value = args[++i];
+            switch (option) {
+                case "--runs" -> runs = positive(option, value);
+                case "--markdown" -> markdownFile = Path.of(value);
+                case "--agent-jar" -> agentJar = Path.of(value);
+                case "--workloads" -> workloadNames = List.of(value.split(","));
+                case "--configs" -> configurations = parseConfigurations(value);
+                case "--pairs" -> pairs = positive(option, value);
+                case "--rounds" -> rounds = positive(option, value);
+                case "--threads" -> threads = positive(option, value);
+                case "--java" -> java = Path.of(value);
+                case "--timeout" -> timeoutSeconds = positive(option, value);
+                case "--max-other-cores" -> maxOtherCores = cores(option, value);
+                case "--retries" -> retries = nonNegative(option, value);
+                default -> throw new IllegalArgumentException("unknown option: " + option);
+            }
+        }
+
+        List<Workload> workloads = new ArrayList<>();
+        for (String name : workloadNames) {
+            switch (name.trim().toLowerCase()) {
+                case "pingpong" -> workloads.add(Workload.pingPong(pairs, rounds));
+                case "createstorm" -> workloads.add(Workload.createStorm(threads));
+                default -> throw new IllegalArgumentException("unknown workload '" + name
+                        + "' (known: PingPong, CreateStorm)");
+            }
+        }
+        return new HarnessOptions(runs, markdownFile, agentJar, List.copyOf(workloads), configurations, java,
+                timeoutSeconds, keepFiles, maxOtherCores, retries);
+    }
+
+    private static List<Configuration> parseConfigurations(String value) {
+        Set<Configuration> chosen = new LinkedHashSet<>();
+        for (String label : value.split(",")) {
+            chosen.add(Configuration.byLabel(label));
+        }
+        return List.copyOf(chosen);
+    }
+
+    private static int positive(String option, String value) {
+        int n = nonNegative(option, value);
+        if (n == 0) {
+            throw new IllegalArgumentException(option + " needs a positive integer, not '" + value + "'");
+        }
+        return n;
+    }
+
+    private static int nonNegative(String option, String value) {
+        try {
+            int n = Integer.parseInt(value.replace("_", ""));
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " needs a non-negative integer, not '" + value + "'");
+    }
+
+    private static double cores(String option, String value) {
+        try {
+            double cores = Double.parseDouble(value);
+            if (cores >= 0) {
+                return cores;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(option + " needs a number of cores such as 0.25, not '" + value + "'");
+    }
+
+    /**
+     * The agent jar of the build this harness belongs to: the harness lives in {@code examples/target/} (jar or
+     * classes), the agent in {@code agent/target/}. Falls back to the same path relative to the working directory.
+     */
+    private static Path defaultAgentJar() {
+        Path relative = Path.of("agent", "target", "loomscope-agent.jar");
+        Path root;
+        try {
+            root = Path.of(OverheadHarness.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+                    .toAbsolutePath();
+        } catch (URISyntaxException e) {
+            return relative;
+        }
+        for (int up = 0; up < 3 && root != null; up++) { // examples/target/{classes|loomscope-examples.jar} -> root
+            root = root.getParent();
+        }
+        return root != null && Files.isRegularFile(root.resolve(relative)) ? root.resolve(relative) : relative;
+    }
+}

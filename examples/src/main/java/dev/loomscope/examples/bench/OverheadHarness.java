@@ -1,0 +1,299 @@
+package dev.loomscope.examples.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jdk.jfr.consumer.RecordingFile;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * End-to-end overhead benchmark: runs each workload in fresh child JVMs under every {@link Configuration} and compares
+ * the workloads' own timings.
+ * <p>
+ * Configurations are alternated round-robin within each repetition (plain, empty-agent, loomscope, jfr, plain, ...),
+ * so that drift on the machine (thermal, other load, page cache) spreads over all of them instead of biasing the one
+ * measured last. Every child gets the same heap and collector ({@link #COMMON_JVM_OPTIONS}). The report is the median
+ * per configuration, its ratio to the plain median, every run in order, and, for Loomscope, how many records it
+ * dropped: a fast run that dropped half its records is not a fast profiler.
+ * <p>
+ * On a shared machine a neighbour's build, not the agent, can be what a slow run measured: the harness measures the
+ * CPU other processes used during each run ({@link OtherCpuMeter}), repeats a run that was disturbed, and reports the
+ * worst disturbance left in each row.
+ * <p>
+ * Options: {@link HarnessOptions#USAGE}, or {@code --help}.
+ */
+public final class OverheadHarness {
+    /**
+     * The same for every configuration: a fixed 1 GiB heap (no resizing during the run) and G1, named explicitly
+     * because with fewer than 2 CPUs or 1792 MB the JVM would pick Serial on its own.
+     */
+    static final List<String> COMMON_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
+    /** Pause before the first repeat of a disturbed run; twice as long before the second, and so on. */
+    private static final long RETRY_PAUSE_SECONDS = 10;
+    private static final String JFC_RESOURCE = "virtual-threads.jfc";
+    private static final String ELAPSED_PREFIX = "elapsedNanos=";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final HarnessOptions options;
+    private final Path classPath;
+    private final Path workDirectory;
+    private final Path jfcFile;
+    /** Runs discarded because other processes were busy, over the whole benchmark. */
+    private int repeatedRuns;
+
+    private OverheadHarness(HarnessOptions options) throws IOException {
+        this.options = options;
+        this.classPath = ownCodeSource();
+        this.workDirectory = Files.createTempDirectory("loomscope-bench-");
+        this.jfcFile = workDirectory.resolve(JFC_RESOURCE);
+        try (InputStream jfc = OverheadHarness.class.getResourceAsStream(JFC_RESOURCE)) {
+            if (jfc == null) {
+                throw new IOException(JFC_RESOURCE + " missing from the class path");
+            }
+            Files.copy(jfc, jfcFile); // JFR wants a file path, and the resource may be inside a jar
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        HarnessOptions options;
+        try {
+            options = HarnessOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("OverheadHarness: " + e.getMessage());
+            System.err.println(HarnessOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options.configurations().contains(Configuration.EMPTY_AGENT)
+                || options.configurations().contains(Configuration.LOOMSCOPE)) {
+            if (!Files.isRegularFile(options.agentJar())) {
+                System.err.println("OverheadHarness: no agent jar at " + options.agentJar()
+                        + " (build with mvn package, or pass --agent-jar)");
+                System.exit(2);
+            }
+        }
+        OverheadHarness harness = new OverheadHarness(options);
+        try {
+            String report = harness.run();
+            System.out.print(report);
+            if (options.markdownFile() != null) {
+                Files.writeString(options.markdownFile(), report);
+                System.err.println("OverheadHarness: wrote " + options.markdownFile().toAbsolutePath());
+            }
+        } finally {
+            if (!options.keepFiles()) {
+                deleteRecursively(harness.workDirectory);
+            } else {
+                System.err.println("OverheadHarness: run files kept in " + harness.workDirectory);
+            }
+        }
+    }
+
+    /** Runs everything and returns the Markdown report. */
+    private String run() throws IOException, InterruptedException {
+        Map<Workload, Map<Configuration, List<RunResult>>> results = new LinkedHashMap<>();
+        for (Workload workload : options.workloads()) {
+            Map<Configuration, List<RunResult>> byConfiguration = new EnumMap<>(Configuration.class);
+            for (Configuration configuration : options.configurations()) {
+                byConfiguration.put(configuration, new ArrayList<>());
+            }
+            for (int repetition = 1; repetition <= options.runs(); repetition++) {
+                for (Configuration configuration : options.configurations()) {
+                    byConfiguration.get(configuration).add(runUndisturbed(workload, configuration, repetition));
+                }
+            }
+            results.put(workload, byConfiguration);
+        }
+        return MarkdownReport.render(options, javaDescription(), results, repeatedRuns);
+    }
+
+    /**
+     * Runs once, and again in the same slot of the rotation while other processes took more than
+     * {@code --max-other-cores} of the machine meanwhile: on a shared machine a neighbour's build can double a run's
+     * time. Each repeat waits a little longer first (a build lasts a while). After {@code --retries} repeats the run
+     * is kept as it is; the report shows the worst disturbance kept in every row.
+     */
+    private RunResult runUndisturbed(Workload workload, Configuration configuration, int repetition)
+            throws IOException, InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            RunResult result = runOnce(workload, configuration, repetition, attempt);
+            boolean disturbed = result.otherCores().orElse(0) > options.maxOtherCores();
+            boolean repeat = disturbed && attempt < options.retries();
+            System.err.printf("[%s %d/%d] %-11s %9.1f ms%s%s%n", workload.name(), repetition, options.runs(),
+                    configuration.label, result.elapsedNanos() / 1e6, progressDetail(result),
+                    repeat ? " -> discarded, repeating" : "");
+            if (!repeat) {
+                return result;
+            }
+            repeatedRuns++;
+            Thread.sleep(TimeUnit.SECONDS.toMillis(RETRY_PAUSE_SECONDS * (attempt + 1L)));
+        }
+    }
+
+    private RunResult runOnce(Workload workload, Configuration configuration, int repetition, int attempt)
+            throws IOException, InterruptedException {
+        Path runDirectory = Files.createDirectory(workDirectory.resolve(
+                workload.name() + "-" + configuration.label + "-" + repetition + (attempt > 0 ? "-" + attempt : "")));
+        List<String> command = new ArrayList<>();
+        command.add(options.java().toString());
+        command.addAll(COMMON_JVM_OPTIONS);
+        command.addAll(configuration.jvmOptions(options.agentJar().toAbsolutePath(), jfcFile, runDirectory));
+        command.add("-cp");
+        command.add(classPath.toString());
+        command.add(workload.mainClass());
+        command.addAll(workload.args());
+
+        Path stdout = runDirectory.resolve("stdout.txt");
+        Path stderr = runDirectory.resolve("stderr.txt");
+        OtherCpuMeter otherCpu = OtherCpuMeter.start();
+        Process process = new ProcessBuilder(command)
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .start();
+        if (!process.waitFor(options.timeoutSeconds(), TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+            throw new IllegalStateException(failure("did not finish within " + options.timeoutSeconds() + " s",
+                    command, stderr));
+        }
+        if (process.exitValue() != 0) {
+            throw new IllegalStateException(failure("exited with " + process.exitValue(), command, stderr));
+        }
+        OptionalDouble otherCores = otherCpu == null ? OptionalDouble.empty() : otherCpu.otherCores();
+        long elapsedNanos = parseElapsed(Files.readAllLines(stdout), command, stderr);
+
+        RunResult result = switch (configuration) {
+            case PLAIN -> new RunResult(configuration, elapsedNanos, OptionalLong.empty(), OptionalLong.empty(),
+                    otherCores);
+            case EMPTY_AGENT -> {
+                checkEmptyAgentDump(Configuration.dumpFile(runDirectory));
+                yield new RunResult(configuration, elapsedNanos, OptionalLong.empty(), OptionalLong.empty(),
+                        otherCores);
+            }
+            case LOOMSCOPE -> loomscopeResult(elapsedNanos, Configuration.dumpFile(runDirectory), otherCores);
+            case JFR -> new RunResult(configuration, elapsedNanos,
+                    OptionalLong.of(countJfrEvents(Configuration.recordingFile(runDirectory))), OptionalLong.empty(),
+                    otherCores);
+        };
+        if (!options.keepFiles()) {
+            deleteRecursively(runDirectory); // a storm's JFR file is tens of MB; do not pile them up
+        }
+        return result;
+    }
+
+    private static long parseElapsed(List<String> stdoutLines, List<String> command, Path stderr) throws IOException {
+        // The last such line: JFR prints its own start-up lines to stdout before the workload runs.
+        for (int i = stdoutLines.size() - 1; i >= 0; i--) {
+            String line = stdoutLines.get(i).trim();
+            if (line.startsWith(ELAPSED_PREFIX)) {
+                return Long.parseLong(line.substring(ELAPSED_PREFIX.length()));
+            }
+        }
+        throw new IllegalStateException(failure("printed no " + ELAPSED_PREFIX + " line", command, stderr));
+    }
+
+    /** The empty agent must really be there (hooks woven) and really record nothing. */
+    private static void checkEmptyAgentDump(Path dump) throws IOException {
+        JsonNode json = readDump(dump);
+        if (json.path("agent").path("hooks").path("applied").isEmpty()) {
+            throw new IllegalStateException("empty-agent run wove no hooks: " + dump);
+        }
+        if (json.path("recorder").path("events").asLong() != 0) {
+            throw new IllegalStateException("empty-agent run recorded events: " + dump);
+        }
+    }
+
+    private static RunResult loomscopeResult(long elapsedNanos, Path dump, OptionalDouble otherCores)
+            throws IOException {
+        JsonNode json = readDump(dump);
+        JsonNode missingHooks = json.path("agent").path("hooks").path("missing");
+        if (!missingHooks.isEmpty()) {
+            System.err.println("OverheadHarness: warning: hooks missing in this JDK: " + missingHooks);
+        }
+        long events = json.path("recorder").path("events").asLong();
+        if (events == 0) {
+            throw new IllegalStateException("loomscope run recorded nothing: " + dump);
+        }
+        return new RunResult(Configuration.LOOMSCOPE, elapsedNanos, OptionalLong.of(events),
+                OptionalLong.of(json.path("counts").path("dropped").asLong()), otherCores);
+    }
+
+    private static JsonNode readDump(Path dump) throws IOException {
+        if (!Files.isRegularFile(dump)) {
+            throw new IllegalStateException("the agent wrote no dump at " + dump);
+        }
+        return JSON.readTree(dump.toFile());
+    }
+
+    /** Events in the recording, all types (the .jfc enables only virtual-thread events; bookkeeping is a handful). */
+    private static long countJfrEvents(Path recording) throws IOException {
+        if (!Files.isRegularFile(recording)) {
+            throw new IllegalStateException("JFR wrote no recording at " + recording);
+        }
+        long events = 0;
+        try (RecordingFile file = new RecordingFile(recording)) {
+            while (file.hasMoreEvents()) {
+                file.readEvent();
+                events++;
+            }
+        }
+        return events;
+    }
+
+    private static String progressDetail(RunResult result) {
+        StringBuilder detail = new StringBuilder();
+        result.eventsRecorded().ifPresent(events -> detail.append(String.format(", %,d events", events)));
+        result.dropped().ifPresent(dropped -> detail.append(String.format(", %,d dropped", dropped)));
+        result.otherCores().ifPresent(cores -> detail.append(String.format("; others used %.2f cores", cores)));
+        return detail.toString();
+    }
+
+    private static String failure(String what, List<String> command, Path stderr) throws IOException {
+        List<String> lines = Files.exists(stderr) ? Files.readAllLines(stderr) : List.of();
+        List<String> tail = lines.subList(Math.max(0, lines.size() - 20), lines.size());
+        return "child JVM " + what + ": " + String.join(" ", command) + "\nstderr (last lines):\n"
+                + String.join("\n", tail);
+    }
+
+    /** The version of the JVM the children run (the same executable, when --java is not given). */
+    private String javaDescription() throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(options.java().toString(), "-version").redirectErrorStream(true).start();
+        String text = new String(process.getInputStream().readAllBytes()).trim();
+        process.waitFor();
+        String[] lines = text.split("\\R");
+        return lines.length > 1 ? lines[1].trim() : text; // "OpenJDK Runtime Environment Temurin-25.0.3+9 (...)"
+    }
+
+    /** The jar or directory this class was loaded from: the child JVMs need nothing else (the JDK's own classes). */
+    private static Path ownCodeSource() {
+        try {
+            return Path.of(OverheadHarness.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

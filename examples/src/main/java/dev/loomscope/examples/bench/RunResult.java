@@ -1,0 +1,17 @@
+package dev.loomscope.examples.bench;
+
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * What one child JVM measured.
+ *
+ * @param elapsedNanos   the workload's own timing of its timed pass
+ * @param eventsRecorded records the recorder kept over the whole JVM run (warm-up included): Loomscope's
+ *                       {@code recorder.events}, or the number of events in the JFR file; empty without a recorder
+ * @param dropped        Loomscope's {@code counts.dropped}, records lost because a ring was full; empty otherwise
+ * @param otherCores     CPU used by other processes while the child ran, in cores ({@link OtherCpuMeter})
+ */
+record RunResult(Configuration configuration, long elapsedNanos, OptionalLong eventsRecorded, OptionalLong dropped,
+                 OptionalDouble otherCores) {
+}

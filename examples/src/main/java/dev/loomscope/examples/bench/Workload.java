@@ -1,0 +1,30 @@
+package dev.loomscope.examples.bench;
+
+import java.util.List;
+
+/**
+ * A workload main class the harness runs in child JVMs, with its arguments.
+ *
+ * @param name        the name in the table
+ * @param mainClass   prints {@code elapsedNanos=N} as its last stdout line
+ * @param args        passed to the main class, the same in every configuration
+ * @param description what one run does, for the line under the table
+ */
+record Workload(String name, String mainClass, List<String> args, String description) {
+
+    static Workload pingPong(int pairs, int rounds) {
+        return new Workload("PingPong", "dev.loomscope.examples.workloads.PingPong",
+                List.of("--pairs", Integer.toString(pairs), "--rounds", Integer.toString(rounds),
+                        "--warmup-pairs", Integer.toString(pairs / 10)),
+                String.format("%,d pairs of virtual threads (%,d threads), %d park/unpark round trips per pair"
+                                + " (%,d handoffs); warm-up pass of %,d pairs first",
+                        pairs, 2L * pairs, rounds, 2L * pairs * rounds, pairs / 10));
+    }
+
+    static Workload createStorm(int threads) {
+        return new Workload("CreateStorm", "dev.loomscope.examples.workloads.CreateStorm",
+                List.of("--threads", Integer.toString(threads), "--warmup-threads", Integer.toString(threads / 10)),
+                String.format("%,d trivial virtual threads started and joined in batches of 10,000;"
+                        + " warm-up pass of %,d threads first", threads, threads / 10));
+    }
+}
