@@ -9,11 +9,11 @@ import java.security.NoSuchAlgorithmException;
  * Scores a payment for fraud. The rules are cheap: the amount against the payer's largest recent payment (both in
  * EUR) and a few flags. With {@link Pathology#FRAUD_HOG} large payments are also scored by a "deep model" run inline
  * on the request's virtual thread: {@code rounds} chained SHA-256 hashes over the payment's features, a fixed amount
- * of CPU work (tens of milliseconds) during which the thread never blocks, so it keeps its carrier the whole time.
+ * of CPU work (tens of milliseconds: the startup line says how many) during which the thread never blocks, so it keeps its carrier the whole time.
  */
 public final class FraudCheck {
     /** Payments from this amount (in cents, any currency) get the deep model when it is on. */
-    public static final long DEEP_FROM_CENTS = 50_000;
+    public static final long DEEP_FROM_CENTS = 100_000;
 
     public record Verdict(int score, boolean decline) {
     }

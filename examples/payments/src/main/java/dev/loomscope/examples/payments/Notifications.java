@@ -1,21 +1,27 @@
 package dev.loomscope.examples.payments;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Merchant notifications (webhooks). A payment's event is handed to a bounded outbox by a virtual thread of its own
- * (named {@code notify-<payment id>}), so a full outbox slows the notification down, never the payment; one
- * dispatcher thread drains the outbox and delivers each event to the merchant's endpoint.
+ * Merchant notifications (webhooks) through an outbox. A payment's event is handed to the bounded outbox by a virtual
+ * thread of its own (named {@code notify-<payment id>}), so a full outbox slows the notification down, never the
+ * payment; a poller drains the outbox every {@link #POLL_MILLIS} ms and delivers the events to the merchant's
+ * endpoint. The poller is a scheduled platform thread, as outbox pollers usually are.
  *
- * <p>With {@link Pathology#LEAK} the dispatcher is never started: the first {@link #OUTBOX_CAPACITY} events fill the
+ * <p>With {@link Pathology#LEAK} the poller is never scheduled: the first {@link #OUTBOX_CAPACITY} events fill the
  * outbox, and every notifier after them parks in {@code put} forever, one more per payment. Nothing fails and nothing
  * is logged; only the number of parked virtual threads grows.
  */
 public final class Notifications implements AutoCloseable {
     public static final int OUTBOX_CAPACITY = 64;
+    public static final long POLL_MILLIS = 50;
     /** Thread-name prefix of the notifiers (the demo makes them Loomscope-"critical": every event sampled). */
     public static final String THREAD_PREFIX = "notify-";
 
@@ -24,13 +30,15 @@ public final class Notifications implements AutoCloseable {
     private final AtomicLong handingOff = new AtomicLong();
     private final AtomicLong delivered = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
-    private volatile boolean running = true;
-    private final Thread dispatcher;
+    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("notifications-poller").daemon().factory());
 
-    /** @param dispatch false: nobody drains the outbox ({@link Pathology#LEAK}) */
-    public Notifications(BankClient bank, boolean dispatch) {
+    /** @param deliver false: nobody drains the outbox ({@link Pathology#LEAK}) */
+    public Notifications(BankClient bank, boolean deliver) {
         this.bank = bank;
-        this.dispatcher = dispatch ? Thread.ofVirtual().name("notifications-dispatcher").start(this::dispatch) : null;
+        if (deliver) {
+            poller.scheduleWithFixedDelay(this::deliverPending, POLL_MILLIS, POLL_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Hands the event over without making the caller wait. */
@@ -49,16 +57,15 @@ public final class Notifications implements AutoCloseable {
         }
     }
 
-    private void dispatch() {
-        while (running) {
+    private void deliverPending() {
+        List<String> batch = new ArrayList<>(OUTBOX_CAPACITY);
+        outbox.drainTo(batch);
+        for (String event : batch) {
             try {
-                // Timed, so the loop sees close(); an idle dispatcher is never parked for long.
-                String event = outbox.poll(500, TimeUnit.MILLISECONDS);
-                if (event != null) {
-                    bank.deliverWebhook(event);
-                    delivered.incrementAndGet();
-                }
+                bank.deliverWebhook(event);
+                delivered.incrementAndGet();
             } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 return;
             } catch (Exception e) {
                 failed.incrementAndGet();
@@ -85,9 +92,6 @@ public final class Notifications implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        if (dispatcher != null) {
-            dispatcher.interrupt();
-        }
+        poller.shutdownNow();
     }
 }

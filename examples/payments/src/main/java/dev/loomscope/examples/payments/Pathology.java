@@ -29,7 +29,7 @@ public enum Pathology {
      */
     PINNING("pinning"),
     /**
-     * Payment notifications are handed to an outbox queue by one virtual thread each, but the dispatcher that drains
+     * Payment notifications are handed to an outbox queue by one virtual thread each, but the poller that drains
      * the queue is never started: once the queue is full every notifier parks forever. Visible as a leak cluster at
      * {@code Notifications.handOff}.
      */

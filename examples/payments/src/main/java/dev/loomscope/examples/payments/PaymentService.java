@@ -38,14 +38,15 @@ public final class PaymentService implements AutoCloseable {
                                        add one pathology (to the list, or to none if no list is given)
               --healthy                no pathology at all (same as --pathologies=none)
               --pool-size=N            JDBC connections (default 3)
-              --bank-delay-ms=MIN-MAX  the bank stub's authorisation latency (default 10-30)
-              --fraud-rounds=N         SHA-256 rounds of the deep fraud model (default 6000, ~30 ms)
+              --bank-delay-ms=MIN-MAX  the bank stub's authorisation latency (default 20-60)
+              --fraud-rounds=N         SHA-256 rounds of the deep fraud model (default 30000, ~60 ms)
               --payers=N --merchants=N accounts created at start (default 1000 and 50)
+              --warmup=N               authorisations run before the port opens, for the JIT (default 100)
             """.formatted(Pathology.names(Pathology.DEFAULT));
 
     /** Parsed command line. */
     record Options(String host, int port, Path portFile, Set<Pathology> pathologies, int poolSize, int bankDelayMin,
-                   int bankDelayMax, int fraudRounds, int payers, int merchants) {
+                   int bankDelayMax, int fraudRounds, int payers, int merchants, int warmup) {
         static Options parse(String[] args) {
             String host = "127.0.0.1";
             int port = 8080;
@@ -53,11 +54,12 @@ public final class PaymentService implements AutoCloseable {
             Set<Pathology> list = null;
             Set<Pathology> added = EnumSet.noneOf(Pathology.class);
             int poolSize = 3;
-            int delayMin = 10;
-            int delayMax = 30;
-            int rounds = 6_000;
+            int delayMin = 20;
+            int delayMax = 60;
+            int rounds = 30_000;
             int payers = 1000;
             int merchants = 50;
+            int warmup = 100;
             for (String arg : args) {
                 int eq = arg.indexOf('=');
                 String key = eq < 0 ? arg : arg.substring(0, eq);
@@ -77,6 +79,7 @@ public final class PaymentService implements AutoCloseable {
                     case "--fraud-rounds" -> rounds = integer(key, value, 1, 100_000_000);
                     case "--payers" -> payers = integer(key, value, 1, 1_000_000);
                     case "--merchants" -> merchants = integer(key, value, 1, 100_000);
+                    case "--warmup" -> warmup = integer(key, value, 0, 100_000);
                     case "--help", "-h" -> throw new UsageException(null);
                     default -> {
                         if (key.startsWith("--") && eq < 0) {
@@ -95,7 +98,7 @@ public final class PaymentService implements AutoCloseable {
             pathologies.addAll(list != null ? list : added.isEmpty() ? Pathology.DEFAULT : Set.of());
             pathologies.addAll(added);
             return new Options(host, port, portFile, pathologies, poolSize, delayMin, delayMax, rounds, payers,
-                    merchants);
+                    merchants, warmup);
         }
 
         private static int integer(String key, String value, int min, int max) {
@@ -160,13 +163,28 @@ public final class PaymentService implements AutoCloseable {
     }
 
     /**
-     * One authorisation on the main thread before the server opens, so that the code paths' classes (FFM linker,
-     * Jackson, H2, HikariCP, java.net.http) are loaded and initialised here, not in the first requests' virtual
-     * threads.
+     * Authorisations before the server opens, as services warm up before taking traffic: the code paths' classes (FFM
+     * linker, Jackson, H2, HikariCP, java.net.http) are loaded and initialised here rather than in the first requests'
+     * virtual threads, and the JIT has compiled some of them before the first request is timed. They run on 8
+     * platform threads (out of the recording, which is of virtual threads); each is a real payment of payer
+     * {@code acct-0}, notification included. A failure (pool timeout with pool-exhaustion) is ignored.
      */
     private void warmUp() throws Exception {
-        for (int i = 0; i < 2; i++) {
-            payments.authorize(new Payments.Request("acct-0", "m-1", 1_000 + i, i == 0 ? "USD" : "EUR"));
+        String[] currencies = {"EUR", "USD", "GBP", "CHF"};
+        java.util.concurrent.ThreadFactory factory = Thread.ofPlatform().name("warmup-", 0).daemon().factory();
+        try (java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8,
+                factory)) {
+            for (int i = 0; i < Math.max(1, options.warmup()); i++) {
+                long amount = i % 5 == 0 ? FraudCheck.DEEP_FROM_CENTS + i : 1_000 + i;
+                Payments.Request r = new Payments.Request("acct-0", "m-" + (1 + i % 3), amount, currencies[i % 4]);
+                threads.execute(() -> {
+                    try {
+                        payments.authorize(r);
+                    } catch (Payments.Unavailable e) {
+                        // warm-up only
+                    }
+                });
+            }
         }
         payments.find("pay-none");
     }

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * step of {@link #authorize}; the healthy version of that step is next to it.
  *
  * <p>An authorisation: look up the payer's recent payments (JDBC), value them and the new payment in EUR (FX rates
- * over HTTP), score for fraud (CPU), ask the bank (HTTP, ~10–30 ms), book it (one JDBC transaction), publish the
+ * over HTTP), score for fraud (CPU), ask the bank (HTTP, ~20–60 ms), book it (one JDBC transaction), publish the
  * merchant notification (a virtual thread of its own).
  */
 public final class Payments {
@@ -129,7 +129,7 @@ public final class Payments {
         boolean booked;
         if (pathologies.contains(Pathology.POOL_EXHAUSTION)) {
             // The mistake: one connection (one transaction) for the whole authorisation, bank call included. Each
-            // request keeps a connection for the bank's 10-30 ms instead of the ledger's fraction of a millisecond.
+            // request keeps a connection for the bank's 20-60 ms instead of the ledger's fraction of a millisecond.
             try (Connection c = ledger.connection()) {
                 if (!ledger.hasFunds(c, r.payer(), r.amountCents())) {
                     booked = false;
