@@ -113,6 +113,10 @@ public final class Diagnosis {
             Grouped g = pinned.get(i);
             out.printf(Locale.ROOT, "  %d. %s  %,d pinned blocks  total %s  p99 %s%s%n", i + 1, g.appFrame, g.count,
                     duration(g.totalNs), duration(g.p99Ns), via(g.via));
+            if (!g.callers.isEmpty()) {
+                // What holds the pin (a native frame, a class initialiser) is often a caller, not the parking frame.
+                out.printf(Locale.ROOT, "     called from %s%n", String.join(" < ", g.callers));
+            }
         }
 
         JsonNode leaks = dump.path("leaks");
@@ -170,7 +174,8 @@ public final class Diagnosis {
         for (JsonNode site : sites) {
             Frames f = frames(site.path("frames"));
             String kinds = site.has("kinds") ? kinds(site.path("kinds")) : "pinned";
-            Grouped g = byKey.computeIfAbsent(f.app + '|' + kinds + '|' + f.via, k -> new Grouped(f.app, kinds, f.via));
+            Grouped g = byKey.computeIfAbsent(f.app + '|' + kinds + '|' + f.via,
+                    k -> new Grouped(f.app, kinds, f.via, f.callers));
             JsonNode charges = site.path(chargesField);
             g.count += site.path("count").asLong();
             g.totalNs += charges.path("totalNs").asLong();
@@ -185,19 +190,27 @@ public final class Diagnosis {
         final String appFrame;
         final String kinds;
         final String via;
+        final List<String> callers;
         long count;
         long totalNs;
         long p99Ns;
 
-        Grouped(String appFrame, String kinds, String via) {
+        Grouped(String appFrame, String kinds, String via, List<String> callers) {
             this.appFrame = appFrame;
             this.kinds = kinds;
             this.via = via;
+            this.callers = callers;
         }
     }
 
-    /** The innermost application frame (short form) and the frame it called, if any. */
-    record Frames(String app, String via) {
+    /**
+     * The innermost application frame (short form), the frame it called (if any), and the application frames
+     * that called it (short method names, at most 4).
+     */
+    record Frames(String app, String via, List<String> callers) {
+        Frames(String app, String via) {
+            this(app, via, List.of());
+        }
     }
 
     Frames frames(JsonNode frames) {
@@ -208,7 +221,11 @@ public final class Diagnosis {
         frames.forEach(f -> list.add(f.asText()));
         for (int i = 0; i < list.size(); i++) {
             if (isApp(list.get(i))) {
-                return new Frames(shortFrame(list.get(i)), i == 0 ? null : shortMethod(list.get(i - 1)));
+                List<String> callers = new ArrayList<>();
+                for (int j = i + 1; j < list.size() && callers.size() < 4 && isApp(list.get(j)); j++) {
+                    callers.add(shortMethod(list.get(j)));
+                }
+                return new Frames(shortFrame(list.get(i)), i == 0 ? null : shortMethod(list.get(i - 1)), callers);
             }
         }
         // No application frame (e.g. a class initialiser in a library before the application's code runs): the first

@@ -6,8 +6,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /**
- * Scores a payment for fraud. The rules are cheap: the amount against the payer's largest recent payment (both in
- * EUR) and a few flags. With {@link Pathology#FRAUD_HOG} large payments are also scored by a "deep model" run inline
+ * Scores a payment for fraud. The rules are cheap: the amount against the largest of the merchant's recent payments
+ * (both in EUR) and a few flags. With {@link Pathology#FRAUD_HOG} large payments are also scored by a "deep model" run inline
  * on the request's virtual thread: {@code rounds} chained SHA-256 hashes over the payment's features, a fixed amount
  * of CPU work (tens of milliseconds: the startup line says how many) during which the thread never blocks, so it keeps its carrier the whole time.
  */
@@ -20,6 +20,8 @@ public final class FraudCheck {
 
     private final boolean deepModel;
     private final int rounds;
+
+    /** @param rounds SHA-256 rounds of the deep model ({@link #calibrate} finds them for a CPU time) */
 
     public FraudCheck(boolean deepModel, int rounds) {
         this.deepModel = deepModel;
@@ -60,10 +62,30 @@ public final class FraudCheck {
         return Math.floorMod(ByteBuffer.wrap(state).getInt(), 100);
     }
 
-    /** Milliseconds one deep score takes on this machine now (after a warm-up), for the startup line. */
+    /**
+     * The rounds that make one deep score take about {@code targetMillis} of CPU on this machine once the JIT has
+     * compiled it (SHA-256 runs some 40 times faster compiled, with its intrinsics, than interpreted, so the cost is
+     * measured after a warm-up, and the fastest of a few measurements is taken).
+     */
+    public static int calibrate(double targetMillis) {
+        Payments.Request sample = new Payments.Request("acct-0", "m-0", DEEP_FROM_CENTS, "EUR");
+        int probe = 20_000;
+        for (int i = 0; i < 40; i++) {
+            deepScore(sample, probe);
+        }
+        long best = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            deepScore(sample, probe);
+            best = Math.min(best, System.nanoTime() - start);
+        }
+        double nanosPerRound = Math.max(1.0, (double) best / probe);
+        return (int) Math.max(1_000, Math.min(100_000_000, targetMillis * 1e6 / nanosPerRound));
+    }
+
+    /** Milliseconds one deep score of {@code rounds} takes now (compiled), for the startup line. */
     public static double measureMillis(int rounds) {
         Payments.Request sample = new Payments.Request("acct-0", "m-0", DEEP_FROM_CENTS, "EUR");
-        deepScore(sample, Math.min(rounds, 20_000));
         long start = System.nanoTime();
         deepScore(sample, rounds);
         return (System.nanoTime() - start) / 1e6;

@@ -30,7 +30,7 @@ public final class Ledger implements AutoCloseable {
                          String authCode, int fraudScore, long feeCents, String createdAt) {
     }
 
-    /** One of a payer's recent payments, for the fraud check's features. */
+    /** One of a merchant's recent payments, for the fraud check's features. */
     public record Recent(String id, long amountCents, String currency, String day) {
     }
 
@@ -69,7 +69,7 @@ public final class Ledger implements AutoCloseable {
                       amount_cents BIGINT NOT NULL, currency CHAR(3) NOT NULL, status VARCHAR(16) NOT NULL,
                       auth_code VARCHAR(16), fraud_score INT NOT NULL, fee_cents BIGINT NOT NULL,
                       created_at TIMESTAMP NOT NULL)""");
-            s.execute("CREATE INDEX payments_payer ON payments (payer, created_at)");
+            s.execute("CREATE INDEX payments_merchant ON payments (merchant, created_at)");
             c.setAutoCommit(false);
             try (PreparedStatement insert = c.prepareStatement("INSERT INTO accounts VALUES (?, ?)")) {
                 for (int i = 0; i < payers; i++) {
@@ -96,12 +96,12 @@ public final class Ledger implements AutoCloseable {
         return pool.getConnection();
     }
 
-    /** The payer's latest payments, newest first. */
-    public List<Recent> recent(String payer, int limit) throws SQLException {
+    /** The merchant's latest authorised payments, newest first. */
+    public List<Recent> recentAtMerchant(String merchant, int limit) throws SQLException {
         try (Connection c = pool.getConnection();
              PreparedStatement q = c.prepareStatement("SELECT id, amount_cents, currency, created_at FROM payments"
-                     + " WHERE payer = ? AND status = 'AUTHORIZED' ORDER BY created_at DESC LIMIT ?")) {
-            q.setString(1, payer);
+                     + " WHERE merchant = ? AND status = 'AUTHORIZED' ORDER BY created_at DESC LIMIT ?")) {
+            q.setString(1, merchant);
             q.setInt(2, limit);
             List<Recent> recent = new ArrayList<>(limit);
             try (ResultSet rs = q.executeQuery()) {

@@ -23,7 +23,7 @@ public enum Pathology {
      */
     FRAUD_HOG("fraud-hog"),
     /**
-     * The payer's recent payments are ranked by libc {@code qsort} through the FFM API; its comparator, an upcall,
+     * The merchant's recent payments are ranked by libc {@code qsort} through the FFM API; its comparator, an upcall,
      * fetches historical FX rates over HTTP. Blocking inside an upcall (a native frame on the stack) cannot unmount:
      * the carrier is pinned. Visible as {@code sites.pinned} at {@code FxSort.compare}.
      */

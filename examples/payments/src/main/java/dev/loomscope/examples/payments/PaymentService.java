@@ -39,14 +39,16 @@ public final class PaymentService implements AutoCloseable {
               --healthy                no pathology at all (same as --pathologies=none)
               --pool-size=N            JDBC connections (default 3)
               --bank-delay-ms=MIN-MAX  the bank stub's authorisation latency (default 20-60)
-              --fraud-rounds=N         SHA-256 rounds of the deep fraud model (default 30000, ~60 ms)
+              --fraud-ms=N             CPU time of one deep fraud score: its SHA-256 rounds are calibrated at
+                                       start on this machine (default 50)
+              --fraud-rounds=N         the rounds themselves instead (no calibration)
               --payers=N --merchants=N accounts created at start (default 1000 and 50)
               --warmup=N               authorisations run before the port opens, for the JIT (default 100)
             """.formatted(Pathology.names(Pathology.DEFAULT));
 
     /** Parsed command line. */
     record Options(String host, int port, Path portFile, Set<Pathology> pathologies, int poolSize, int bankDelayMin,
-                   int bankDelayMax, int fraudRounds, int payers, int merchants, int warmup) {
+                   int bankDelayMax, int fraudMillis, int fraudRounds, int payers, int merchants, int warmup) {
         static Options parse(String[] args) {
             String host = "127.0.0.1";
             int port = 8080;
@@ -56,7 +58,8 @@ public final class PaymentService implements AutoCloseable {
             int poolSize = 3;
             int delayMin = 20;
             int delayMax = 60;
-            int rounds = 30_000;
+            int fraudMillis = 50;
+            int rounds = 0;
             int payers = 1000;
             int merchants = 50;
             int warmup = 100;
@@ -76,6 +79,7 @@ public final class PaymentService implements AutoCloseable {
                         delayMin = integer(key, range[0], 0, 10_000);
                         delayMax = range.length > 1 ? integer(key, range[1], delayMin, 10_000) : delayMin;
                     }
+                    case "--fraud-ms" -> fraudMillis = integer(key, value, 1, 10_000);
                     case "--fraud-rounds" -> rounds = integer(key, value, 1, 100_000_000);
                     case "--payers" -> payers = integer(key, value, 1, 1_000_000);
                     case "--merchants" -> merchants = integer(key, value, 1, 100_000);
@@ -97,7 +101,8 @@ public final class PaymentService implements AutoCloseable {
             Set<Pathology> pathologies = EnumSet.noneOf(Pathology.class);
             pathologies.addAll(list != null ? list : added.isEmpty() ? Pathology.DEFAULT : Set.of());
             pathologies.addAll(added);
-            return new Options(host, port, portFile, pathologies, poolSize, delayMin, delayMax, rounds, payers,
+            return new Options(host, port, portFile, pathologies, poolSize, delayMin, delayMax, fraudMillis, rounds,
+                    payers,
                     merchants, warmup);
         }
 
@@ -129,15 +134,15 @@ public final class PaymentService implements AutoCloseable {
     private final PaymentApi api;
     private final Server server;
 
-    private PaymentService(Options options) throws Exception {
+    private PaymentService(Options options, int fraudRounds) throws Exception {
         this.options = options;
         Set<Pathology> p = options.pathologies();
         this.bankStub = BankStub.start(options.bankDelayMin(), options.bankDelayMax());
         BankClient bank = new BankClient(bankStub.uri(), json);
         this.ledger = new Ledger("ledger", options.poolSize(), options.payers(), options.merchants());
         this.notifications = new Notifications(bank, !p.contains(Pathology.LEAK));
-        this.payments = new Payments(ledger, bank, new FraudCheck(p.contains(Pathology.FRAUD_HOG),
-                options.fraudRounds()), notifications, p);
+        this.payments = new Payments(ledger, bank, new FraudCheck(p.contains(Pathology.FRAUD_HOG), fraudRounds),
+                notifications, p);
         this.api = new PaymentApi(payments, json, this::stats);
 
         QueuedThreadPool threads = new QueuedThreadPool();
@@ -155,8 +160,8 @@ public final class PaymentService implements AutoCloseable {
     }
 
     /** Starts everything; returns once the API accepts connections. */
-    public static PaymentService start(Options options) throws Exception {
-        PaymentService service = new PaymentService(options);
+    public static PaymentService start(Options options, int fraudRounds) throws Exception {
+        PaymentService service = new PaymentService(options, fraudRounds);
         service.warmUp();
         service.server.start();
         return service;
@@ -187,6 +192,9 @@ public final class PaymentService implements AutoCloseable {
             }
         }
         payments.find("pay-none");
+        // The JSON of a stored payment (GET /payments/{id}): Jackson builds its record serializer on first use.
+        Payments.Outcome outcome = payments.authorize(new Payments.Request("acct-0", "m-1", 1_234, "EUR"));
+        json.writeValueAsString(json.valueToTree(payments.find(outcome.id()).orElseThrow()));
     }
 
     public int port() {
@@ -249,15 +257,19 @@ public final class PaymentService implements AutoCloseable {
         }
         Set<Pathology> p = options.pathologies();
         System.out.printf(Locale.ROOT, "payments: pathologies: %s%n", Pathology.names(p));
+        int fraudRounds = options.fraudRounds();
         if (p.contains(Pathology.FRAUD_HOG)) {
+            if (fraudRounds == 0) {
+                fraudRounds = FraudCheck.calibrate(options.fraudMillis());
+            }
             System.out.printf(Locale.ROOT, "payments: deep fraud model: %d SHA-256 rounds, about %.0f ms of CPU per"
-                    + " payment from %d.00%n", options.fraudRounds(), FraudCheck.measureMillis(options.fraudRounds()),
+                    + " payment from %d.00%n", fraudRounds, FraudCheck.measureMillis(fraudRounds),
                     FraudCheck.DEEP_FROM_CENTS / 100);
         }
         if (p.contains(Pathology.PINNING)) {
             System.out.println("payments: pinned path: " + FxSort.pinnedPathDescription());
         }
-        PaymentService service = start(options);
+        PaymentService service = start(options, Math.max(1, fraudRounds));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println(service.summary());
             service.close();

@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * The payment use cases, independent of HTTP: authorise a payment, read one back. Each {@link Pathology} changes one
  * step of {@link #authorize}; the healthy version of that step is next to it.
  *
- * <p>An authorisation: look up the payer's recent payments (JDBC), value them and the new payment in EUR (FX rates
+ * <p>An authorisation: look up the merchant's recent payments (JDBC), value them and the new payment in EUR (FX rates
  * over HTTP), score for fraud (CPU), ask the bank (HTTP, ~20–60 ms), book it (one JDBC transaction), publish the
  * merchant notification (a virtual thread of its own).
  */
@@ -59,7 +59,7 @@ public final class Payments {
         }
     }
 
-    private static final int RECENT = 3;
+    private static final int RECENT = 5;
     /** A merchant's authorised exposure above which the bank is not asked (never reached by the demo's load). */
     private static final long EXPOSURE_LIMIT_CENTS = Long.MAX_VALUE / 4;
 
@@ -112,9 +112,10 @@ public final class Payments {
         String today = LocalDate.now(ZoneOffset.UTC).toString();
         double amountEur = r.amountCents() / 100.0 * bank.eurRate(r.currency(), today);
 
-        // Fraud features: the payer's recent payments, largest first by their EUR value on their own day. The pinned
-        // path (PINNING) looks the rates up inside libc qsort's comparator; the healthy one before sorting in Java.
-        List<Ledger.Recent> recent = new ArrayList<>(ledger.recent(r.payer(), RECENT));
+        // Fraud features: the merchant's recent payments, largest first by their EUR value on their own day (the
+        // merchant's usual ticket size). The pinned path (PINNING) looks the rates up inside libc qsort's comparator;
+        // the healthy one before sorting in Java.
+        List<Ledger.Recent> recent = new ArrayList<>(ledger.recentAtMerchant(r.merchant(), RECENT));
         double[] valuesEur = FxSort.sortByEurDescending(recent,
                 p -> p.amountCents() / 100.0 * bank.eurRate(p.currency(), p.day()),
                 pathologies.contains(Pathology.PINNING));

@@ -54,7 +54,8 @@ class PaymentServiceIT {
      * {@code settleMillis}, reads {@code /stats}, stops it with SIGTERM and reads the exit dump.
      */
     private static Run run(String pathologies, long settleMillis) throws Exception {
-        Path dir = Files.createTempDirectory("payments-it-");
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-runs")),
+                pathologies + "-").toAbsolutePath();
         Path dump = dir.resolve("loomscope.json");
         Path portFile = dir.resolve("port");
         Path output = dir.resolve("service.log");
