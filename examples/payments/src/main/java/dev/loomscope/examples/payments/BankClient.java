@@ -56,6 +56,11 @@ public final class BankClient {
         return json.readTree(response.body()).path("eur").asDouble();
     }
 
+    /** Reports the settlement account's balance to the bank's treasury. */
+    public void reportSettlement(long balanceCents) throws IOException, InterruptedException {
+        post("/settlement", "{\"balanceCents\":" + balanceCents + "}", 204);
+    }
+
     /** Delivers one payment event to the merchant's webhook endpoint. */
     public void deliverWebhook(String eventJson) throws IOException, InterruptedException {
         post("/webhooks", eventJson, 204);

@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@code POST /authorize}: approves after {@code delayMinMs}..{@code delayMaxMs} (uniform), answers an auth code;</li>
  *   <li>{@code GET /fx?ccy=USD&day=2025-01-31}: a historical rate to EUR after about a millisecond;</li>
+ *   <li>{@code POST /settlement}: the treasury takes a settlement balance, 204 after 1-3 ms;</li>
  *   <li>{@code POST /webhooks}: a merchant's webhook endpoint, answers 204 at once.</li>
  * </ul>
  */
@@ -57,6 +58,7 @@ public final class BankStub implements AutoCloseable {
         BankStub stub = new BankStub(server, threads, delayMinMs, delayMaxMs);
         server.createContext("/authorize", stub::authorize);
         server.createContext("/fx", stub::fx);
+        server.createContext("/settlement", stub::settlement);
         server.createContext("/webhooks", stub::webhook);
         server.setExecutor(threads);
         server.start();
@@ -106,6 +108,14 @@ public final class BankStub implements AutoCloseable {
             };
             double rate = ccy.equals("EUR") ? 1.0 : base * (1 + ((day.hashCode() & 0xff) - 128) / 6400.0);
             respond(exchange, 200, "{\"ccy\":\"" + ccy + "\",\"day\":\"" + day + "\",\"eur\":" + rate + "}");
+        }
+    }
+
+    private void settlement(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            drain(exchange.getRequestBody());
+            sleepMillis(ThreadLocalRandom.current().nextInt(1, 4));
+            exchange.sendResponseHeaders(204, -1);
         }
     }
 

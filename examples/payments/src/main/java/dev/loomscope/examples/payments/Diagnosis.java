@@ -87,6 +87,16 @@ public final class Diagnosis {
                     duration(l.path("p999").asLong()), duration(l.path("max").asLong()));
         }
 
+        // Every kind of block, sampled site or not (monitor waits on JDK 24+ are counted here).
+        StringBuilder byKind = new StringBuilder();
+        latencies.path("blockedByKind").fields().forEachRemaining(e -> {
+            if (e.getValue().path("count").asLong() > 0) {
+                byKind.append(byKind.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %,d (p99 %s)",
+                        e.getKey(), e.getValue().path("count").asLong(), duration(e.getValue().path("p99").asLong())));
+            }
+        });
+        out.println("  blocked by kind: " + (byKind.isEmpty() ? "none" : byKind));
+
         JsonNode sites = dump.path("sites");
         int sampleEvery = sites.path("sampleEvery").asInt();
         out.println();

@@ -36,8 +36,6 @@ public final class Ledger implements AutoCloseable {
 
     public static final String SETTLEMENT = "settlement";
     private final HikariDataSource pool;
-    /** Guards the settlement account's running balance under {@link Pathology#CONTENTION}. */
-    private final Object settlement = new Object();
 
     /**
      * @param poolSize  connections in the pool (fixed: minimum idle = maximum)
@@ -97,9 +95,8 @@ public final class Ledger implements AutoCloseable {
     }
 
     /** The merchant's latest authorised payments, newest first. */
-    public List<Recent> recentAtMerchant(String merchant, int limit) throws SQLException {
-        try (Connection c = pool.getConnection();
-             PreparedStatement q = c.prepareStatement("SELECT id, amount_cents, currency, created_at FROM payments"
+    public List<Recent> recentAtMerchant(Connection c, String merchant, int limit) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT id, amount_cents, currency, created_at FROM payments"
                      + " WHERE merchant = ? AND status = 'AUTHORIZED' ORDER BY created_at DESC LIMIT ?")) {
             q.setString(1, merchant);
             q.setInt(2, limit);
@@ -111,16 +108,6 @@ public final class Ledger implements AutoCloseable {
                 }
             }
             return recent;
-        }
-    }
-
-    /** Checks, on {@code c}, that the payer can pay (a read the authorisation makes before asking the bank). */
-    public boolean hasFunds(Connection c, String payer, long amountCents) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT balance_cents FROM accounts WHERE id = ?")) {
-            q.setString(1, payer);
-            try (ResultSet rs = q.executeQuery()) {
-                return rs.next() && rs.getLong(1) >= amountCents;
-            }
         }
     }
 
@@ -162,11 +149,10 @@ public final class Ledger implements AutoCloseable {
         }
     }
 
-    /** Records a payment refused before it reached the bank (fraud, funds). */
-    public void recordRefused(Payments.Request r, String id, String status, int fraudScore) throws SQLException {
-        try (Connection c = pool.getConnection()) {
-            insert(c, r, id, status, null, fraudScore, 0);
-        }
+    /** Records a refused payment (fraud, funds). */
+    public void recordRefused(Connection c, Payments.Request r, String id, String status, int fraudScore)
+            throws SQLException {
+        insert(c, r, id, status, null, fraudScore, 0);
     }
 
     private static void insert(Connection c, Payments.Request r, String id, String status, String authCode,
@@ -187,35 +173,37 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
-     * {@link Pathology#CONTENTION}: keeps the settlement account's balance equal to the sum of all fees by
-     * recomputing it from the ledger after every payment, inside a {@code synchronized} block so two payments do not
-     * interleave. The sum scans every payment: the monitor is held longer the more the ledger grows. (The healthy
-     * service keeps fees on the payment rows and sums them when asked.)
+     * Recomputes the settlement account's balance, the sum of all fees, from the ledger and stores it; returns it.
+     * The sum scans every payment. Only {@link Pathology#CONTENTION} does this per payment (see
+     * {@code Payments.reconcileSettlement}); the healthy service keeps fees on the payment rows.
      */
-    public void reconcileSettlement() throws SQLException {
-        synchronized (settlement) {
-            try (Connection c = pool.getConnection()) {
-                c.setAutoCommit(false);
-                long fees;
-                try (Statement s = c.createStatement();
-                     ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(fee_cents), 0) FROM payments")) {
-                    rs.next();
-                    fees = rs.getLong(1);
-                }
-                try (PreparedStatement update = c.prepareStatement("UPDATE accounts SET balance_cents = ? WHERE id = ?")) {
-                    update.setLong(1, fees);
-                    update.setString(2, SETTLEMENT);
-                    update.executeUpdate();
-                }
-                c.commit();
-                c.setAutoCommit(true);
+    public long reconcileSettlement(Connection c) throws SQLException {
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            long fees;
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT COALESCE(SUM(fee_cents), 0) FROM payments")) {
+                rs.next();
+                fees = rs.getLong(1);
             }
+            try (PreparedStatement update = c.prepareStatement("UPDATE accounts SET balance_cents = ? WHERE id = ?")) {
+                update.setLong(1, fees);
+                update.setString(2, SETTLEMENT);
+                update.executeUpdate();
+            }
+            c.commit();
+            return fees;
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
+        } finally {
+            c.setAutoCommit(autoCommit);
         }
     }
 
-    public Optional<Stored> find(String id) throws SQLException {
-        try (Connection c = pool.getConnection();
-             PreparedStatement q = c.prepareStatement("SELECT id, payer, merchant, amount_cents, currency, status,"
+    public Optional<Stored> find(Connection c, String id) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT id, payer, merchant, amount_cents, currency, status,"
                      + " auth_code, fraud_score, fee_cents, created_at FROM payments WHERE id = ?")) {
             q.setString(1, id);
             try (ResultSet rs = q.executeQuery()) {

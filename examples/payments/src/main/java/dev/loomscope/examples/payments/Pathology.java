@@ -11,9 +11,10 @@ import java.util.Set;
 public enum Pathology {
     /**
      * A hot account: authorisations for one merchant are serialised by a {@link java.util.concurrent.locks.ReentrantLock}
-     * held across the bank call, and the settlement account's fee posting runs in a {@code synchronized} block around
-     * a JDBC transaction whose query scans the whole ledger. Visible as block sites (park at {@code ReentrantLock.lock},
-     * monitor at the {@code synchronized} block) with long blocked times.
+     * held across the bank call, and after every payment the settlement account is reconciled (a JDBC transaction
+     * that scans the ledger) and reported to the bank inside one {@code synchronized} block. Visible as block sites:
+     * park at {@code ReentrantLock.lock} in {@code Payments.authorizeAtBank}, monitor in
+     * {@code Payments.reconcileSettlement}.
      */
     CONTENTION("contention"),
     /**
@@ -35,9 +36,10 @@ public enum Pathology {
      */
     LEAK("leak"),
     /**
-     * The JDBC connection is borrowed at the start of an authorisation and held across the bank call (a transaction
-     * spanning a remote call), so the small pool runs dry. Visible as blocks at {@code HikariPool.getConnection} and
-     * 503s in the load generator's count when the pool's timeout expires.
+     * One JDBC connection for the whole authorisation (a transaction wrapping remote calls), held through the FX
+     * lookups, the fraud check and the bank call, so the small pool runs dry. Visible as blocks at
+     * {@code HikariDataSource.getConnection} under {@code Ledger.connection}, and 503s in the load generator's count
+     * when the pool's timeout expires.
      */
     POOL_EXHAUSTION("pool-exhaustion");
 

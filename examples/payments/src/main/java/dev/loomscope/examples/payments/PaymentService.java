@@ -37,7 +37,7 @@ public final class PaymentService implements AutoCloseable {
               --contention --fraud-hog --pinning --leak --pool-exhaustion
                                        add one pathology (to the list, or to none if no list is given)
               --healthy                no pathology at all (same as --pathologies=none)
-              --pool-size=N            JDBC connections (default 3)
+              --pool-size=N            JDBC connections (default 2)
               --bank-delay-ms=MIN-MAX  the bank stub's authorisation latency (default 20-60)
               --fraud-ms=N             CPU time of one deep fraud score: its SHA-256 rounds are calibrated at
                                        start on this machine (default 50)
@@ -55,7 +55,7 @@ public final class PaymentService implements AutoCloseable {
             Path portFile = null;
             Set<Pathology> list = null;
             Set<Pathology> added = EnumSet.noneOf(Pathology.class);
-            int poolSize = 3;
+            int poolSize = 2;
             int delayMin = 20;
             int delayMax = 60;
             int fraudMillis = 50;

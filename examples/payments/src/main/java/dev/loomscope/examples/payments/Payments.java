@@ -69,6 +69,8 @@ public final class Payments {
     private final Notifications notifications;
     private final Set<Pathology> pathologies;
     private final Map<String, ReentrantLock> merchantLocks = new ConcurrentHashMap<>();
+    /** The settlement account's monitor ({@link Pathology#CONTENTION}). */
+    private final Object settlement = new Object();
     private final Map<String, AtomicLong> exposure = new ConcurrentHashMap<>();
     private final LongAdder authorized = new LongAdder();
     private final LongAdder declined = new LongAdder();
@@ -108,6 +110,19 @@ public final class Payments {
     }
 
     private Outcome authorizeOrThrow(Request r) throws Exception {
+        if (pathologies.contains(Pathology.POOL_EXHAUSTION)) {
+            // The mistake: one connection for the whole authorisation, as a transactional service method that wraps
+            // remote calls does. It is held through the FX lookups, the fraud check and the bank call (about 50 ms)
+            // instead of for each statement (well under a millisecond): a few concurrent requests hold the pool.
+            try (Connection held = ledger.connection()) {
+                return authorize(r, held);
+            }
+        }
+        return authorize(r, null);
+    }
+
+    /** @param held the connection to use throughout, or null: borrow one per ledger step (healthy) */
+    private Outcome authorize(Request r, Connection held) throws Exception {
         String id = "pay-" + UUID.randomUUID();
         String today = LocalDate.now(ZoneOffset.UTC).toString();
         double amountEur = r.amountCents() / 100.0 * bank.eurRate(r.currency(), today);
@@ -115,48 +130,65 @@ public final class Payments {
         // Fraud features: the merchant's recent payments, largest first by their EUR value on their own day (the
         // merchant's usual ticket size). The pinned path (PINNING) looks the rates up inside libc qsort's comparator;
         // the healthy one before sorting in Java.
-        List<Ledger.Recent> recent = new ArrayList<>(ledger.recentAtMerchant(r.merchant(), RECENT));
+        List<Ledger.Recent> recent = new ArrayList<>(withConnection(held,
+                c -> ledger.recentAtMerchant(c, r.merchant(), RECENT)));
         double[] valuesEur = FxSort.sortByEurDescending(recent,
                 p -> p.amountCents() / 100.0 * bank.eurRate(p.currency(), p.day()),
                 pathologies.contains(Pathology.PINNING));
         FraudCheck.Verdict verdict = fraud.assess(r, amountEur, valuesEur.length == 0 ? 0 : valuesEur[0]);
         if (verdict.decline()) {
-            ledger.recordRefused(r, id, "DECLINED_FRAUD", verdict.score());
+            withConnection(held, c -> {
+                ledger.recordRefused(c, r, id, "DECLINED_FRAUD", verdict.score());
+                return null;
+            });
             return new Outcome(id, "DECLINED_FRAUD", null, verdict.score());
         }
 
         long feeCents = Math.max(1, r.amountCents() * 29 / 1000);
-        String authCode;
-        boolean booked;
-        if (pathologies.contains(Pathology.POOL_EXHAUSTION)) {
-            // The mistake: one connection (one transaction) for the whole authorisation, bank call included. Each
-            // request keeps a connection for the bank's 20-60 ms instead of the ledger's fraction of a millisecond.
-            try (Connection c = ledger.connection()) {
-                if (!ledger.hasFunds(c, r.payer(), r.amountCents())) {
-                    booked = false;
-                    authCode = null;
-                } else {
-                    authCode = authorizeAtBank(r, id);
-                    booked = ledger.book(c, r, id, authCode, verdict.score(), feeCents);
-                }
-            }
-        } else {
-            // Healthy: the remote call first, then a connection only for the booking transaction.
-            authCode = authorizeAtBank(r, id);
-            try (Connection c = ledger.connection()) {
-                booked = ledger.book(c, r, id, authCode, verdict.score(), feeCents);
-            }
-        }
+        String authCode = authorizeAtBank(r, id);
+        boolean booked = withConnection(held, c -> ledger.book(c, r, id, authCode, verdict.score(), feeCents));
         if (!booked) {
-            ledger.recordRefused(r, id, "DECLINED_FUNDS", verdict.score());
+            withConnection(held, c -> {
+                ledger.recordRefused(c, r, id, "DECLINED_FUNDS", verdict.score());
+                return null;
+            });
             return new Outcome(id, "DECLINED_FUNDS", null, verdict.score());
         }
         if (pathologies.contains(Pathology.CONTENTION)) {
-            ledger.reconcileSettlement();
+            reconcileSettlement();
         }
         notifications.publish(id, "{\"type\":\"payment.authorized\",\"id\":\"" + id + "\",\"merchant\":\""
                 + r.merchant() + "\",\"amountCents\":" + r.amountCents() + ",\"currency\":\"" + r.currency() + "\"}");
         return new Outcome(id, "AUTHORIZED", authCode, verdict.score());
+    }
+
+    /** One step of ledger work. */
+    @FunctionalInterface
+    private interface LedgerStep<T> {
+        T apply(Connection c) throws Exception;
+    }
+
+    private <T> T withConnection(Connection held, LedgerStep<T> step) throws Exception {
+        if (held != null) {
+            return step.apply(held);
+        }
+        try (Connection c = ledger.connection()) {
+            return step.apply(c);
+        }
+    }
+
+    /**
+     * {@link Pathology#CONTENTION}, second half: after every payment the settlement account's balance is recomputed
+     * from the ledger and reported to the bank's treasury endpoint, inside one {@code synchronized} block so that
+     * reports never cross. The monitor is held across a JDBC transaction that scans every payment and a remote call:
+     * payments queue for it (on JDK 24+ they unmount while they wait; on JDK 21-23 the remote call under the monitor
+     * would also pin).
+     */
+    private void reconcileSettlement() throws Exception {
+        synchronized (settlement) {
+            long balance = withConnection(null, ledger::reconcileSettlement);
+            bank.reportSettlement(balance);
+        }
     }
 
     /**
@@ -194,10 +226,10 @@ public final class Payments {
 
     public Optional<Ledger.Stored> find(String id) throws Unavailable {
         try {
-            return ledger.find(id);
+            return withConnection(null, c -> ledger.find(c, id));
         } catch (SQLTransientConnectionException e) {
             throw new Unavailable(503, "ledger busy: no database connection within the pool's timeout", e);
-        } catch (SQLException e) {
+        } catch (Exception e) {
             throw new Unavailable(500, "ledger error: " + e.getMessage(), e);
         }
     }
