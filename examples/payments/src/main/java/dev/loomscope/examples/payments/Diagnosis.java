@@ -89,7 +89,7 @@ public final class Diagnosis {
 
         // Every kind of block, sampled site or not (monitor waits on JDK 24+ are counted here).
         StringBuilder byKind = new StringBuilder();
-        latencies.path("blockedByKind").fields().forEachRemaining(e -> {
+        latencies.path("blockedByKind").properties().forEach(e -> {
             if (e.getValue().path("count").asLong() > 0) {
                 byKind.append(byKind.isEmpty() ? "" : ", ").append(String.format(Locale.ROOT, "%s %,d (p99 %s)",
                         e.getKey(), e.getValue().path("count").asLong(), duration(e.getValue().path("p99").asLong())));

@@ -14,6 +14,9 @@ import java.nio.file.StandardCopyOption;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The payment service: {@code java -jar payment-service.jar [options]}. Starts the bank stub (127.0.0.1, ephemeral
@@ -120,6 +123,8 @@ public final class PaymentService implements AutoCloseable {
     }
 
     static final class UsageException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
         UsageException(String message) {
             super(message);
         }
@@ -176,9 +181,8 @@ public final class PaymentService implements AutoCloseable {
      */
     private void warmUp() throws Exception {
         String[] currencies = {"EUR", "USD", "GBP", "CHF"};
-        java.util.concurrent.ThreadFactory factory = Thread.ofPlatform().name("warmup-", 0).daemon().factory();
-        try (java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(8,
-                factory)) {
+        ThreadFactory factory = Thread.ofPlatform().name("warmup-", 0).daemon().factory();
+        try (ExecutorService threads = Executors.newFixedThreadPool(8, factory)) {
             for (int i = 0; i < Math.max(1, options.warmup()); i++) {
                 long amount = i % 5 == 0 ? FraudCheck.DEEP_FROM_CENTS + i : 1_000 + i;
                 Payments.Request r = new Payments.Request("acct-0", "m-" + (1 + i % 3), amount, currencies[i % 4]);

@@ -47,6 +47,7 @@ public final class Payments {
 
     /** A failure the caller should see as an HTTP status (503 when the pool ran dry, 502 when the bank failed). */
     public static final class Unavailable extends Exception {
+        private static final long serialVersionUID = 1L;
         private final int httpStatus;
 
         Unavailable(int httpStatus, String message, Throwable cause) {

@@ -36,22 +36,28 @@ final class FxSort {
     private static final ValueLayout.OfInt INDEX = ValueLayout.JAVA_INT;
     /** The sort of the current thread, for the comparator upcall (one static stub serves every thread). */
     private static final ThreadLocal<Lazy<?>> CURRENT = new ThreadLocal<>();
-    private static final MethodHandle QSORT;
-    private static final MemorySegment COMPARATOR;
+    private static final MethodHandle QSORT = qsort();
+    private static final MemorySegment COMPARATOR = comparator();
 
-    static {
+    /** {@code void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *))}. */
+    @SuppressWarnings("restricted") // native access: see the class comment
+    private static MethodHandle qsort() {
         Linker linker = Linker.nativeLinker();
         MemoryLayout sizeT = linker.canonicalLayouts().get("size_t");
-        // void qsort(void *base, size_t nmemb, size_t size, int (*compar)(const void *, const void *))
-        QSORT = linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
+        return linker.downcallHandle(linker.defaultLookup().find("qsort").orElseThrow(),
                 FunctionDescriptor.ofVoid(ValueLayout.ADDRESS, sizeT, sizeT, ValueLayout.ADDRESS));
+    }
+
+    /** The upcall stub of {@link #compare}, for the life of the JVM (one serves every thread). */
+    @SuppressWarnings("restricted")
+    private static MemorySegment comparator() {
         try {
             MethodHandle compare = MethodHandles.lookup().findStatic(FxSort.class, "compare",
                     MethodType.methodType(int.class, MemorySegment.class, MemorySegment.class));
             // Pointer parameters sized to one index, so the comparator can read them without reinterpret().
             ValueLayout pointer = ValueLayout.ADDRESS.withTargetLayout(INDEX);
-            COMPARATOR = linker.upcallStub(compare, FunctionDescriptor.of(ValueLayout.JAVA_INT, pointer, pointer),
-                    Arena.global());
+            return Linker.nativeLinker().upcallStub(compare,
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, pointer, pointer), Arena.global());
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
