@@ -109,8 +109,8 @@ public final class Diagnosis {
         }
         for (int i = 0; i < Math.min(TOP, blocks.size()); i++) {
             Grouped g = blocks.get(i);
-            out.printf(Locale.ROOT, "  %d. %s  %s  %,d blocks  total %s  p99 %s%s%n", i + 1, g.appFrame, g.kinds,
-                    g.count, duration(g.totalNs), duration(g.p99Ns), via(g.via));
+            out.printf(Locale.ROOT, "  %d. %s  %s  %,d blocks%s  total %s  p99 %s%s%n", i + 1, g.appFrame, g.kinds,
+                    g.count, stillBlocked(g), duration(g.totalNs), duration(g.p99Ns), via(g.via));
         }
 
         out.println();
@@ -121,8 +121,8 @@ public final class Diagnosis {
         }
         for (int i = 0; i < Math.min(TOP, pinned.size()); i++) {
             Grouped g = pinned.get(i);
-            out.printf(Locale.ROOT, "  %d. %s  %,d pinned blocks  total %s  p99 %s%s%n", i + 1, g.appFrame, g.count,
-                    duration(g.totalNs), duration(g.p99Ns), via(g.via));
+            out.printf(Locale.ROOT, "  %d. %s  %,d pinned blocks%s  total %s  p99 %s%s%n", i + 1, g.appFrame,
+                    g.count, stillBlocked(g), duration(g.totalNs), duration(g.p99Ns), via(g.via));
             if (!g.callers.isEmpty()) {
                 // What holds the pin (a native frame, a class initialiser) is often a caller, not the parking frame.
                 out.printf(Locale.ROOT, "     called from %s%n", String.join(" < ", g.callers));
@@ -188,6 +188,7 @@ public final class Diagnosis {
                     k -> new Grouped(f.app, kinds, f.via, f.callers));
             JsonNode charges = site.path(chargesField);
             g.count += site.path("count").asLong();
+            g.ended += charges.path("count").asLong();
             g.totalNs += charges.path("totalNs").asLong();
             g.p99Ns = Math.max(g.p99Ns, charges.path("p99Ns").asLong());
         }
@@ -202,6 +203,8 @@ public final class Diagnosis {
         final String via;
         final List<String> callers;
         long count;
+        /** Blocks that ended (their time is in the total); the others were still blocked at the dump. */
+        long ended;
         long totalNs;
         long p99Ns;
 
@@ -275,6 +278,11 @@ public final class Diagnosis {
         int dot = method.lastIndexOf('.');
         int classDot = dot < 0 ? -1 : method.lastIndexOf('.', dot - 1);
         return method.substring(classDot + 1);
+    }
+
+    /** Blocks still going on at the dump are counted, but their time is not yet in the total and percentiles. */
+    private static String stillBlocked(Grouped g) {
+        return g.count > g.ended ? String.format(Locale.ROOT, " (%,d still blocked)", g.count - g.ended) : "";
     }
 
     private static String via(String via) {

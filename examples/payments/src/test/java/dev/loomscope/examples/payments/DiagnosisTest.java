@@ -80,6 +80,16 @@ class DiagnosisTest {
     }
 
     @Test
+    void blocksStillGoingOnAtTheDumpAreSaidToBe() throws Exception {
+        String dump = EMPTY.replace("\"block\":[]", """
+                "block":[{"count":5,"kinds":{"park":5},"blocked":{"count":2,"totalNs":2000000,"p99Ns":1000000},
+                  "frames":["java.util.concurrent.ArrayBlockingQueue.put(ArrayBlockingQueue.java:371)",
+                            "com.example.Outbox.offer(Outbox.java:9)"]}]""");
+        String out = diagnose(dump, List.of());
+        assertTrue(out.contains("1. Outbox.offer(Outbox.java:9)  park  5 blocks (3 still blocked)  total 2.00 ms"), out);
+    }
+
+    @Test
     void shortFrames() {
         assertEquals("ArrayBlockingQueue.put(ArrayBlockingQueue.java:371)",
                 Diagnosis.shortFrame("java.util.concurrent.ArrayBlockingQueue.put(ArrayBlockingQueue.java:371)"));
