@@ -74,7 +74,13 @@ public final class PaymentService implements AutoCloseable {
                     case "--host" -> host = value;
                     case "--port" -> port = integer(key, value, 0, 65535);
                     case "--port-file" -> portFile = Path.of(value);
-                    case "--pathologies" -> list = Pathology.parseList(value);
+                    case "--pathologies" -> {
+                        try {
+                            list = Pathology.parseList(value);
+                        } catch (IllegalArgumentException e) {
+                            throw new UsageException(e.getMessage());
+                        }
+                    }
                     case "--healthy" -> list = EnumSet.noneOf(Pathology.class);
                     case "--pool-size" -> poolSize = integer(key, value, 1, 100);
                     case "--bank-delay-ms" -> {
