@@ -1,0 +1,200 @@
+package dev.loomscope.examples.payments;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The real service jar with the real agent jar, a few seconds of open-loop load each: every pathology tested here
+ * shows up in the exit dump where the diagnosis looks for it, and the healthy run shows none of them.
+ */
+class PaymentServiceIT {
+    private static final Path AGENT_JAR = Path.of(System.getProperty("loomscope.agentJar",
+            "../../agent/target/loomscope-agent.jar"));
+    private static final Path SERVICE_JAR = Path.of(System.getProperty("payments.jar", "target/payment-service.jar"));
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String LOAD_SECONDS = "4s";
+    private static final String RATE = "40";
+
+    /** What one run left behind. */
+    record Run(JsonNode dump, JsonNode stats, LoadGenerator.Result load, String serviceOutput, String loadReport) {
+        String describe() {
+            return "\nservice output:\n" + serviceOutput + "\nload:\n" + loadReport;
+        }
+    }
+
+    @BeforeAll
+    static void jarsExist() {
+        assertTrue(Files.isRegularFile(AGENT_JAR), "no agent jar at " + AGENT_JAR.toAbsolutePath()
+                + " (build the agent module first)");
+        assertTrue(Files.isRegularFile(SERVICE_JAR), "no service jar at " + SERVICE_JAR.toAbsolutePath());
+    }
+
+    /**
+     * Starts the service with the agent and {@code pathologies}, drives {@link #LOAD_SECONDS} of load, waits
+     * {@code settleMillis}, reads {@code /stats}, stops it with SIGTERM and reads the exit dump.
+     */
+    private static Run run(String pathologies, long settleMillis) throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-runs")),
+                pathologies + "-").toAbsolutePath();
+        Path dump = dir.resolve("loomscope.json");
+        Path portFile = dir.resolve("port");
+        Path output = dir.resolve("service.log");
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-javaagent:" + AGENT_JAR.toAbsolutePath() + "=out=" + dump + ",sigquit=false,quiet=true"
+                        + ",sampleEvery=10,critical=notify-,leakThreshold=1s,longSlice=20ms,stackDepth=48",
+                "-jar", SERVICE_JAR.toAbsolutePath().toString(),
+                "--port=0", "--port-file=" + portFile, "--pathologies=" + pathologies, "--warmup=20"));
+        Process service = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(portFile)) {
+                if (!service.isAlive() || System.nanoTime() > deadline) {
+                    throw new AssertionError("service did not start:\n" + Files.readString(output));
+                }
+                Thread.sleep(50);
+            }
+            ByteArrayOutputStream report = new ByteArrayOutputStream();
+            LoadGenerator.Result load = new LoadGenerator(LoadGenerator.Options.parse(new String[] {
+                    "--port-file=" + portFile, "--rate=" + RATE, "--duration=" + LOAD_SECONDS, "--timeout=5s"}))
+                    .run(new PrintStream(report, true, StandardCharsets.UTF_8), null);
+            Thread.sleep(settleMillis);
+            JsonNode stats = get(portFile, "/stats");
+            service.destroy(); // SIGTERM: the agent writes the exit dump in its shutdown hook
+            assertTrue(service.waitFor(30, TimeUnit.SECONDS), "service did not stop on SIGTERM");
+            String serviceOutput = Files.readString(output);
+            assertTrue(Files.isRegularFile(dump), "no exit dump:\n" + serviceOutput);
+            return new Run(JSON.readTree(dump.toFile()), stats, load, serviceOutput,
+                    report.toString(StandardCharsets.UTF_8));
+        } finally {
+            service.destroyForcibly();
+        }
+    }
+
+    private static JsonNode get(Path portFile, String path) throws IOException, InterruptedException {
+        URI uri = URI.create("http://127.0.0.1:" + Files.readString(portFile).trim() + path);
+        try (HttpClient http = HttpClient.newHttpClient()) {
+            return JSON.readTree(http.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString())
+                    .body());
+        }
+    }
+
+    private static boolean anyFrame(JsonNode frames, String text) {
+        for (JsonNode frame : frames) {
+            if (frame.asText().contains(text)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long slicesAt(JsonNode dump, String frame) {
+        long n = 0;
+        for (JsonNode slice : dump.path("longSlices").path("longest")) {
+            if (anyFrame(slice.path("frames"), frame)) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void healthyRunShowsNoPathology() throws Exception {
+        Run run = run("none", 1_500);
+        JsonNode d = run.dump();
+        assertTrue(run.load().ok() > 0 && run.load().failed() == 0, run.describe());
+        assertTrue(run.stats().path("handlersOnVirtualThreads").asBoolean(), "requests ran on virtual threads");
+        assertEquals(0, d.path("counts").path("pinnedBlocks").asLong(), run.describe());
+        assertTrue(d.path("sites").path("pinned").isEmpty());
+        assertTrue(d.path("leaks").path("clusters").isEmpty(), "no leak: " + d.path("leaks") + run.describe());
+        assertEquals(0, slicesAt(d, "FraudCheck.deepScore"));
+        assertEquals(0, run.stats().path("notifications").path("waiting").asLong());
+        // Real blocking happened, at the application's sites: the bank calls over HTTP.
+        boolean bankCall = false;
+        for (JsonNode site : d.path("sites").path("block")) {
+            bankCall |= anyFrame(site.path("frames"), "BankClient.");
+        }
+        assertTrue(bankCall, "a block site in BankClient: " + d.path("sites").path("block"));
+    }
+
+    @Test
+    void fraudHogMonopolisesCarriersAtTheDeepScore() throws Exception {
+        Run run = run("fraud-hog", 0);
+        JsonNode d = run.dump();
+        JsonNode longest = d.path("longSlices").path("longest");
+        long atDeepScore = slicesAt(d, "dev.loomscope.examples.payments.FraudCheck.deepScore(");
+        assertTrue(atDeepScore >= 3, atDeepScore + " of the longest slices at FraudCheck.deepScore: " + longest
+                + run.describe());
+        // The deep score is where most of the longest slices ran (other long slices are class loading and the
+        // operating system's preemption of a carrier).
+        java.util.Map<String, Long> bySite = new java.util.HashMap<>();
+        for (JsonNode slice : longest) {
+            String app = "none";
+            for (JsonNode frame : slice.path("frames")) {
+                if (frame.asText().startsWith("dev.loomscope.examples.")) {
+                    app = frame.asText().replaceAll("\\(.*", "");
+                    break;
+                }
+            }
+            bySite.merge(app, 1L, Long::sum);
+        }
+        long top = bySite.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        assertEquals(top, bySite.getOrDefault("dev.loomscope.examples.payments.FraudCheck.deepScore", 0L),
+                "most of the longest slices at the deep score: " + bySite);
+    }
+
+    @Test
+    void pinningShowsThePinnedSiteInTheUpcall() throws Exception {
+        Run run = run("pinning", 0);
+        JsonNode d = run.dump();
+        assertTrue(d.path("counts").path("pinnedBlocks").asLong() > 0, run.describe());
+        JsonNode pinned = d.path("sites").path("pinned");
+        assertFalse(pinned.isEmpty(), "sites.pinned" + run.describe());
+        JsonNode frames = pinned.get(0).path("frames");
+        assertTrue(anyFrame(frames, "dev.loomscope.examples.payments.FxSort."), "pinned in FxSort: " + frames);
+        assertTrue(anyFrame(frames, "dev.loomscope.examples.payments.BankClient.eurRate("),
+                "pinned while fetching an FX rate: " + frames);
+        if (Runtime.version().feature() >= 22) {
+            assertTrue(anyFrame(frames, "FxSort.compare("), "the qsort upcall comparator: " + frames);
+        }
+        assertTrue(d.path("latencies").path("pinnedBlocked").path("count").asLong() > 0);
+    }
+
+    @Test
+    void leakIsOneClusterAtTheOutboxWithEveryParkedNotifier() throws Exception {
+        Run run = run("leak", 1_500); // every notifier parked longer than leakThreshold=1s at the exit dump
+        JsonNode d = run.dump();
+        long parked = run.stats().path("notifications").path("waiting").asLong();
+        assertTrue(parked > 0, "notifiers waiting: " + run.stats());
+        JsonNode clusters = d.path("leaks").path("clusters");
+        assertEquals(1, clusters.size(), "one leak cluster: " + clusters);
+        JsonNode cluster = clusters.get(0);
+        assertEquals(parked, cluster.path("threads").asLong(), "every parked notifier, nothing else: " + cluster);
+        assertEquals(parked, d.path("leaks").path("threads").asLong());
+        assertTrue(anyFrame(cluster.path("frames"), "dev.loomscope.examples.payments.Notifications.handOff("),
+                "at the hand-off to the outbox: " + cluster.path("frames"));
+        assertTrue(anyFrame(cluster.path("frames"), "java.util.concurrent.ArrayBlockingQueue.put("),
+                cluster.path("frames").toString());
+    }
+}
