@@ -59,6 +59,7 @@ final class Installer {
             // site is the whole point of reporting them)
             Recorder.installSampling(options.sampleEvery(), options.critical().toArray(new String[0]),
                     options.stackDepth(), SAMPLES_IN_FLIGHT);
+            Recorder.allowSamplesUntil(Math.max(1, options.samplesPerSecond() / 10)); // the drain refills it
         }
         // Byte Buddy's Nexus (type initializers for generated classes) is not needed for advice, and initialising it
         // touches sun.misc.Unsafe, which makes Java 24+ print warnings into the application's stderr. The property

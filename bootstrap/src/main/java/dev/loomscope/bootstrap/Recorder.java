@@ -49,6 +49,12 @@ public final class Recorder {
     private static volatile String[] criticalPrefixes = new String[0];
     private static volatile StackCapture stackCapture;
     /**
+     * Random samples stop once the sample ring's sequence reaches this: the drain raises it a few times a second by
+     * the option's rate, so stack walks (microseconds each) cost a bounded share of CPU however busy the scheduler.
+     * Forced samples (critical threads, pinned blocks, {@code sampleEvery=1}) ignore it.
+     */
+    private static volatile long sampleSequenceLimit = Long.MAX_VALUE;
+    /**
      * The virtual thread last mounted on each carrier, by carrier thread id modulo the length: lets the drain walk the
      * stack of a thread that keeps its carrier too long, while it still runs. Plain stores; a stale or colliding
      * entry is detected by the drain comparing thread ids.
@@ -96,6 +102,11 @@ public final class Recorder {
         criticalPrefixes = critical.clone();
         sampleEvery = every;
         samples = new SampleRing(sampleCapacity);
+    }
+
+    /** Lets random samples be taken until the sample sequence reaches {@code limit}. Drain thread. */
+    public static void allowSamplesUntil(long limit) {
+        sampleSequenceLimit = limit;
     }
 
     /** The sample mailbox, or null when sampling is off. */
@@ -304,8 +315,10 @@ public final class Recorder {
             return;
         }
         int every = sampleEvery;
-        boolean sample = always || isCritical(vthread)
-                || (every > 0 && (every == 1 || java.util.concurrent.ThreadLocalRandom.current().nextInt(every) == 0));
+        // sampleEvery=1 asks for every stack; random sampling (every > 1) is also capped per second
+        boolean sample = always || every == 1 || isCritical(vthread)
+                || (every > 1 && java.util.concurrent.ThreadLocalRandom.current().nextInt(every) == 0
+                && ring.lvNextSequence() < sampleSequenceLimit);
         if (sample) {
             long sequence = ring.publish(stackCapture.capture());
             record(EventKind.SAMPLE, vthread.threadId(), sequence << SitePurpose.BITS | purpose);

@@ -50,6 +50,11 @@ public final class SampleRing extends SampleRingPad1 {
         mask = capacity - 1;
     }
 
+    /** Sequence number the next sample will get: how many samples were taken so far. Any thread. */
+    public long lvNextSequence() {
+        return (long) NEXT_SEQUENCE.getVolatile(this);
+    }
+
     /** Stores {@code frames} and returns the sequence number to put into the event record. Any thread. */
     public long publish(StackWalker.StackFrame[] frames) {
         long sequence = (long) NEXT_SEQUENCE.getAndAdd(this, 1L);

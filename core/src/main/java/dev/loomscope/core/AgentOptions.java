@@ -23,6 +23,7 @@ import java.util.function.Consumer;
  * @param longSliceNanos run slices at least this long are reported as long (carrier-monopolising) slices
  * @param sampleEvery  one in this many create, block and wake events has its stack sampled; 0 for none
  * @param critical     name prefixes of critical virtual threads, every event of which is sampled
+ * @param samplesPerSecond most random stack samples taken per second (critical threads and pinned blocks excepted)
  * @param stackDepth   frames kept per sampled stack
  * @param topSites     sites listed per kind in the JSON
  * @param leakThresholdNanos virtual threads blocked at least this long at a dump are reported as possible leaks
@@ -33,12 +34,13 @@ import java.util.function.Consumer;
  */
 public record AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet,
                            long windowNanos, long retentionNanos, long longSliceNanos, int sampleEvery,
-                           List<String> critical, int stackDepth, int topSites, long leakThresholdNanos,
+                           List<String> critical, int samplesPerSecond, int stackDepth, int topSites,
+                           long leakThresholdNanos,
                            String dump, Duration interval, boolean sigquit) {
 
     public static final AgentOptions DEFAULTS = new AgentOptions("loomscope-%p.json", 16, 32768, true, false,
             TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20), 100,
-            List.of(), 32, 20, TimeUnit.SECONDS.toNanos(60), "loomscope-%p-%t.json", Duration.ZERO, true);
+            List.of(), 1000, 32, 20, TimeUnit.SECONDS.toNanos(60), "loomscope-%p-%t.json", Duration.ZERO, true);
 
     /** Shortest {@code interval}: a dump drains and writes a file; more often than this is a mistake. */
     public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
@@ -58,6 +60,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         long longSliceNanos = DEFAULTS.longSliceNanos;
         int sampleEvery = DEFAULTS.sampleEvery;
         List<String> critical = DEFAULTS.critical;
+        int samplesPerSecond = DEFAULTS.samplesPerSecond;
         int stackDepth = DEFAULTS.stackDepth;
         int topSites = DEFAULTS.topSites;
         long leakThresholdNanos = DEFAULTS.leakThresholdNanos;
@@ -100,6 +103,8 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                         DEFAULTS.longSliceNanos, warn);
                 case "sampleEvery" -> sampleEvery = integer(key, value, 0, 1_000_000, DEFAULTS.sampleEvery, warn);
                 case "critical" -> critical = value.isEmpty() ? List.of() : List.of(value.split("\\|"));
+                case "samplesPerSecond" -> samplesPerSecond = integer(key, value, 1, 1_000_000,
+                        DEFAULTS.samplesPerSecond, warn);
                 case "stackDepth" -> stackDepth = integer(key, value, 1, 256, DEFAULTS.stackDepth, warn);
                 case "topSites" -> topSites = integer(key, value, 1, 1000, DEFAULTS.topSites, warn);
                 case "leakThreshold" -> leakThresholdNanos = duration(key, value, 1, TimeUnit.DAYS.toNanos(365),
@@ -115,7 +120,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                 case "sigquit" -> sigquit = onOff(key, value, DEFAULTS.sigquit, warn);
                 default -> warn.accept("loomscope: unknown option '" + key + "' ignored (options: "
                         + "out, rings, ringCapacity, recording, quiet, window, retention, longSlice, sampleEvery,"
-                        + " critical, stackDepth, topSites, leakThreshold, dump, interval, sigquit;"
+                        + " critical, samplesPerSecond, stackDepth, topSites, leakThreshold, dump, interval, sigquit;"
                         + " see docs/options.md)");
             }
         }
@@ -125,7 +130,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
             retentionNanos = windowNanos * MAX_FINE_WINDOWS;
         }
         return new AgentOptions(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos,
-                longSliceNanos, sampleEvery, critical, stackDepth, topSites, leakThresholdNanos,
+                longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
                 dump == null ? timestamped(out) : dump, interval, sigquit);
     }
 
@@ -158,6 +163,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         map.put("longSlice", formatDuration(longSliceNanos));
         map.put("sampleEvery", sampleEvery);
         map.put("critical", String.join("|", critical));
+        map.put("samplesPerSecond", samplesPerSecond);
         map.put("stackDepth", stackDepth);
         map.put("topSites", topSites);
         map.put("leakThreshold", formatDuration(leakThresholdNanos));

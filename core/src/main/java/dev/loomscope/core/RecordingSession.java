@@ -3,6 +3,7 @@ package dev.loomscope.core;
 import dev.loomscope.bootstrap.EventKind;
 import dev.loomscope.bootstrap.EventRing;
 import dev.loomscope.bootstrap.Recorder;
+import dev.loomscope.bootstrap.SampleRing;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -36,6 +37,9 @@ public final class RecordingSession {
     private final long startEpochMs = System.currentTimeMillis();
     private final Thread drainThread;
     private volatile boolean stopping;
+    private static final long SAMPLE_REFILL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Drain thread only. */
+    private long lastSampleRefill;
     /** The drain's CPU time when it stopped (the exit dump runs after it). */
     private volatile long lastDrainCpuNanos = -1;
 
@@ -91,6 +95,7 @@ public final class RecordingSession {
                     long now = System.nanoTime();
                     aggregator.walkLongRunningSlices(now);
                     context.sample(now);
+                    refillSampleBudget(now);
                 }
             } catch (Throwable t) {
                 Recorder.countError();
@@ -104,6 +109,15 @@ public final class RecordingSession {
             lastDrainCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         } catch (RuntimeException e) {
             // stays -1: unknown
+        }
+    }
+
+    /** Ten times a second, lets a tenth of {@code samplesPerSecond} more random stack samples be taken. */
+    private void refillSampleBudget(long now) {
+        SampleRing samples = Recorder.samples();
+        if (samples != null && now - lastSampleRefill >= SAMPLE_REFILL_NANOS) {
+            lastSampleRefill = now;
+            Recorder.allowSamplesUntil(samples.lvNextSequence() + Math.max(1, options.samplesPerSecond() / 10));
         }
     }
 
