@@ -19,8 +19,10 @@ import java.util.Set;
  * @param java            the child JVMs' launcher
  * @param timeoutSeconds  per child JVM
  * @param keepFiles       keep every child's stdout, stderr, dump and recording (and say where)
- * @param maxOtherCores   a run during which other processes used more CPU than this (in cores) is repeated
- * @param retries         how many times one run may be repeated for that reason before it is kept anyway
+ * @param maxOtherCores   each run waits until other processes use less CPU than this (in cores), and is repeated
+ *                        if they used more while it ran
+ * @param retries         how many times one run may be repeated for that reason before it is kept anyway; with 0
+ *                        the harness neither waits nor repeats
  */
 record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload> workloads,
                       List<Configuration> configurations, Path java, long timeoutSeconds, boolean keepFiles,
@@ -38,9 +40,9 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
               --threads N          CreateStorm threads (default 1000000)
               --java PATH          java launcher for the child JVMs (default: the one running the harness)
               --timeout SECONDS    per child JVM (default 600)
-              --max-other-cores C  repeat a run if other processes used more than C cores meanwhile (default 0.10)
-              --retries N          repeat one run at most N times for that, after 10, 20, ... s (default 3;
-                                   0: never repeat)
+              --max-other-cores C  wait (up to 2 min) until other processes use at most C cores before each run,
+                                   and repeat a run if they used more meanwhile (default 0.10)
+              --retries N          repeat one run at most N times for that (default 3; 0: neither wait nor repeat)
               --keep-files         keep each run's output, dump and recording""";
 
     static HarnessOptions parse(String[] args) {

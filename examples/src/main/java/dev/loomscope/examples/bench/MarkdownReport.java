@@ -27,9 +27,12 @@ final class MarkdownReport {
                 .append(String.join(" ", OverheadHarness.COMMON_JVM_OPTIONS)).append("`  \n");
         md.append(options.runs()).append(" runs per configuration, configurations alternated round-robin within"
                 + " each run; time is the workload's own measurement of its timed pass.");
-        md.append(String.format(" Runs discarded and repeated because other processes used more than %.2f cores"
-                + " meanwhile: %d (a run is repeated at most %d times).%n%n", options.maxOtherCores(), repeatedRuns,
-                options.retries()));
+        if (options.retries() > 0) {
+            md.append(String.format(" Each run waited for other processes to use at most %.2f cores; runs discarded"
+                    + " and repeated because they used more meanwhile: %d (a run is repeated at most %d times).",
+                    options.maxOtherCores(), repeatedRuns, options.retries()));
+        }
+        md.append("\n\n");
 
         md.append("| Workload | Configuration | Median (ms) | Ratio to plain | Runs in order (ms) "
                 + "| Events recorded (median) | Dropped: median; max | Others' CPU (max, cores) |\n");

@@ -38,6 +38,35 @@ final class OtherCpuMeter {
         }
     }
 
+    /**
+     * Waits until other processes keep fewer than {@code maxCores} cores busy over one {@code windowMillis} window,
+     * for at most {@code timeoutMillis}. Meant to be called while no child JVM runs, so that whatever is busy is
+     * someone else.
+     *
+     * @return milliseconds waited, or -1 if the machine stayed busy until the timeout (or /proc is unreadable)
+     */
+    static long awaitQuiet(double maxCores, long windowMillis, long timeoutMillis) throws InterruptedException {
+        long start = System.nanoTime();
+        while (true) {
+            OtherCpuMeter meter = start();
+            if (meter == null) {
+                return -1;
+            }
+            Thread.sleep(windowMillis);
+            OptionalDouble cores = meter.otherCores();
+            long waited = (System.nanoTime() - start) / 1_000_000 - windowMillis;
+            if (cores.isEmpty()) {
+                return -1;
+            }
+            if (cores.getAsDouble() <= maxCores) {
+                return waited;
+            }
+            if (waited + windowMillis >= timeoutMillis) {
+                return -1;
+            }
+        }
+    }
+
     /** Average number of cores others kept busy since {@link #start()}; empty if {@code /proc} became unreadable. */
     OptionalDouble otherCores() {
         try {

@@ -42,8 +42,10 @@ public final class OverheadHarness {
      * because with fewer than 2 CPUs or 1792 MB the JVM would pick Serial on its own.
      */
     static final List<String> COMMON_JVM_OPTIONS = List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC");
-    /** Pause before the first repeat of a disturbed run; twice as long before the second, and so on. */
-    private static final long RETRY_PAUSE_SECONDS = 10;
+    /** A quiet machine is one where other processes stay under --max-other-cores for this long... */
+    private static final long QUIET_WINDOW_MILLIS = 2_000;
+    /** ...and a run waits at most this long for one before it starts anyway. */
+    private static final long QUIET_WAIT_MILLIS = 120_000;
     private static final String JFC_RESOURCE = "virtual-threads.jfc";
     private static final String ELAPSED_PREFIX = "elapsedNanos=";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -122,25 +124,29 @@ public final class OverheadHarness {
     }
 
     /**
-     * Runs once, and again in the same slot of the rotation while other processes took more than
-     * {@code --max-other-cores} of the machine meanwhile: on a shared machine a neighbour's build can double a run's
-     * time. Each repeat waits a little longer first (a build lasts a while). After {@code --retries} repeats the run
-     * is kept as it is; the report shows the worst disturbance kept in every row.
+     * Runs once in a quiet moment, and again in the same slot of the rotation if other processes still took more
+     * than {@code --max-other-cores} of the machine meanwhile: on a shared machine a neighbour's build can double a
+     * run's time. Before each attempt it waits (up to {@link #QUIET_WAIT_MILLIS}) for a window in which others stay
+     * under that limit. After {@code --retries} repeats the run is kept as it is; the report shows the worst
+     * disturbance kept in every row.
      */
     private RunResult runUndisturbed(Workload workload, Configuration configuration, int repetition)
             throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
+            long waited = options.retries() == 0 ? 0
+                    : OtherCpuMeter.awaitQuiet(options.maxOtherCores(), QUIET_WINDOW_MILLIS, QUIET_WAIT_MILLIS);
             RunResult result = runOnce(workload, configuration, repetition, attempt);
             boolean disturbed = result.otherCores().orElse(0) > options.maxOtherCores();
             boolean repeat = disturbed && attempt < options.retries();
-            System.err.printf("[%s %d/%d] %-11s %9.1f ms%s%s%n", workload.name(), repetition, options.runs(),
+            System.err.printf("[%s %d/%d] %-11s %9.1f ms%s%s%s%n", workload.name(), repetition, options.runs(),
                     configuration.label, result.elapsedNanos() / 1e6, progressDetail(result),
+                    waited >= 1000 ? String.format(" (after waiting %d s for a quiet machine)", waited / 1000)
+                            : waited < 0 ? " (machine still busy after " + QUIET_WAIT_MILLIS / 1000 + " s)" : "",
                     repeat ? " -> discarded, repeating" : "");
             if (!repeat) {
                 return result;
             }
             repeatedRuns++;
-            Thread.sleep(TimeUnit.SECONDS.toMillis(RETRY_PAUSE_SECONDS * (attempt + 1L)));
         }
     }
 
