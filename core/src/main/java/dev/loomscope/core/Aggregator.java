@@ -108,7 +108,6 @@ final class Aggregator implements EventSink {
 
     private final LatencyDistribution startDelay = new LatencyDistribution();
     private final LatencyDistribution wakeToRun = new LatencyDistribution();
-    private final LatencyDistribution blocked = new LatencyDistribution();
     private final LatencyDistribution runSlice = new LatencyDistribution();
     private final LatencyDistribution pinnedBlocked = new LatencyDistribution();
     private final LatencyDistribution[] blockedByKind = new LatencyDistribution[BlockKind.COUNT];
@@ -342,7 +341,6 @@ final class Aggregator implements EventSink {
             }
             long duration = elapsedSince(value, runnableSince);
             int kind = (state & KIND_MASK) >>> KIND_SHIFT;
-            blocked.record(duration);
             blockedHeatmap.add(epochNanos(runnableSince), LogLatencyBuckets.index(duration));
             blockedByKind(kind).record(duration);
             if ((state & HAS_SITES) != 0) {
@@ -542,7 +540,7 @@ final class Aggregator implements EventSink {
             byKind.add(blockedByKind[kind] == null ? null : blockedByKind[kind].summary());
         }
         Snapshot.Latencies latencies = new Snapshot.Latencies(startDelay.summary(), wakeToRun.summary(),
-                blocked.summary(), runSlice.summary(), pinnedBlocked.summary(), byKind);
+                blockedUnpinned().summary(), runSlice.summary(), pinnedBlocked.summary(), byKind);
         Snapshot.Heatmaps heatmaps = new Snapshot.Heatmaps(createHeatmap.rows(), blockHeatmap.rows(),
                 wakeHeatmap.rows(), mountHeatmap.rows(), startDelayHeatmap.rows(), wakeToRunHeatmap.rows(),
                 blockedHeatmap.rows(), runSliceHeatmap.rows());
@@ -559,6 +557,20 @@ final class Aggregator implements EventSink {
         slices.sort(Comparator.comparingLong(LongSlice::durationNanos).reversed());
         return new Snapshot.Data(counts, latencies, heatmaps, carriers.snapshot(now), longSlices,
                 longSliceNanos, slices, sites.snapshot(), samplesTaken, samplesLost, leaks(now), leakThresholdNanos);
+    }
+
+    /**
+     * All unpinned blocks: the sum of the per-kind distributions, derived when asked instead of recording every block
+     * twice on the drain's path (pinned blocks have their own distribution, {@code pinnedBlocked}).
+     */
+    private LatencyDistribution blockedUnpinned() {
+        LatencyDistribution all = new LatencyDistribution();
+        for (int kind = 0; kind < BlockKind.COUNT; kind++) {
+            if (kind != BlockKind.PINNED && blockedByKind[kind] != null) {
+                all.add(blockedByKind[kind]);
+            }
+        }
+        return all;
     }
 
     /** Live virtual threads blocked for at least the leak threshold, clustered by their sampled block site. */

@@ -29,6 +29,12 @@ final class LatencyDistribution {
         histogram.recordValue(nanos);
     }
 
+    /** Adds every value of {@code other} (exact: same layout). For distributions derived at snapshot time. */
+    void add(LatencyDistribution other) {
+        histogram.add(other.histogram);
+        clamped += other.clamped;
+    }
+
     long count() {
         return histogram.getTotalCount();
     }
