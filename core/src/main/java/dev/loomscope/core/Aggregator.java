@@ -170,8 +170,8 @@ final class Aggregator implements EventSink {
             case EventKind.SUBMIT_FAILED -> submitFailed++;
             case EventKind.PINNED_BLOCK -> onPinnedBlock(timestampNanos, threadId, arg);
             case EventKind.PINNED_UNBLOCK -> onPinnedUnblock(timestampNanos, threadId);
-            case EventKind.SLEEP_BEGIN -> setFlag(threadId, SLEEPING, true);
-            case EventKind.SLEEP_END -> setFlag(threadId, SLEEPING, false);
+            case EventKind.SLEEP_BEGIN -> replaceState(threadId, 0, SLEEPING, RUNNING);
+            case EventKind.SLEEP_END -> replaceState(threadId, SLEEPING, 0, RUNNING);
             case EventKind.CARRIER_START -> {
                 carriersStarted++;
                 carriers.column(arg);
@@ -361,26 +361,26 @@ final class Aggregator implements EventSink {
         blocksByKind[BlockKind.PINNED]++;
         blockHeatmap.add(epochNanos(ts), carriers.column(carrierId));
         pinnedSince.put(threadId, ts - originNanoTime);
-        setPhase(threadId, PINNED);
-        if ((stateOf(live.get(threadId, 0)) & HAS_SITES) != 0) {
+        int state = replaceState(threadId, PHASE_MASK, PINNED, 0);
+        if ((state & HAS_SITES) != 0) {
             moveSite(threadId, PENDING_BLOCK_SITE, BLOCK_SITE, BlockKind.PINNED);
         }
     }
 
     private void onPinnedUnblock(long ts, long threadId) {
+        int state = replaceState(threadId, PHASE_MASK, RUNNING, 0);
         long since = pinnedSince.remove(threadId, ABSENT);
         if (since != ABSENT) {
             long duration = ts - originNanoTime - since;
             pinnedBlocked.record(duration);
             blockedByKind(BlockKind.PINNED).record(duration);
-            if ((stateOf(live.get(threadId, 0)) & HAS_SITES) != 0) {
+            if ((state & HAS_SITES) != 0) {
                 int site = takeSite(threadId, BLOCK_SITE);
                 if (site != SiteTable.NONE) {
                     sites.get(site).pinned.add(duration);
                 }
             }
         }
-        setPhase(threadId, RUNNING);
     }
 
     /** afterDone follows the last unmount, except after a failed start, which never mounted. */
@@ -438,12 +438,7 @@ final class Aggregator implements EventSink {
         int slot = purpose == SitePurpose.BLOCK ? PENDING_BLOCK_SITE : WAKE_SITE;
         long packed = sitesOfThread.get(threadId, 0L);
         sitesOfThread.put(threadId, (packed & ~(SITE_MASK << slot)) | (long) site << slot);
-        long value = live.get(threadId, ABSENT);
-        if (value == ABSENT) {
-            live.put(threadId, (long) HAS_SITES << TIMESTAMP_BITS); // late attach: phase and time unknown
-        } else {
-            live.put(threadId, value | (long) HAS_SITES << TIMESTAMP_BITS);
-        }
+        replaceState(threadId, 0, HAS_SITES, 0); // absent (late attach): phase and time unknown
     }
 
     /** Removes and returns the site in {@code slot} of the thread's sites (NONE if none). */
@@ -480,23 +475,24 @@ final class Aggregator implements EventSink {
         return distribution;
     }
 
-    /** Keeps the time of the last transition: a phase change that is not a transition of its own (pinning). */
-    private void setPhase(long threadId, int phase) {
-        long value = live.get(threadId, ABSENT);
-        if (value == ABSENT) {
-            live.put(threadId, (long) phase << TIMESTAMP_BITS); // time unknown
-        } else {
-            live.put(threadId, pack(withPhase(stateOf(value), phase), timeOf(value) + originNanoTime));
+    /**
+     * Replaces state bits of a thread without touching the time of its last transition (a phase change that is not a
+     * transition of its own, a flag, a marker), in one probe. A thread not in the table gets {@code absentState} with
+     * the time unknown.
+     *
+     * @return the thread's new state
+     */
+    private int replaceState(long threadId, int clear, int set, int absentState) {
+        int slot = live.slotOf(threadId);
+        if (slot < 0) {
+            int state = absentState | set;
+            live.put(threadId, (long) state << TIMESTAMP_BITS);
+            return state;
         }
-    }
-
-    private void setFlag(long threadId, int flag, boolean on) {
-        long value = live.get(threadId, ABSENT);
-        if (value == ABSENT) {
-            value = pack(RUNNING, originNanoTime);
-        }
-        int state = stateOf(value);
-        live.put(threadId, pack(on ? state | flag : state & ~flag, timeOf(value) + originNanoTime));
+        long value = live.valueAt(slot);
+        int state = (stateOf(value) & ~clear) | set;
+        live.setValueAt(slot, (long) state << TIMESTAMP_BITS | timeOf(value));
+        return state;
     }
 
     private static int withPhase(int state, int phase) {

@@ -208,8 +208,7 @@ final class DumpMerger {
 
     /** Every distribution (an object with {@code hdr}) merged exactly; nested groups such as blockedByKind too. */
     private static ObjectNode latencies(List<Dump> inputs, String pointer) throws UnusableInputException {
-        Set<String> names = new LinkedHashSet<>();
-        objects(inputs, pointer).forEach(n -> n.fieldNames().forEachRemaining(names::add));
+        Set<String> names = fieldNames(objects(inputs, pointer));
         ObjectNode out = NODES.objectNode();
         for (String name : names) {
             String child = pointer + "/" + name;
@@ -311,8 +310,7 @@ final class DumpMerger {
         if (present.isEmpty()) {
             return null;
         }
-        Set<String> names = new LinkedHashSet<>();
-        present.forEach(n -> n.fieldNames().forEachRemaining(names::add));
+        Set<String> names = fieldNames(present);
         ObjectNode out = NODES.objectNode();
         for (String name : names) {
             List<JsonNode> values = new ArrayList<>();
@@ -381,8 +379,7 @@ final class DumpMerger {
     /** {@code heatmaps.activity}, {@code heatmaps.latency}: every field as {@link #rowsField} merges it. */
     private static ObjectNode rows(List<Dump> inputs, String pointer) throws UnusableInputException {
         List<JsonNode> present = objects(inputs, pointer);
-        Set<String> names = new LinkedHashSet<>();
-        present.forEach(n -> n.fieldNames().forEachRemaining(names::add));
+        Set<String> names = fieldNames(present);
         ObjectNode out = NODES.objectNode();
         String where = pointer.substring(1).replace('/', '.');
         for (String name : names) {
@@ -420,8 +417,7 @@ final class DumpMerger {
         if (present.isEmpty()) {
             return null;
         }
-        Set<String> names = new LinkedHashSet<>();
-        present.forEach(n -> n.fieldNames().forEachRemaining(names::add));
+        Set<String> names = fieldNames(present);
         ObjectNode out = NODES.objectNode();
         for (String name : names) {
             List<JsonNode> values = new ArrayList<>();
@@ -470,5 +466,12 @@ final class DumpMerger {
         if (value != null) {
             to.set(as, value.deepCopy());
         }
+    }
+
+    /** The field names of all {@code objects}, in first-seen order: what a merged object has. */
+    private static Set<String> fieldNames(List<JsonNode> objects) {
+        Set<String> names = new LinkedHashSet<>();
+        objects.forEach(n -> n.fieldNames().forEachRemaining(names::add));
+        return names;
     }
 }
