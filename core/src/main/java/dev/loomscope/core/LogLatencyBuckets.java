@@ -20,15 +20,18 @@ public final class LogLatencyBuckets {
     private LogLatencyBuckets() {
     }
 
-    /** 2^(1/4), 2^(2/4), 2^(3/4): where a doubling splits into its four buckets. */
-    private static final double Q1 = Math.pow(2, 0.25);
-    private static final double Q2 = Math.sqrt(2);
-    private static final double Q3 = Math.pow(2, 0.75);
+    /**
+     * {@code QUARTER_POINTS[3 * e + k - 1] = floor(2^(e + k/4))} for {@code k = 1, 2, 3}: the boundaries inside the
+     * doubling {@code [2^e, 2^(e+1))}. The real boundaries are irrational, so for an integer {@code v},
+     * {@code v > 2^(e + k/4)} exactly when {@code v > floor(2^(e + k/4))}: integer comparisons decide the bucket
+     * without a division or a logarithm. Computed exactly (BigDecimal square roots), not from doubles, whose rounding
+     * could move a floor across an integer for large exponents.
+     */
+    private static final long[] QUARTER_POINTS = quarterPoints();
 
     /**
-     * Index of the bucket holding {@code nanos}. On the drain's path for every latency: no logarithm, only the bit
-     * length and three comparisons of the mantissa (exact: a long below 2^41 is exact in a double, and no integer
-     * other than a power of two lies on a boundary, the others being irrational).
+     * Index of the bucket holding {@code nanos}. On the drain's path for every latency: the bit length and three
+     * integer comparisons against precomputed boundaries.
      */
     public static int index(long nanos) {
         if (nanos <= 1) {
@@ -41,9 +44,25 @@ public final class LogLatencyBuckets {
         if (nanos == 1L << exponent) {
             return exponent * SUB_BUCKETS - 1; // a power of two is the inclusive upper bound of the bucket below
         }
-        double mantissa = (double) nanos / (1L << exponent); // in (1, 2)
-        int sub = (mantissa > Q1 ? 1 : 0) + (mantissa > Q2 ? 1 : 0) + (mantissa > Q3 ? 1 : 0);
+        int q = 3 * exponent;
+        int sub = (nanos > QUARTER_POINTS[q] ? 1 : 0) + (nanos > QUARTER_POINTS[q + 1] ? 1 : 0)
+                + (nanos > QUARTER_POINTS[q + 2] ? 1 : 0);
         return exponent * SUB_BUCKETS + sub;
+    }
+
+    private static long[] quarterPoints() {
+        java.math.MathContext precision = new java.math.MathContext(40);
+        java.math.BigDecimal sqrt2 = java.math.BigDecimal.valueOf(2).sqrt(precision);
+        java.math.BigDecimal fourthRoot2 = sqrt2.sqrt(precision);
+        java.math.BigDecimal[] factors = {fourthRoot2, sqrt2, sqrt2.multiply(fourthRoot2, precision)};
+        long[] points = new long[3 * MAX_EXPONENT];
+        for (int e = 0; e < MAX_EXPONENT; e++) {
+            java.math.BigDecimal power = new java.math.BigDecimal(java.math.BigInteger.ONE.shiftLeft(e));
+            for (int k = 0; k < 3; k++) {
+                points[3 * e + k] = power.multiply(factors[k], precision).longValue(); // truncates: floor, positive
+            }
+        }
+        return points;
     }
 
     /** Exclusive lower bound of bucket {@code index} in nanoseconds, {@code 2^(index/4)} (0 for bucket 0). */

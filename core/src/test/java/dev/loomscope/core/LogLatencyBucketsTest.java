@@ -39,6 +39,27 @@ class LogLatencyBucketsTest {
         }
     }
 
+    /**
+     * Exact oracle in integers: {@code 2^(i/4) < v <= 2^((i+1)/4)} is {@code 2^i < v^4 <= 2^(i+1)}, so the bucket of
+     * {@code v > 1} is {@code bitLength(v^4 - 1) - 1}. Checked on both sides of every boundary inside every doubling.
+     */
+    @Test
+    void matchesTheExactIntegerDefinitionAroundEveryBoundary() {
+        for (int e = 1; e < LogLatencyBuckets.MAX_EXPONENT; e++) {
+            for (int k = 1; k < 4; k++) {
+                long boundaryFloor = (long) Math.floor(Math.pow(2, e + k / 4.0));
+                for (long v = Math.max(2, boundaryFloor - 2); v <= boundaryFloor + 2; v++) {
+                    assertEquals(exactBucket(v), LogLatencyBuckets.index(v), "v=" + v);
+                }
+            }
+        }
+    }
+
+    private static int exactBucket(long v) {
+        java.math.BigInteger fourth = java.math.BigInteger.valueOf(v).pow(4);
+        return Math.min(fourth.subtract(java.math.BigInteger.ONE).bitLength() - 1, LogLatencyBuckets.BUCKETS - 1);
+    }
+
     @Test
     void extremesGoToTheFirstAndLastBucket() {
         assertEquals(0, LogLatencyBuckets.index(0));
