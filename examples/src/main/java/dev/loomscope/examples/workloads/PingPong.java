@@ -13,7 +13,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * Defaults: 100_000 pairs (200_000 virtual threads) doing 10 round trips each, that is 2_000_000 handoffs, all
  * threads started first and then joined. Options: {@code --pairs N}, {@code --rounds R}, {@code --warmup-pairs W}
- * (default pairs / 10).
+ * (default pairs / 10), {@code --passes P} (default 1: timed passes run one after the other; all but the last print
+ * their time to stderr, to see how far from steady state the last one is).
  * <p>
  * Measurement: a warm-up pass with {@code W} pairs (so the JIT has compiled the scheduler paths and any advice in
  * them), then {@link System#gc()}, then the timed pass, from the creation of the first thread to the join of the last.
@@ -27,14 +28,18 @@ public final class PingPong {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        WorkloadArgs options = WorkloadArgs.parse("PingPong", args, Set.of("pairs", "rounds", "warmup-pairs"));
+        WorkloadArgs options = WorkloadArgs.parse("PingPong", args, Set.of("pairs", "rounds", "warmup-pairs", "passes"));
         int pairs = options.count("pairs", 100_000);
         int rounds = options.count("rounds", 10);
         int warmupPairs = options.count("warmup-pairs", pairs / 10);
+        int passes = Math.max(1, options.count("passes", 1));
 
         if (warmupPairs > 0) {
             run(warmupPairs, rounds);
             System.gc();
+        }
+        for (int pass = 1; pass < passes; pass++) {
+            System.err.println("pass " + pass + ": elapsedNanos=" + run(pairs, rounds));
         }
         long elapsedNanos = run(pairs, rounds);
         System.out.println("elapsedNanos=" + elapsedNanos);
