@@ -2,6 +2,7 @@ package dev.loomscope.core;
 
 import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
+import dev.loomscope.benchmarks.RingStripe;
 import dev.loomscope.bootstrap.EventRing;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -254,8 +255,7 @@ public class AggregatorBenchmark {
             long[] r = stream.handoffs;
             for (int i = 0; i < r.length; i += 3) {
                 long threadId = r[i + 1] & THREAD_MASK;
-                // the recorder's stripe: a Fibonacci hash of the thread id, so one thread's records stay in order
-                int stripe = (int) ((threadId * 0x9E3779B97F4A7C15L) >>> 40) & (RINGS - 1);
+                int stripe = RingStripe.of(threadId, RINGS); // as the recorder stripes: one thread, one ring
                 if (!rings[stripe].offer(start + r[i], (int) (r[i + 1] >>> KIND_SHIFT), threadId, r[i + 2])) {
                     throw new IllegalStateException("ring " + stripe + " full: one replay must fit in the rings");
                 }
