@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.ThreadParams;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -104,21 +105,46 @@ public abstract class RecorderBenchmark {
      * The virtual threads an application thread reports events for, taken in turn: as on a carrier, consecutive events
      * concern different threads, so they go to different rings (records are striped by thread id). Unstarted: the
      * recorder only reads a thread's id.
+     * <p>
+     * Also prints the benchmark thread's CPU time per operation at the end of each iteration (the operations counted
+     * by {@link #next}): unlike the score, it leaves out time spent waiting for a core.
      */
     @State(Scope.Thread)
     public static class VirtualThreads {
         private final Thread[] threads = new Thread[256];
-        private int next;
+        private long next;
+        private long cpuAtStart;
+        private long nextAtStart;
 
         @Setup(Level.Trial)
-        public void create() {
-            for (int i = 0; i < threads.length; i++) {
-                threads[i] = Thread.ofVirtual().unstarted(() -> { });
+        public void create(ThreadParams params) {
+            int found = 0;
+            while (found < threads.length) {
+                Thread candidate = Thread.ofVirtual().unstarted(() -> { });
+                if (accepts(candidate, params)) {
+                    threads[found++] = candidate;
+                }
             }
         }
 
+        /** Whether this benchmark thread reports events of {@code candidate}: any virtual thread will do here. */
+        boolean accepts(Thread candidate, ThreadParams params) {
+            return true;
+        }
+
+        @Setup(Level.Iteration)
+        public void startCpuClock() {
+            cpuAtStart = CpuClock.threadCpuNanos();
+            nextAtStart = next;
+        }
+
+        @TearDown(Level.Iteration)
+        public void printCpuTime() {
+            CpuClock.print(CpuClock.threadCpuNanos() - cpuAtStart, next - nextAtStart, "op on this thread");
+        }
+
         Thread next() {
-            return threads[next++ & (threads.length - 1)];
+            return threads[(int) (next++ & (threads.length - 1))];
         }
     }
 

@@ -2,9 +2,7 @@ package dev.loomscope.benchmarks;
 
 import dev.loomscope.bootstrap.Recorder;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.infra.ThreadParams;
@@ -21,23 +19,10 @@ public class RecorderTwoThreads extends RecorderBenchmark {
 
     /** Like {@link VirtualThreads}, restricted to threads striped to this benchmark thread's share of the rings. */
     @State(Scope.Thread)
-    public static class VirtualThreadsOwnRings {
-        private final Thread[] threads = new Thread[256];
-        private int next;
-
-        @Setup(Level.Trial)
-        public void create(ThreadParams params) {
-            int found = 0;
-            while (found < threads.length) {
-                Thread candidate = Thread.ofVirtual().unstarted(() -> { });
-                if (RingStripe.of(candidate.threadId(), RINGS) % params.getThreadCount() == params.getThreadIndex()) {
-                    threads[found++] = candidate;
-                }
-            }
-        }
-
-        Thread next() {
-            return threads[next++ & (threads.length - 1)];
+    public static class VirtualThreadsOwnRings extends VirtualThreads {
+        @Override
+        boolean accepts(Thread candidate, ThreadParams params) {
+            return RingStripe.of(candidate.threadId(), RINGS) % params.getThreadCount() == params.getThreadIndex();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.loomscope.core;
 
 import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
+import dev.loomscope.benchmarks.CpuClock;
 import dev.loomscope.benchmarks.RingStripe;
 import dev.loomscope.bootstrap.EventRing;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,7 +28,9 @@ import java.util.concurrent.TimeUnit;
  * Nanoseconds per record on the drain thread: the {@link Aggregator} fed a synthetic stream shaped like the PingPong
  * workload (examples: pairs of virtual threads handing a turn back and forth with park/unpark), either directly
  * ({@link #direct}) or through real {@link EventRing}s ({@link #throughRings}: the rings' consumer side included).
- * One drain thread, as in the agent; records per second per drain thread are 10^9 / the figure.
+ * One drain thread, as in the agent; records per second per drain thread are 10^9 / the figure. Each iteration also
+ * prints the drain thread's CPU time per record ({@code cpu: … ns/record}), the figure a dump's
+ * {@code recorder.drainCpuNs / recorder.events} gives for a real run.
  * <p>
  * The stream: every thread is created and started first, as PingPong starts all its pairs before joining them
  * ({@link Stream#prologue}, fed outside the measurement), then each handoff is three records on one of two carriers:
@@ -183,12 +186,17 @@ public class AggregatorBenchmark {
         }
     }
 
-    /** The aggregator, fed straight from the stream's array. */
+    /**
+     * The aggregator, fed straight from the stream's array. Also prints the drain thread's CPU time per record of each
+     * iteration, which unlike the score leaves out time spent waiting for a core.
+     */
     @State(Scope.Thread)
     public static class Direct {
         Aggregator aggregator;
         long replayStart;
         long replays;
+        private long cpuAtStart;
+        private long cpuNanos;
 
         @Setup(Level.Iteration)
         public void start(Stream stream) {
@@ -196,10 +204,22 @@ public class AggregatorBenchmark {
             aggregator = stream.startedAggregator(origin);
             replayStart = origin + stream.prologueNanos();
             replays = 0;
+            cpuNanos = 0;
+        }
+
+        @Setup(Level.Invocation)
+        public void startCpuClock() {
+            cpuAtStart = CpuClock.threadCpuNanos();
+        }
+
+        @TearDown(Level.Invocation)
+        public void stopCpuClock() {
+            cpuNanos += CpuClock.threadCpuNanos() - cpuAtStart;
         }
 
         @TearDown(Level.Iteration)
         public void check(Stream stream) {
+            CpuClock.print(cpuNanos, replays * RECORDS, "record");
             stream.check(aggregator, replays);
         }
     }
@@ -232,6 +252,8 @@ public class AggregatorBenchmark {
         Aggregator aggregator;
         long replayStart;
         long replays;
+        private long cpuAtStart;
+        private long cpuNanos;
 
         @Setup(Level.Trial)
         public void createRings() {
@@ -246,6 +268,7 @@ public class AggregatorBenchmark {
             aggregator = stream.startedAggregator(origin);
             replayStart = origin + stream.prologueNanos();
             replays = 0;
+            cpuNanos = 0;
         }
 
         /** Outside the measurement: the producers' side. An invocation lasts tens of milliseconds. */
@@ -262,10 +285,17 @@ public class AggregatorBenchmark {
             }
             replayStart = start + REPLAY_NANOS;
             replays++;
+            cpuAtStart = CpuClock.threadCpuNanos(); // here, not in a second setup: JMH does not order helpers
+        }
+
+        @TearDown(Level.Invocation)
+        public void stopCpuClock() {
+            cpuNanos += CpuClock.threadCpuNanos() - cpuAtStart;
         }
 
         @TearDown(Level.Iteration)
         public void check(Stream stream) {
+            CpuClock.print(cpuNanos, replays * RECORDS, "record");
             stream.check(aggregator, replays);
         }
     }
