@@ -53,6 +53,7 @@ final class Installer {
         if (options.recording()) {
             openJavaLangToAgent(instrumentation);
             byte[] blockKinds = blockKindByState(virtualThread);
+            Recorder.traceOneThreadIn(options.threadSample());
             Recorder.install(options.rings(), options.ringCapacity(), blockKinds,
                     stateConstant(virtualThread, "STARTED"), carrierThreadClass());
             // always: with sampleEvery=0 and no critical threads, pinned blocks are still sampled (rare, and the

@@ -41,6 +41,13 @@ public final class Recorder {
     private static volatile Class<?> carrierThreadClass;
     @SuppressWarnings("unused") // updated through ERRORS
     private static volatile long agentErrors;
+    /**
+     * Thread sampling: a virtual thread's transitions are recorded only if the 24-bit mix of its id is below this
+     * ({@link #TRACE_ALL}: every thread). Creations and ends are always recorded, so created, ended and live stay
+     * exact; the rest (blocks, wakes, mounts, latencies, sites) describe about one thread in N.
+     */
+    private static final int TRACE_ALL = 1 << 24;
+    private static volatile int tracedBelow = TRACE_ALL;
     /** Sampled stacks on their way to the drain; null when stack sampling is off. */
     private static volatile SampleRing samples;
     /** One in this many create, block and wake events gets its stack sampled (0: none). */
@@ -104,6 +111,21 @@ public final class Recorder {
         samples = new SampleRing(sampleCapacity);
     }
 
+    /**
+     * Records the transitions of about one virtual thread in {@code oneIn} (1: all), chosen by thread id, so that the
+     * same threads are followed for their whole lives. Call before any advice is woven.
+     */
+    public static void traceOneThreadIn(int oneIn) {
+        tracedBelow = oneIn <= 1 ? TRACE_ALL : Math.max(1, TRACE_ALL / oneIn);
+    }
+
+    /** Whether {@code virtualThreadId}'s transitions are recorded (see {@link #traceOneThreadIn}). */
+    public static boolean traced(long virtualThreadId) {
+        int below = tracedBelow;
+        // the top bits of a Fibonacci product: consecutive ids spread evenly over the 2^24 values
+        return below == TRACE_ALL || (int) ((virtualThreadId * 0x9E3779B97F4A7C15L) >>> 40) < below;
+    }
+
     /** Lets random samples be taken until the sample sequence reaches {@code limit}. Drain thread. */
     public static void allowSamplesUntil(long limit) {
         sampleSequenceLimit = limit;
@@ -156,6 +178,9 @@ public final class Recorder {
      */
     public static void onYieldAttempt(Thread vthread) {
         try {
+            if (!traced(vthread.threadId())) {
+                return;
+            }
             maybeSample(vthread, SitePurpose.BLOCK, false);
         } catch (Throwable t) {
             countError();
@@ -165,6 +190,9 @@ public final class Recorder {
     /** {@code VirtualThread.mount} entry: {@code Thread.currentThread()} is still the carrier. */
     public static void onMount(Thread vthread) {
         try {
+            if (!traced(vthread.threadId())) {
+                return;
+            }
             long carrierId = Thread.currentThread().threadId();
             MOUNTED_BY_CARRIER_SLOT[(int) (carrierId & (MOUNTED_BY_CARRIER_SLOT.length - 1))] = vthread;
             record(EventKind.MOUNT, vthread.threadId(), carrierId);
@@ -180,6 +208,9 @@ public final class Recorder {
      */
     public static void onYield(Thread vthread, int jdkState, long timeout) {
         try {
+            if (!traced(vthread.threadId())) {
+                return;
+            }
             byte[] table = blockKindByState;
             int stateIndex = jdkState & 0xFF; // strip the SUSPENDED bit
             int kind = stateIndex < table.length ? table[stateIndex] : BlockKind.UNKNOWN;
@@ -202,7 +233,7 @@ public final class Recorder {
      */
     public static void onSubmit(Thread vthread, int jdkState) {
         try {
-            if ((jdkState & 0xFF) != startedState) {
+            if ((jdkState & 0xFF) != startedState && traced(vthread.threadId())) {
                 maybeSample(vthread, SitePurpose.WAKE, false);
                 record(EventKind.SUBMIT, vthread.threadId(), Thread.currentThread().threadId());
             }
@@ -232,6 +263,9 @@ public final class Recorder {
     /** {@code VirtualThread.parkOnCarrierThread} entry: the carrier is about to park with the thread pinned. */
     public static void onPinnedBlock(Thread vthread, Thread carrier) {
         try {
+            if (!traced(vthread.threadId())) {
+                return;
+            }
             maybeSample(vthread, SitePurpose.BLOCK, true); // pinning is rare and what users hunt: always sampled
             record(EventKind.PINNED_BLOCK, vthread.threadId(), carrier == null ? 0L : carrier.threadId());
         } catch (Throwable t) {
@@ -242,6 +276,9 @@ public final class Recorder {
     /** {@code VirtualThread.parkOnCarrierThread} exit. */
     public static void onPinnedUnblock(Thread vthread, Thread carrier) {
         try {
+            if (!traced(vthread.threadId())) {
+                return;
+            }
             record(EventKind.PINNED_UNBLOCK, vthread.threadId(), carrier == null ? 0L : carrier.threadId());
         } catch (Throwable t) {
             countError();
@@ -251,7 +288,7 @@ public final class Recorder {
     /** {@code VirtualThread.sleepNanos} entry. */
     public static void onSleepBegin(Thread vthread, long nanos) {
         try {
-            if (nanos > 0) { // sleep(0) is a Thread.yield
+            if (nanos > 0 && traced(vthread.threadId())) { // sleep(0) is a Thread.yield
                 record(EventKind.SLEEP_BEGIN, vthread.threadId(), nanos);
             }
         } catch (Throwable t) {
@@ -262,7 +299,7 @@ public final class Recorder {
     /** {@code VirtualThread.sleepNanos} exit (normal or by exception). */
     public static void onSleepEnd(Thread vthread, long nanos) {
         try {
-            if (nanos > 0) {
+            if (nanos > 0 && traced(vthread.threadId())) {
                 record(EventKind.SLEEP_END, vthread.threadId(), 0L);
             }
         } catch (Throwable t) {

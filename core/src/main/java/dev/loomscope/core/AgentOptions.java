@@ -31,16 +31,18 @@ import java.util.function.Consumer;
  *                     {@code dump} command); when not given, {@link #out} with {@code -%t} before its extension
  * @param interval     period of the {@code interval} dumps; {@link Duration#ZERO}: none
  * @param sigquit      SIGQUIT (and {@code jcmd PID JVMTI.data_dump}) writes a dump, through the native shim
+ * @param threadSample transitions recorded for about one virtual thread in this many (1: every thread); creations
+ *                     and ends always, for every thread
  */
 public record AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet,
                            long windowNanos, long retentionNanos, long longSliceNanos, int sampleEvery,
                            List<String> critical, int samplesPerSecond, int stackDepth, int topSites,
                            long leakThresholdNanos,
-                           String dump, Duration interval, boolean sigquit) {
+                           String dump, Duration interval, boolean sigquit, int threadSample) {
 
     public static final AgentOptions DEFAULTS = new AgentOptions("loomscope-%p.json", 16, 32768, true, false,
             TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20), 100,
-            List.of(), 1000, 32, 20, TimeUnit.SECONDS.toNanos(60), "loomscope-%p-%t.json", Duration.ZERO, true);
+            List.of(), 1000, 32, 20, TimeUnit.SECONDS.toNanos(60), "loomscope-%p-%t.json", Duration.ZERO, true, 1);
 
     /** Shortest {@code interval}: a dump drains and writes a file; more often than this is a mistake. */
     public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
@@ -67,6 +69,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         String dump = null;
         Duration interval = DEFAULTS.interval;
         boolean sigquit = DEFAULTS.sigquit;
+        int threadSample = DEFAULTS.threadSample;
         if (text == null || text.isBlank()) {
             return DEFAULTS;
         }
@@ -118,9 +121,11 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                 }
                 case "interval" -> interval = interval(key, value, warn);
                 case "sigquit" -> sigquit = onOff(key, value, DEFAULTS.sigquit, warn);
+                case "threadSample" -> threadSample = integer(key, value, 1, 1_000_000, DEFAULTS.threadSample, warn);
                 default -> warn.accept("loomscope: unknown option '" + key + "' ignored (options: "
                         + "out, rings, ringCapacity, recording, quiet, window, retention, longSlice, sampleEvery,"
-                        + " critical, samplesPerSecond, stackDepth, topSites, leakThreshold, dump, interval, sigquit;"
+                        + " critical, samplesPerSecond, stackDepth, topSites, leakThreshold, dump, interval, sigquit,"
+                        + " threadSample;"
                         + " see docs/options.md)");
             }
         }
@@ -131,7 +136,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         }
         return new AgentOptions(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
-                dump == null ? timestamped(out) : dump, interval, sigquit);
+                dump == null ? timestamped(out) : dump, interval, sigquit, threadSample);
     }
 
     /**
@@ -170,6 +175,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         map.put("dump", dump);
         map.put("interval", interval.isZero() ? "off" : formatDuration(interval.toNanos()));
         map.put("sigquit", sigquit);
+        map.put("threadSample", threadSample);
         return map;
     }
 

@@ -101,10 +101,42 @@ class LifecycleIT {
         assertEquals(50, counts.get("created").asLong() - counts.get("ended").asLong());
     }
 
+    /**
+     * threadSample=8: every creation and end is still counted, and the transitions are those of exactly the threads
+     * that docs/options.md says are followed (the top 24 bits of id × 0x9E3779B97F4A7C15 below 2^24 / 8).
+     */
+    @Test
+    void threadSampleFollowsTheThreadsItChoosesAndStillCountsEveryThread() throws Exception {
+        int n = 2000;
+        Run run = runWithOptions("threadSample=8", "parkOnce", Integer.toString(n));
+        long followed = java.util.Arrays.stream(run.stdout().lines().filter(l -> l.startsWith("threadIds "))
+                        .findFirst().orElseThrow().substring("threadIds ".length()).split(" "))
+                .mapToLong(Long::parseLong)
+                .filter(id -> (id * 0x9E3779B97F4A7C15L) >>> 40 < (1 << 24) / 8)
+                .count();
+        assertTrue(followed > n / 16 && followed < n / 4, "about 1 in 8 followed: " + followed);
+        JsonNode counts = run.counts();
+        assertEquals(n, counts.get("created").asLong());
+        assertEquals(n, counts.get("ended").asLong());
+        assertEquals(run.jfr("jdk.VirtualThreadStart"), counts.get("created").asLong());
+        assertEquals(run.jfr("jdk.VirtualThreadEnd"), counts.get("ended").asLong());
+        assertEquals(followed, counts.get("started").asLong());
+        assertEquals(followed, counts.get("blocks").asLong());
+        assertEquals(followed, counts.get("wakes").asLong());
+        assertEquals(2 * followed, counts.get("mounts").asLong());
+        assertEquals(followed, run.dump().at("/latencies/wakeToRun/count").asLong());
+        assertEquals(8, run.dump().at("/agent/options/threadSample").asInt());
+    }
+
     private Run run(String... args) throws Exception {
+        return runWithOptions("", args);
+    }
+
+    private Run runWithOptions(String extraOptions, String... args) throws Exception {
         Path json = dir.resolve("loomscope.json");
         Path jfr = dir.resolve("oracle.jfr");
-        AgentJvm.Result result = AgentJvm.withAgent("out=" + json + ",quiet=true")
+        AgentJvm.Result result = AgentJvm.withAgent("out=" + json + ",quiet=true"
+                        + (extraOptions.isEmpty() ? "" : "," + extraOptions))
                 .jvmOption("-XX:StartFlightRecording=filename=" + jfr + ",dumponexit=true,settings=" + oracleSettings())
                 .jvmOption("-Xlog:jfr+startup=warning")
                 .run(Lifecycle.class, args);
@@ -118,7 +150,7 @@ class LifecycleIT {
         assertEquals(0, counts.get("dropped").asLong());
         assertEquals(0, counts.get("agentErrors").asLong());
         assertEquals(counts.get("created").asLong(), counts.get("ended").asLong() + counts.get("live").asLong());
-        return new Run(dump, countEvents(jfr));
+        return new Run(dump, countEvents(jfr), result.stdout());
     }
 
     private static String oracleSettings() throws URISyntaxException {
@@ -133,7 +165,7 @@ class LifecycleIT {
         return byType;
     }
 
-    private record Run(JsonNode dump, Map<String, Long> jfrEvents) {
+    private record Run(JsonNode dump, Map<String, Long> jfrEvents, String stdout) {
         JsonNode counts() {
             return dump.get("counts");
         }

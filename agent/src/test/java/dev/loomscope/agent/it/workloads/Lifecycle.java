@@ -55,9 +55,12 @@ public final class Lifecycle {
             awaitState(threads[i], Thread.State.WAITING);
             tasks[i].release(threads[i]);
         }
+        StringBuilder ids = new StringBuilder("threadIds");
         for (Thread t : threads) {
             t.join();
+            ids.append(' ').append(t.threadId());
         }
+        System.out.println(ids); // for threadSample: which threads the agent follows is a function of the id
     }
 
     /** n threads that each call Thread.sleep(millis) once: n blocks of kind sleep. */
