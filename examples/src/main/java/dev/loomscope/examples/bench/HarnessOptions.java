@@ -4,8 +4,11 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -16,6 +19,8 @@ import java.util.Set;
  * @param agentJar        the -javaagent jar for the empty-agent and loomscope configurations
  * @param workloads       in the order they run
  * @param configurations  in the order they alternate
+ * @param agentOptions    the agent options of every configuration with an agent: its default, or what
+ *                        {@code --agent-options} gave
  * @param java            the child JVMs' launcher
  * @param timeoutSeconds  per child JVM
  * @param keepFiles       keep every child's stdout, stderr, dump and recording (and say where)
@@ -25,7 +30,7 @@ import java.util.Set;
  *                        the harness neither waits nor repeats
  */
 record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload> workloads,
-                      List<Configuration> configurations, Path java, long timeoutSeconds, boolean keepFiles,
+                      List<Configuration> configurations, Map<Configuration, String> agentOptions, Path java, long timeoutSeconds, boolean keepFiles,
                       double maxOtherCores, int retries) {
 
     static final String USAGE = """
@@ -34,7 +39,11 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
               --markdown FILE      also write the report to FILE
               --agent-jar JAR      the agent (default: agent/target/loomscope-agent.jar of this build)
               --workloads LIST     PingPong,CreateStorm (default both)
-              --configs LIST       plain,empty-agent,loomscope,jfr (default all, in this order)
+              --configurations LIST  (or --configs) which to alternate, in this order; known: plain, empty-agent,
+                                   loomscope, jfr, loomscope-sampled, loomscope-novtms (default: the first four)
+              --agent-options CONFIGURATION=OPTIONS
+                                   the agent options of one configuration instead of its own (repeatable), e.g.
+                                   --agent-options loomscope-sampled=threadSample=50 (the harness adds quiet and out)
               --pairs N            PingPong pairs (default 100000)
               --rounds R           PingPong round trips per pair (default 10)
               --threads N          CreateStorm threads (default 1000000)
@@ -50,7 +59,13 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
         Path markdownFile = null;
         Path agentJar = defaultAgentJar();
         List<String> workloadNames = List.of("PingPong", "CreateStorm");
-        List<Configuration> configurations = List.of(Configuration.values());
+        List<Configuration> configurations = Configuration.defaults();
+        Map<Configuration, String> agentOptions = new EnumMap<>(Configuration.class);
+        for (Configuration configuration : Configuration.values()) {
+            if (configuration.hasAgent()) {
+                agentOptions.put(configuration, configuration.defaultAgentOptions);
+            }
+        }
         int pairs = 100_000;
         int rounds = 10;
         int threads = 1_000_000;
@@ -79,7 +94,16 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
                 case "--markdown" -> markdownFile = Path.of(value);
                 case "--agent-jar" -> agentJar = Path.of(value);
                 case "--workloads" -> workloadNames = List.of(value.split(","));
-                case "--configs" -> configurations = parseConfigurations(value);
+                case "--configs", "--configurations" -> configurations = parseConfigurations(value);
+                case "--agent-options" -> {
+                    int eq = value.indexOf('=');
+                    Configuration configuration = Configuration.byLabel(eq < 0 ? value : value.substring(0, eq));
+                    if (!configuration.hasAgent()) {
+                        throw new IllegalArgumentException("--agent-options: configuration '" + configuration.label
+                                + "' runs without the agent");
+                    }
+                    agentOptions.put(configuration, eq < 0 ? "" : value.substring(eq + 1));
+                }
                 case "--pairs" -> pairs = positive(option, value);
                 case "--rounds" -> rounds = positive(option, value);
                 case "--threads" -> threads = positive(option, value);
@@ -100,7 +124,8 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
                         + "' (known: PingPong, CreateStorm)");
             }
         }
-        return new HarnessOptions(runs, markdownFile, agentJar, List.copyOf(workloads), configurations, java,
+        return new HarnessOptions(runs, markdownFile, agentJar, List.copyOf(workloads), configurations,
+                Collections.unmodifiableMap(agentOptions), java,
                 timeoutSeconds, keepFiles, maxOtherCores, retries);
     }
 

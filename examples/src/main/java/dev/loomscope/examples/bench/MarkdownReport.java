@@ -3,10 +3,14 @@ package dev.loomscope.examples.bench;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -61,11 +65,51 @@ final class MarkdownReport {
         for (Workload workload : results.keySet()) {
             md.append("- ").append(workload.name()).append(": ").append(workload.description()).append(".\n");
         }
+        md.append(configurationNotes(options, results.values().stream()
+                .flatMap(byConfiguration -> byConfiguration.values().stream()).flatMap(List::stream)
+                .collect(Collectors.groupingBy(RunResult::configuration, () -> new EnumMap<>(Configuration.class),
+                        Collectors.flatMapping(r -> r.agentMessages().stream(), Collectors.toCollection(
+                                LinkedHashSet::new))))));
         md.append("- Events recorded: Loomscope's `recorder.events`, or the number of events in the JFR file;"
                 + " both cover the whole JVM run, warm-up included. Dropped: Loomscope's `counts.dropped` (records"
                 + " lost to full rings) and its share of the records offered, median and worst run. Others' CPU:"
                 + " cores kept busy by processes other than the benchmark while a run's JVM was alive, worst run kept;"
                 + " near 0 means an undisturbed machine, more means the times of that row are inflated.\n");
+        return md.toString();
+    }
+
+    /**
+     * What each configuration ran with (a reader must not have to look up what "loomscope-sampled" meant in this run,
+     * since {@code --agent-options} can change it), and what the agent said about its options: a configuration whose
+     * option the agent ignored measured the agent's default instead.
+     */
+    static String configurationNotes(HarnessOptions options, Map<Configuration, ? extends Set<String>> messages) {
+        StringBuilder md = new StringBuilder("- Configurations:");
+        String separator = " ";
+        for (Configuration configuration : Configuration.values()) { // the order of the table's rows
+            if (!options.configurations().contains(configuration)) {
+                continue;
+            }
+            md.append(separator).append(configuration.label).append(": ");
+            separator = "; ";
+            List<String> parts = new ArrayList<>(configuration.extraJvmOptions);
+            if (configuration.hasAgent()) {
+                String agentOptions = options.agentOptions().getOrDefault(configuration, "");
+                parts.add("agent" + (agentOptions.isBlank() ? " with default options" : " `" + agentOptions + "`"));
+            }
+            if (configuration.jfr) {
+                parts.add("JFR");
+            }
+            md.append(parts.isEmpty() ? "no agent" : parts.stream().map(p -> p.startsWith("-") ? "`" + p + "`" : p)
+                    .collect(Collectors.joining(", ")));
+        }
+        md.append(".\n");
+        messages.forEach((configuration, lines) -> {
+            for (String line : lines) {
+                md.append("- **").append(configuration.label).append(": the agent said** `").append(line)
+                        .append("` (an ignored option means this row measured the agent's default instead).\n");
+            }
+        });
         return md.toString();
     }
 

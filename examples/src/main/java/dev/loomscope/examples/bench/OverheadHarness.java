@@ -80,8 +80,7 @@ public final class OverheadHarness {
             System.exit(2);
             return;
         }
-        if (options.configurations().contains(Configuration.EMPTY_AGENT)
-                || options.configurations().contains(Configuration.LOOMSCOPE)) {
+        if (options.configurations().stream().anyMatch(Configuration::hasAgent)) {
             if (!Files.isRegularFile(options.agentJar())) {
                 System.err.println("OverheadHarness: no agent jar at " + options.agentJar()
                         + " (build with mvn package, or pass --agent-jar)");
@@ -138,7 +137,7 @@ public final class OverheadHarness {
             RunResult result = runOnce(workload, configuration, repetition, attempt);
             boolean disturbed = result.otherCores().orElse(0) > options.maxOtherCores();
             boolean repeat = disturbed && attempt < options.retries();
-            System.err.printf("[%s %d/%d] %-11s %9.1f ms%s%s%s%n", workload.name(), repetition, options.runs(),
+            System.err.printf("[%s %d/%d] %-17s %9.1f ms%s%s%s%n", workload.name(), repetition, options.runs(),
                     configuration.label, result.elapsedNanos() / 1e6, progressDetail(result),
                     waited >= 1000 ? String.format(" (after waiting %d s for a quiet machine)", waited / 1000)
                             : waited < 0 ? " (machine still busy after " + QUIET_WAIT_MILLIS / 1000 + " s)" : "",
@@ -157,7 +156,7 @@ public final class OverheadHarness {
         List<String> command = new ArrayList<>();
         command.add(options.java().toString());
         command.addAll(COMMON_JVM_OPTIONS);
-        command.addAll(configuration.jvmOptions(options.agentJar().toAbsolutePath(), jfcFile, runDirectory));
+        command.addAll(configurationJvmOptions(configuration, runDirectory));
         command.add("-cp");
         command.add(classPath.toString());
         command.add(workload.mainClass());
@@ -181,19 +180,9 @@ public final class OverheadHarness {
         OptionalDouble otherCores = otherCpu == null ? OptionalDouble.empty() : otherCpu.otherCores();
         long elapsedNanos = parseElapsed(Files.readAllLines(stdout), command, stderr);
 
-        RunResult result = switch (configuration) {
-            case PLAIN -> new RunResult(configuration, elapsedNanos, OptionalLong.empty(), OptionalLong.empty(),
-                    otherCores);
-            case EMPTY_AGENT -> {
-                checkEmptyAgentDump(Configuration.dumpFile(runDirectory));
-                yield new RunResult(configuration, elapsedNanos, OptionalLong.empty(), OptionalLong.empty(),
-                        otherCores);
-            }
-            case LOOMSCOPE -> loomscopeResult(elapsedNanos, Configuration.dumpFile(runDirectory), otherCores);
-            case JFR -> new RunResult(configuration, elapsedNanos,
-                    OptionalLong.of(countJfrEvents(Configuration.recordingFile(runDirectory))), OptionalLong.empty(),
-                    otherCores);
-        };
+        Recorded recorded = recorded(configuration, runDirectory, stderr);
+        RunResult result = new RunResult(configuration, elapsedNanos, recorded.events(), recorded.dropped(),
+                otherCores, recorded.agentMessages());
         if (!options.keepFiles()) {
             deleteRecursively(runDirectory); // a storm's JFR file is tens of MB; do not pile them up
         }
@@ -211,6 +200,64 @@ public final class OverheadHarness {
         throw new IllegalStateException(failure("printed no " + ELAPSED_PREFIX + " line", command, stderr));
     }
 
+    /** This configuration's JVM options for one run, with its agent options as given on the command line. */
+    List<String> configurationJvmOptions(Configuration configuration, Path runDirectory) {
+        return configuration.jvmOptions(options.agentJar().toAbsolutePath(),
+                options.agentOptions().getOrDefault(configuration, ""), jfcFile, runDirectory);
+    }
+
+    /**
+     * What the recorder of a finished run kept, from its dump or JFR file, checked to be what the configuration
+     * asked for.
+     *
+     * @param events        records kept over the whole JVM run: Loomscope's {@code recorder.events} or the JFR file's
+     *                      events; empty without a recorder
+     * @param dropped       Loomscope's {@code counts.dropped}; empty otherwise
+     * @param agentMessages what the agent said about its options ({@link #agentMessages})
+     */
+    record Recorded(OptionalLong events, OptionalLong dropped, List<String> agentMessages) {
+    }
+
+    static Recorded recorded(Configuration configuration, Path runDirectory, Path stderr) throws IOException {
+        List<String> messages = configuration.hasAgent() ? agentMessages(stderr) : List.of();
+        if (configuration.jfr) {
+            return new Recorded(OptionalLong.of(countJfrEvents(Configuration.recordingFile(runDirectory))),
+                    OptionalLong.empty(), messages);
+        }
+        if (configuration == Configuration.EMPTY_AGENT) {
+            checkEmptyAgentDump(Configuration.dumpFile(runDirectory));
+        } else if (configuration.agentRecords()) {
+            JsonNode json = readDump(Configuration.dumpFile(runDirectory));
+            JsonNode missingHooks = json.path("agent").path("hooks").path("missing");
+            if (!missingHooks.isEmpty()) {
+                System.err.println("OverheadHarness: warning: hooks missing in this JDK: " + missingHooks);
+            }
+            long events = json.path("recorder").path("events").asLong();
+            if (events == 0) {
+                throw new IllegalStateException(configuration.label + " run recorded nothing: "
+                        + Configuration.dumpFile(runDirectory));
+            }
+            return new Recorded(OptionalLong.of(events), OptionalLong.of(json.path("counts").path("dropped").asLong()),
+                    messages);
+        }
+        return new Recorded(OptionalLong.empty(), OptionalLong.empty(), messages);
+    }
+
+    /**
+     * The agent's own lines on stderr other than "wrote …": with the harness's {@code quiet=true} those are its
+     * complaints, above all an option it does not know or a value it refused (it then runs with the default). A
+     * configuration whose option was ignored measured something else than its name says: the report shows these.
+     */
+    private static List<String> agentMessages(Path stderr) throws IOException {
+        if (!Files.isRegularFile(stderr)) {
+            return List.of();
+        }
+        try (Stream<String> lines = Files.lines(stderr)) {
+            return lines.filter(line -> line.startsWith("loomscope:") && !line.startsWith("loomscope: wrote "))
+                    .distinct().toList();
+        }
+    }
+
     /** The empty agent must really be there (hooks woven) and really record nothing. */
     private static void checkEmptyAgentDump(Path dump) throws IOException {
         JsonNode json = readDump(dump);
@@ -220,21 +267,6 @@ public final class OverheadHarness {
         if (json.path("recorder").path("events").asLong() != 0) {
             throw new IllegalStateException("empty-agent run recorded events: " + dump);
         }
-    }
-
-    private static RunResult loomscopeResult(long elapsedNanos, Path dump, OptionalDouble otherCores)
-            throws IOException {
-        JsonNode json = readDump(dump);
-        JsonNode missingHooks = json.path("agent").path("hooks").path("missing");
-        if (!missingHooks.isEmpty()) {
-            System.err.println("OverheadHarness: warning: hooks missing in this JDK: " + missingHooks);
-        }
-        long events = json.path("recorder").path("events").asLong();
-        if (events == 0) {
-            throw new IllegalStateException("loomscope run recorded nothing: " + dump);
-        }
-        return new RunResult(Configuration.LOOMSCOPE, elapsedNanos, OptionalLong.of(events),
-                OptionalLong.of(json.path("counts").path("dropped").asLong()), otherCores);
     }
 
     private static JsonNode readDump(Path dump) throws IOException {
