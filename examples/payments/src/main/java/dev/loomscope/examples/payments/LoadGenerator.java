@@ -2,10 +2,12 @@ package dev.loomscope.examples.payments;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -258,6 +260,11 @@ public final class LoadGenerator {
         result.failures().forEach(failures::put);
         root.put("elapsedNanos", result.elapsedNanos());
         root.put("throughputPerSecond", result.throughputPerSecond());
+        // The generator's own CPU, start-up included: it shares the machine with the service, and a reader of a
+        // benchmark needs to know how much of it was left to the service.
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
+            root.put("generatorCpuNanos", os.getProcessCpuTime());
+        }
         percentiles(root.putObject("latencyNanos"), result.latency());
         percentiles(root.putObject("serviceTimeNanos"), result.serviceTime());
         return json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
