@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -87,6 +88,11 @@ public final class OverheadHarness {
                 System.exit(2);
             }
         }
+        if (options.payments() != null && !Files.isRegularFile(options.payments().serviceJar())) {
+            System.err.println("OverheadHarness: no payment service at " + options.payments().serviceJar()
+                    + " (build with mvn package, or pass --payments-jar)");
+            System.exit(2);
+        }
         OverheadHarness harness = new OverheadHarness(options);
         try {
             String report = harness.run();
@@ -119,7 +125,30 @@ public final class OverheadHarness {
             }
             results.put(workload, byConfiguration);
         }
-        return MarkdownReport.render(options, javaDescription(), results, repeatedRuns);
+        Map<Configuration, List<PaymentsResult>> payments = null;
+        if (options.payments() != null) {
+            PaymentsRunner runner = new PaymentsRunner(options, this::configurationJvmOptions);
+            payments = new EnumMap<>(Configuration.class);
+            for (Configuration configuration : options.configurations()) {
+                payments.put(configuration, new ArrayList<>());
+            }
+            for (int repetition = 1; repetition <= options.runs(); repetition++) {
+                for (Configuration configuration : options.configurations()) {
+                    int rep = repetition;
+                    payments.get(configuration).add(runUndisturbed(PaymentsWorkload.NAME, configuration, repetition,
+                            attempt -> runner.run(configuration, runDirectory(PaymentsWorkload.NAME, configuration,
+                                    rep, attempt), !options.keepFiles()),
+                            PaymentsResult::otherCores, OverheadHarness::progressDetail));
+                }
+            }
+        }
+        return MarkdownReport.render(options, javaDescription(), results, payments, repeatedRuns);
+    }
+
+    /** One attempt at one run of a workload in one configuration. */
+    @FunctionalInterface
+    private interface Attempt<R> {
+        R run(int attempt) throws IOException, InterruptedException;
     }
 
     /**
@@ -131,14 +160,26 @@ public final class OverheadHarness {
      */
     private RunResult runUndisturbed(Workload workload, Configuration configuration, int repetition)
             throws IOException, InterruptedException {
+        return runUndisturbed(workload.name(), configuration, repetition,
+                attempt -> runOnce(workload, configuration, repetition, attempt), RunResult::otherCores,
+                OverheadHarness::progressDetail);
+    }
+
+    /**
+     * @param otherCores the CPU others used during a result's run
+     * @param progress   a result in a few words, for the progress line
+     */
+    private <R> R runUndisturbed(String workloadName, Configuration configuration, int repetition, Attempt<R> run,
+                                 Function<R, OptionalDouble> otherCores, Function<R, String> progress)
+            throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             long waited = options.retries() == 0 ? 0
                     : OtherCpuMeter.awaitQuiet(options.maxOtherCores(), QUIET_WINDOW_MILLIS, QUIET_WAIT_MILLIS);
-            RunResult result = runOnce(workload, configuration, repetition, attempt);
-            boolean disturbed = result.otherCores().orElse(0) > options.maxOtherCores();
+            R result = run.run(attempt);
+            boolean disturbed = otherCores.apply(result).orElse(0) > options.maxOtherCores();
             boolean repeat = disturbed && attempt < options.retries();
-            System.err.printf("[%s %d/%d] %-17s %9.1f ms%s%s%s%n", workload.name(), repetition, options.runs(),
-                    configuration.label, result.elapsedNanos() / 1e6, progressDetail(result),
+            System.err.printf("[%s %d/%d] %-17s %s%s%s%n", workloadName, repetition, options.runs(),
+                    configuration.label, progress.apply(result),
                     waited >= 1000 ? String.format(" (after waiting %d s for a quiet machine)", waited / 1000)
                             : waited < 0 ? " (machine still busy after " + QUIET_WAIT_MILLIS / 1000 + " s)" : "",
                     repeat ? " -> discarded, repeating" : "");
@@ -151,8 +192,7 @@ public final class OverheadHarness {
 
     private RunResult runOnce(Workload workload, Configuration configuration, int repetition, int attempt)
             throws IOException, InterruptedException {
-        Path runDirectory = Files.createDirectory(workDirectory.resolve(
-                workload.name() + "-" + configuration.label + "-" + repetition + (attempt > 0 ? "-" + attempt : "")));
+        Path runDirectory = runDirectory(workload.name(), configuration, repetition, attempt);
         List<String> command = new ArrayList<>();
         command.add(options.java().toString());
         command.addAll(COMMON_JVM_OPTIONS);
@@ -187,6 +227,13 @@ public final class OverheadHarness {
             deleteRecursively(runDirectory); // a storm's JFR file is tens of MB; do not pile them up
         }
         return result;
+    }
+
+    /** A new directory for one attempt at one run, under the benchmark's work directory. */
+    private Path runDirectory(String workloadName, Configuration configuration, int repetition, int attempt)
+            throws IOException {
+        return Files.createDirectory(workDirectory.resolve(workloadName + "-" + configuration.label + "-" + repetition
+                + (attempt > 0 ? "-" + attempt : "")));
     }
 
     private static long parseElapsed(List<String> stdoutLines, List<String> command, Path stderr) throws IOException {
@@ -292,14 +339,26 @@ public final class OverheadHarness {
     }
 
     private static String progressDetail(RunResult result) {
+        return String.format("%9.1f ms", result.elapsedNanos() / 1e6)
+                + recorderDetail(result.eventsRecorded(), result.dropped(), result.otherCores());
+    }
+
+    private static String progressDetail(PaymentsResult result) {
+        return String.format("%7.1f req/s, p50 %.1f ms, p99 %.1f ms, service CPU %.2f s", result.throughputPerSecond(),
+                result.p50Nanos() / 1e6, result.p99Nanos() / 1e6, result.serviceCpuNanos() / 1e9)
+                + (result.failed() > 0 ? String.format(", %,d failed", result.failed()) : "")
+                + recorderDetail(result.eventsRecorded(), result.dropped(), result.otherCores());
+    }
+
+    private static String recorderDetail(OptionalLong eventsRecorded, OptionalLong dropped, OptionalDouble otherCores) {
         StringBuilder detail = new StringBuilder();
-        result.eventsRecorded().ifPresent(events -> detail.append(String.format(", %,d events", events)));
-        result.dropped().ifPresent(dropped -> detail.append(String.format(", %,d dropped", dropped)));
-        result.otherCores().ifPresent(cores -> detail.append(String.format("; others used %.2f cores", cores)));
+        eventsRecorded.ifPresent(events -> detail.append(String.format(", %,d events", events)));
+        dropped.ifPresent(d -> detail.append(String.format(", %,d dropped", d)));
+        otherCores.ifPresent(cores -> detail.append(String.format("; others used %.2f cores", cores)));
         return detail.toString();
     }
 
-    private static String failure(String what, List<String> command, Path stderr) throws IOException {
+    static String failure(String what, List<String> command, Path stderr) throws IOException {
         List<String> lines = Files.exists(stderr) ? Files.readAllLines(stderr) : List.of();
         List<String> tail = lines.subList(Math.max(0, lines.size() - 20), lines.size());
         return "child JVM " + what + ": " + String.join(" ", command) + "\nstderr (last lines):\n"
@@ -324,7 +383,7 @@ public final class OverheadHarness {
         }
     }
 
-    private static void deleteRecursively(Path directory) throws IOException {
+    static void deleteRecursively(Path directory) throws IOException {
         if (!Files.exists(directory)) {
             return;
         }
