@@ -193,7 +193,7 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
      * (jar or classes), so the build's root is three levels up. Falls back to the same path relative to the working
      * directory.
      */
-    private static Path fromBuildRoot(Path relative) {
+    static Path fromBuildRoot(Path relative) {
         Path root;
         try {
             root = Path.of(OverheadHarness.class.getProtectionDomain().getCodeSource().getLocation().toURI())
