@@ -29,7 +29,7 @@ final class MarkdownReport {
     /** @param payments the payment service's runs, or null when it did not run */
     static String render(HarnessOptions options, String javaDescription,
                          Map<Workload, Map<Configuration, List<RunResult>>> results,
-                         Map<Configuration, List<PaymentsResult>> payments, int repeatedRuns) {
+                         Map<Configuration, List<PaymentsResult>> payments, List<String> discardedRuns) {
         StringBuilder md = new StringBuilder();
         String now = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         md.append("Loomscope overhead benchmark, ").append(now).append("  \n");
@@ -41,7 +41,7 @@ final class MarkdownReport {
         if (options.retries() > 0) {
             md.append(String.format(" Each run waited for other processes to use at most %.2f cores; runs discarded"
                     + " and repeated because they used more meanwhile: %d (a run is repeated at most %d times).",
-                    options.maxOtherCores(), repeatedRuns, options.retries()));
+                    options.maxOtherCores(), discardedRuns.size(), options.retries()));
         }
         md.append("\n\n");
         if (!results.isEmpty()) {
@@ -63,6 +63,12 @@ final class MarkdownReport {
                 + " lost to full rings) and its share of the records offered, median and worst run. Others' CPU:"
                 + " cores kept busy by processes other than the benchmark while a run's JVMs were alive, worst run"
                 + " kept; near 0 means an undisturbed machine, more means the figures of that row are inflated.\n");
+        if (!discardedRuns.isEmpty()) {
+            md.append("\nRuns discarded and repeated because other processes were busy (not in the tables):\n\n");
+            for (String line : discardedRuns) {
+                md.append("- `").append(line).append("`\n");
+            }
+        }
         return md.toString();
     }
 

@@ -55,8 +55,12 @@ public final class OverheadHarness {
     private final Path classPath;
     private final Path workDirectory;
     private final Path jfcFile;
-    /** Runs discarded because other processes were busy, over the whole benchmark. */
-    private int repeatedRuns;
+    /**
+     * Runs discarded because other processes were busy, over the whole benchmark, each as its progress line: what a
+     * discarded run measured stays in the report, since a disturbed run can also be the one that showed a real
+     * failure (a stalled service).
+     */
+    private final List<String> discardedRuns = new ArrayList<>();
 
     private OverheadHarness(HarnessOptions options) throws IOException {
         this.options = options;
@@ -142,7 +146,7 @@ public final class OverheadHarness {
                 }
             }
         }
-        return MarkdownReport.render(options, javaDescription(), results, payments, repeatedRuns);
+        return MarkdownReport.render(options, javaDescription(), results, payments, discardedRuns);
     }
 
     /** One attempt at one run of a workload in one configuration. */
@@ -178,15 +182,16 @@ public final class OverheadHarness {
             R result = run.run(attempt);
             boolean disturbed = otherCores.apply(result).orElse(0) > options.maxOtherCores();
             boolean repeat = disturbed && attempt < options.retries();
-            System.err.printf("[%s %d/%d] %-17s %s%s%s%n", workloadName, repetition, options.runs(),
-                    configuration.label, progress.apply(result),
+            String line = String.format("[%s %d/%d] %-17s %s", workloadName, repetition, options.runs(),
+                    configuration.label, progress.apply(result));
+            System.err.printf("%s%s%s%n", line,
                     waited >= 1000 ? String.format(" (after waiting %d s for a quiet machine)", waited / 1000)
                             : waited < 0 ? " (machine still busy after " + QUIET_WAIT_MILLIS / 1000 + " s)" : "",
                     repeat ? " -> discarded, repeating" : "");
             if (!repeat) {
                 return result;
             }
-            repeatedRuns++;
+            discardedRuns.add(line.replaceAll(" {2,}", " "));
         }
     }
 
