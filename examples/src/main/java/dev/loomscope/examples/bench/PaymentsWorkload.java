@@ -31,9 +31,9 @@ import java.nio.file.Path;
 record PaymentsWorkload(int rate, int seconds, int warmupSeconds, Path serviceJar) {
     /**
      * Requests per second by default: the demo's rate, about a third of the 2-vCPU machine of docs/PERFORMANCE.md
-     * without an agent. There the plain service needs 9–10 ms of CPU per request once warm (an authorisation makes
-     * seven HTTP calls to the bank stub, and java.net.http's client and the JDK's server on both ends are most of it):
-     * at 50/s that is about 0.5 core, and the generator about 0.25 more. At 100/s it was 1.2 cores plus 0.5: close
+     * without an agent. There the plain service needs 9–14 ms of CPU per request once warm (an authorisation makes
+     * eight HTTP calls to the bank stub, and java.net.http's client and the JDK's server on both ends are most of it):
+     * at 50/s that is 0.5–0.7 core, and the generator about 0.3 more. At 100/s it was 1.2 cores plus 0.5: close
      * enough to saturation that queueing noise swung the plain p99 between 150 and 300 ms from run to run, and an
      * agent's extra CPU could not show as anything but more of that noise. On a bigger machine a higher rate keeps
      * the same share; the rule is that plain must stay well below saturation.
