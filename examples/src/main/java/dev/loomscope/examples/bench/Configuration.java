@@ -1,44 +1,92 @@
 package dev.loomscope.examples.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
  * The ways a workload JVM is started, in the order the harness alternates them. Each compares with the one before:
  * the empty agent is the price of the woven hooks alone, loomscope adds recording and draining, and JFR is the
- * JDK's own recorder doing comparable work (see {@code virtual-threads.jfc}).
+ * JDK's own recorder doing comparable work (see {@code virtual-threads.jfc}). The last two are variants of loomscope
+ * that are not run unless asked for ({@code --configurations}): one records fewer threads, one removes the JVM's own
+ * per-mount bookkeeping for agents, to show what each part of the cost is.
  */
 enum Configuration {
     /** No agent, no JFR: the baseline every ratio is taken against. */
-    PLAIN("plain"),
+    PLAIN("plain", null, List.of(), false, true),
     /** The agent with every hook woven but {@code recording=off}: advice runs and returns at once. */
-    EMPTY_AGENT("empty-agent"),
+    EMPTY_AGENT("empty-agent", "recording=off", List.of(), false, true),
     /** The agent recording with its default rings, dumping JSON at exit. */
-    LOOMSCOPE("loomscope"),
+    LOOMSCOPE("loomscope", "", List.of(), false, true),
     /** No agent; JFR with only the virtual-thread events, thresholds 0, stack traces on. */
-    JFR("jfr");
+    JFR("jfr", null, List.of(), true, true),
+    /**
+     * The agent recording the transitions of 1 in 100 virtual threads only ({@code threadSample}), the rest as in
+     * loomscope: how much of loomscope's cost is per recorded transition, and how much is there whatever is recorded.
+     */
+    LOOMSCOPE_SAMPLED("loomscope-sampled", "threadSample=100", List.of(), false, false),
+    /**
+     * Loomscope with the JVM's VTMS transition bookkeeping switched off: with any JVMTI environment present (every
+     * Java agent has one) the JVM does extra work at every mount and unmount of a virtual thread, which this
+     * experimental flag removes. The difference to loomscope is that JVM cost, which no agent can avoid today.
+     */
+    LOOMSCOPE_NOVTMS("loomscope-novtms", "",
+            List.of("-XX:+UnlockExperimentalVMOptions", "-XX:-DoJVMTIVirtualThreadTransitions"), false, false);
 
     /** The name used on the command line and in the table. */
     final String label;
+    /**
+     * The agent's options that make this configuration (besides where its dump goes), or null for no agent. The
+     * harness's {@code --agent-options LABEL=OPTIONS} replaces them for one run of the harness.
+     */
+    final String defaultAgentOptions;
+    /** JVM options besides the agent and those common to all configurations. */
+    final List<String> extraJvmOptions;
+    /** Records with JFR (settings: {@code virtual-threads.jfc}). */
+    final boolean jfr;
+    /** Run when {@code --configurations} is not given. */
+    final boolean selectedByDefault;
 
-    Configuration(String label) {
+    Configuration(String label, String defaultAgentOptions, List<String> extraJvmOptions, boolean jfr,
+                  boolean selectedByDefault) {
         this.label = label;
+        this.defaultAgentOptions = defaultAgentOptions;
+        this.extraJvmOptions = extraJvmOptions;
+        this.jfr = jfr;
+        this.selectedByDefault = selectedByDefault;
+    }
+
+    boolean hasAgent() {
+        return defaultAgentOptions != null;
+    }
+
+    /** The agent records (its dump must show events), as opposed to no agent or the empty agent. */
+    boolean agentRecords() {
+        return hasAgent() && this != EMPTY_AGENT;
     }
 
     /**
      * JVM options that select this configuration (besides the options common to all).
      *
-     * @param runDirectory an empty directory owned by this run, for the dump or the recording
+     * @param agentOptions  this configuration's agent options (its default or the command line's), ignored without
+     *                      an agent
+     * @param runDirectory  an empty directory owned by this run, for the dump or the recording
      */
-    List<String> jvmOptions(Path agentJar, Path jfcFile, Path runDirectory) {
-        return switch (this) {
-            case PLAIN -> List.of();
-            case EMPTY_AGENT -> List.of("-javaagent:" + agentJar + "=recording=off,quiet=true,out="
-                    + dumpFile(runDirectory));
-            case LOOMSCOPE -> List.of("-javaagent:" + agentJar + "=quiet=true,out=" + dumpFile(runDirectory));
-            case JFR -> List.of("-XX:StartFlightRecording=filename=" + recordingFile(runDirectory)
-                    + ",settings=" + jfcFile);
-        };
+    List<String> jvmOptions(Path agentJar, String agentOptions, Path jfcFile, Path runDirectory) {
+        List<String> options = new ArrayList<>(extraJvmOptions);
+        if (hasAgent()) {
+            // The harness's own options last: the agent takes the last value of a key, and the harness must find the
+            // dump where it looks for it, whatever the configuration's options say.
+            String harnessOwn = "quiet=true,out=" + dumpFile(runDirectory);
+            options.add("-javaagent:" + agentJar + "="
+                    + (agentOptions.isBlank() ? harnessOwn : agentOptions + "," + harnessOwn));
+        }
+        if (jfr) {
+            options.add("-XX:StartFlightRecording=filename=" + recordingFile(runDirectory) + ",settings=" + jfcFile);
+        }
+        return options;
     }
 
     /** Where the agent writes its JSON at exit (the empty agent writes one too, with zero counts). */
@@ -50,13 +98,20 @@ enum Configuration {
         return runDirectory.resolve("recording.jfr");
     }
 
+    static List<Configuration> defaults() {
+        return Arrays.stream(values()).filter(c -> c.selectedByDefault).toList();
+    }
+
+    static String labels() {
+        return Arrays.stream(values()).map(c -> c.label).collect(Collectors.joining(", "));
+    }
+
     static Configuration byLabel(String label) {
         for (Configuration configuration : values()) {
             if (configuration.label.equalsIgnoreCase(label.trim())) {
                 return configuration;
             }
         }
-        throw new IllegalArgumentException("unknown configuration '" + label + "' (known: plain, empty-agent,"
-                + " loomscope, jfr)");
+        throw new IllegalArgumentException("unknown configuration '" + label + "' (known: " + labels() + ")");
     }
 }

@@ -3,22 +3,33 @@ package dev.loomscope.examples.bench;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 import java.util.stream.Collectors;
 
-/** Renders the harness's results as Markdown: one table for all workloads, then what each workload did. */
+/**
+ * Renders the harness's results as Markdown: one table for the timed workloads, one for the payment service, then
+ * what each workload did and what each configuration ran with.
+ */
 final class MarkdownReport {
     private MarkdownReport() {
     }
 
+    /** @param payments the payment service's runs, or null when it did not run */
     static String render(HarnessOptions options, String javaDescription,
-                         Map<Workload, Map<Configuration, List<RunResult>>> results, int repeatedRuns) {
+                         Map<Workload, Map<Configuration, List<RunResult>>> results,
+                         Map<Configuration, List<PaymentsResult>> payments, List<String> discardedRuns) {
         StringBuilder md = new StringBuilder();
         String now = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         md.append("Loomscope overhead benchmark, ").append(now).append("  \n");
@@ -26,14 +37,43 @@ final class MarkdownReport {
                 .append(Runtime.getRuntime().availableProcessors()).append(" CPUs; child JVM options: `")
                 .append(String.join(" ", OverheadHarness.COMMON_JVM_OPTIONS)).append("`  \n");
         md.append(options.runs()).append(" runs per configuration, configurations alternated round-robin within"
-                + " each run; time is the workload's own measurement of its timed pass.");
+                + " each run.");
         if (options.retries() > 0) {
             md.append(String.format(" Each run waited for other processes to use at most %.2f cores; runs discarded"
                     + " and repeated because they used more meanwhile: %d (a run is repeated at most %d times).",
-                    options.maxOtherCores(), repeatedRuns, options.retries()));
+                    options.maxOtherCores(), discardedRuns.size(), options.retries()));
         }
         md.append("\n\n");
+        if (!results.isEmpty()) {
+            timedTable(md, results);
+        }
+        if (payments != null) {
+            paymentsTable(md, options.payments(), payments);
+        }
+        Map<Configuration, Set<String>> messages = new EnumMap<>(Configuration.class);
+        results.values().forEach(byConfiguration -> byConfiguration.forEach((configuration, runs) -> runs.forEach(
+                r -> messages.computeIfAbsent(configuration, c -> new LinkedHashSet<>()).addAll(r.agentMessages()))));
+        if (payments != null) {
+            payments.forEach((configuration, runs) -> runs.forEach(r -> messages.computeIfAbsent(configuration,
+                    c -> new LinkedHashSet<>()).addAll(r.agentMessages())));
+        }
+        md.append(configurationNotes(options, messages));
+        md.append("- Events recorded: Loomscope's `recorder.events`, or the number of events in the JFR file;"
+                + " both cover the whole JVM run, warm-up included. Dropped: Loomscope's `counts.dropped` (records"
+                + " lost to full rings) and its share of the records offered, median and worst run. Others' CPU:"
+                + " cores kept busy by processes other than the benchmark while a run's JVMs were alive, worst run"
+                + " kept; near 0 means an undisturbed machine, more means the figures of that row are inflated.\n");
+        if (!discardedRuns.isEmpty()) {
+            md.append("\nRuns discarded and repeated because other processes were busy (not in the tables):\n\n");
+            for (String line : discardedRuns) {
+                md.append("- `").append(line).append("`\n");
+            }
+        }
+        return md.toString();
+    }
 
+    /** The timed workloads: the workload's own measurement of its timed pass. */
+    private static void timedTable(StringBuilder md, Map<Workload, Map<Configuration, List<RunResult>>> results) {
         md.append("| Workload | Configuration | Median (ms) | Ratio to plain | Runs in order (ms) "
                 + "| Events recorded (median) | Dropped: median; max | Others' CPU (max, cores) |\n");
         md.append("|---|---|--:|--:|---|--:|--:|--:|\n");
@@ -52,42 +92,146 @@ final class MarkdownReport {
                         .append(" | ").append(runs.stream().map(r -> String.format("%.0f", r.elapsedNanos() / 1e6))
                                 .collect(Collectors.joining(", ")))
                         .append(" | ").append(events.isPresent() ? String.format("%,d", events.getAsLong()) : "–")
-                        .append(" | ").append(droppedCell(runs))
-                        .append(" | ").append(otherCoresCell(runs))
+                        .append(" | ").append(droppedCell(runs, RunResult::dropped, RunResult::eventsRecorded))
+                        .append(" | ").append(otherCoresCell(runs, RunResult::otherCores))
                         .append(" |\n");
             }
         }
         md.append('\n');
         for (Workload workload : results.keySet()) {
-            md.append("- ").append(workload.name()).append(": ").append(workload.description()).append(".\n");
+            md.append("- ").append(workload.name()).append(": time is the workload's own measurement of its timed"
+                    + " pass; ").append(workload.description()).append(".\n");
         }
-        md.append("- Events recorded: Loomscope's `recorder.events`, or the number of events in the JFR file;"
-                + " both cover the whole JVM run, warm-up included. Dropped: Loomscope's `counts.dropped` (records"
-                + " lost to full rings) and its share of the records offered, median and worst run. Others' CPU:"
-                + " cores kept busy by processes other than the benchmark while a run's JVM was alive, worst run kept;"
-                + " near 0 means an undisturbed machine, more means the times of that row are inflated.\n");
+        md.append('\n');
+    }
+
+    /**
+     * The payment service: medians over the runs of each measure separately, and their ratios to plain's. Each
+     * run's p99 too, since a tail percentile of a 20 s run moves between runs more than a median does.
+     */
+    private static void paymentsTable(StringBuilder md, PaymentsWorkload workload,
+                                      Map<Configuration, List<PaymentsResult>> results) {
+        List<PaymentsResult> plain = results.get(Configuration.PLAIN);
+        md.append("| Payments | Throughput (req/s) | Ratio | p50 (ms) | Ratio | p99 (ms) | Ratio | p99 of each run (ms)"
+                + " | Service CPU (s) | Ratio | Failed | Events recorded (median) | Dropped: median; max"
+                + " | Others' CPU (max, cores) |\n");
+        md.append("|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|\n");
+        for (Map.Entry<Configuration, List<PaymentsResult>> entry : results.entrySet()) {
+            List<PaymentsResult> runs = entry.getValue();
+            md.append("| ").append(entry.getKey().label);
+            throughputCells(md, runs, plain);
+            latencyCells(md, runs, plain, PaymentsResult::p50Nanos);
+            latencyCells(md, runs, plain, PaymentsResult::p99Nanos);
+            md.append(" | ").append(runs.stream().map(r -> String.format("%.1f", r.p99Nanos() / 1e6))
+                    .collect(Collectors.joining(", ")));
+            double cpu = medianOfLongs(runs, PaymentsResult::serviceCpuNanos);
+            md.append(" | ").append(String.format("%.2f", cpu / 1e9))
+                    .append(" | ").append(ratio(cpu, plain == null ? Double.NaN
+                            : medianOfLongs(plain, PaymentsResult::serviceCpuNanos)));
+            md.append(" | ").append(String.format("%,.0f", medianOfLongs(runs, PaymentsResult::failed)));
+            OptionalLong events = medianOf(runs, PaymentsResult::eventsRecorded);
+            md.append(" | ").append(events.isPresent() ? String.format("%,d", events.getAsLong()) : "–")
+                    .append(" | ").append(droppedCell(runs, PaymentsResult::dropped, PaymentsResult::eventsRecorded))
+                    .append(" | ").append(otherCoresCell(runs, PaymentsResult::otherCores))
+                    .append(" |\n");
+        }
+        md.append('\n');
+        List<PaymentsResult> all = results.values().stream().flatMap(List::stream).toList();
+        md.append("- Payments: ").append(workload.description()).append(". Throughput: successful responses per"
+                + " second from the start of the load's timeline to its last response (the offered rate, a little"
+                + " less, while the service keeps up). Latency: from each request's intended start (open loop, no"
+                + " coordinated omission), the load generator's HdrHistogram. Service CPU: user + system time of the"
+                + " service's JVM during the measured load (agent and JIT included). Failed: errors, timeouts and"
+                + " requests not sent, median of the runs.")
+                .append(String.format(" The load generator, in its own JVM on the same cores, used a median %.2f s"
+                        + " of CPU per measured run, start-up included.\n",
+                        medianOfLongs(all, PaymentsResult::generatorCpuNanos) / 1e9))
+                .append('\n');
+    }
+
+    private static void throughputCells(StringBuilder md, List<PaymentsResult> runs, List<PaymentsResult> plain) {
+        double throughput = medianOfDoubles(runs, PaymentsResult::throughputPerSecond);
+        md.append(" | ").append(String.format("%.1f", throughput))
+                .append(" | ").append(ratio(throughput, plain == null ? Double.NaN
+                        : medianOfDoubles(plain, PaymentsResult::throughputPerSecond)));
+    }
+
+    private static void latencyCells(StringBuilder md, List<PaymentsResult> runs, List<PaymentsResult> plain,
+                                     ToLongFunction<PaymentsResult> nanos) {
+        double median = medianOfLongs(runs, nanos);
+        md.append(" | ").append(String.format("%.1f", median / 1e6))
+                .append(" | ").append(ratio(median, plain == null ? Double.NaN : medianOfLongs(plain, nanos)));
+    }
+
+    private static String ratio(double value, double plainValue) {
+        return Double.isNaN(plainValue) || plainValue == 0 ? "–" : String.format("%.2fx", value / plainValue);
+    }
+
+    private static <R> double medianOfLongs(List<R> runs, ToLongFunction<R> field) {
+        return median(runs.stream().mapToLong(field).toArray());
+    }
+
+    private static <R> double medianOfDoubles(List<R> runs, ToDoubleFunction<R> field) {
+        double[] sorted = runs.stream().mapToDouble(field).sorted().toArray();
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2.0;
+    }
+
+    /**
+     * What each configuration ran with (a reader must not have to look up what "loomscope-sampled" meant in this run,
+     * since {@code --agent-options} can change it), and what the agent said about its options: a configuration whose
+     * option the agent ignored measured the agent's default instead.
+     */
+    static String configurationNotes(HarnessOptions options, Map<Configuration, ? extends Set<String>> messages) {
+        StringBuilder md = new StringBuilder("- Configurations:");
+        String separator = " ";
+        for (Configuration configuration : Configuration.values()) { // the order of the table's rows
+            if (!options.configurations().contains(configuration)) {
+                continue;
+            }
+            md.append(separator).append(configuration.label).append(": ");
+            separator = "; ";
+            List<String> parts = new ArrayList<>(configuration.extraJvmOptions);
+            if (configuration.hasAgent()) {
+                String agentOptions = options.agentOptions().getOrDefault(configuration, "");
+                parts.add("agent" + (agentOptions.isBlank() ? " with default options" : " `" + agentOptions + "`"));
+            }
+            if (configuration.jfr) {
+                parts.add("JFR");
+            }
+            md.append(parts.isEmpty() ? "no agent" : parts.stream().map(p -> p.startsWith("-") ? "`" + p + "`" : p)
+                    .collect(Collectors.joining(", ")));
+        }
+        md.append(".\n");
+        messages.forEach((configuration, lines) -> {
+            for (String line : lines) {
+                md.append("- **").append(configuration.label).append(": the agent said** `").append(line)
+                        .append("` (an ignored option means this row measured the agent's default instead).\n");
+            }
+        });
         return md.toString();
     }
 
     /** Median and worst run: the median alone would hide one run that lost a quarter of its records. */
-    private static String droppedCell(List<RunResult> runs) {
-        List<RunResult> withDrops = runs.stream().filter(r -> r.dropped().isPresent()).toList();
+    private static <R> String droppedCell(List<R> runs, Function<R, OptionalLong> dropped,
+                                          Function<R, OptionalLong> events) {
+        List<R> withDrops = runs.stream().filter(r -> dropped.apply(r).isPresent()).toList();
         if (withDrops.isEmpty()) {
             return "–";
         }
-        RunResult worst = withDrops.stream().max(Comparator.comparingLong(r -> r.dropped().getAsLong())).orElseThrow();
-        long median = medianOf(withDrops, RunResult::dropped).orElseThrow();
-        long medianEvents = medianOf(withDrops, RunResult::eventsRecorded).orElse(0);
-        return dropped(median, medianEvents) + "; " + dropped(worst.dropped().getAsLong(),
-                worst.eventsRecorded().orElse(0));
+        R worst = withDrops.stream().max(Comparator.comparingLong(r -> dropped.apply(r).getAsLong())).orElseThrow();
+        long median = medianOf(withDrops, dropped).orElseThrow();
+        long medianEvents = medianOf(withDrops, events).orElse(0);
+        return dropped(median, medianEvents) + "; " + dropped(dropped.apply(worst).getAsLong(),
+                events.apply(worst).orElse(0));
     }
 
     private static String dropped(long dropped, long recorded) {
         return dropped == 0 ? "0" : String.format("%,d (%.1f%%)", dropped, 100.0 * dropped / (dropped + recorded));
     }
 
-    private static String otherCoresCell(List<RunResult> runs) {
-        OptionalDouble max = runs.stream().map(RunResult::otherCores).filter(OptionalDouble::isPresent)
+    private static <R> String otherCoresCell(List<R> runs, Function<R, OptionalDouble> otherCores) {
+        OptionalDouble max = runs.stream().map(otherCores).filter(OptionalDouble::isPresent)
                 .mapToDouble(OptionalDouble::getAsDouble).max();
         return max.isPresent() ? String.format("%.2f", max.getAsDouble()) : "–";
     }
@@ -97,7 +241,7 @@ final class MarkdownReport {
     }
 
     /** Median of the values present, or empty when no run has one. */
-    private static OptionalLong medianOf(List<RunResult> runs, Function<RunResult, OptionalLong> field) {
+    private static <R> OptionalLong medianOf(List<R> runs, Function<R, OptionalLong> field) {
         long[] values = runs.stream().map(field).filter(OptionalLong::isPresent).mapToLong(OptionalLong::getAsLong)
                 .toArray();
         return values.length == 0 ? OptionalLong.empty() : OptionalLong.of(Math.round(median(values)));

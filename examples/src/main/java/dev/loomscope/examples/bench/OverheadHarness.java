@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -54,8 +55,12 @@ public final class OverheadHarness {
     private final Path classPath;
     private final Path workDirectory;
     private final Path jfcFile;
-    /** Runs discarded because other processes were busy, over the whole benchmark. */
-    private int repeatedRuns;
+    /**
+     * Runs discarded because other processes were busy, over the whole benchmark, each as its progress line: what a
+     * discarded run measured stays in the report, since a disturbed run can also be the one that showed a real
+     * failure (a stalled service).
+     */
+    private final List<String> discardedRuns = new ArrayList<>();
 
     private OverheadHarness(HarnessOptions options) throws IOException {
         this.options = options;
@@ -80,13 +85,17 @@ public final class OverheadHarness {
             System.exit(2);
             return;
         }
-        if (options.configurations().contains(Configuration.EMPTY_AGENT)
-                || options.configurations().contains(Configuration.LOOMSCOPE)) {
+        if (options.configurations().stream().anyMatch(Configuration::hasAgent)) {
             if (!Files.isRegularFile(options.agentJar())) {
                 System.err.println("OverheadHarness: no agent jar at " + options.agentJar()
                         + " (build with mvn package, or pass --agent-jar)");
                 System.exit(2);
             }
+        }
+        if (options.payments() != null && !Files.isRegularFile(options.payments().serviceJar())) {
+            System.err.println("OverheadHarness: no payment service at " + options.payments().serviceJar()
+                    + " (build with mvn package, or pass --payments-jar)");
+            System.exit(2);
         }
         OverheadHarness harness = new OverheadHarness(options);
         try {
@@ -120,7 +129,30 @@ public final class OverheadHarness {
             }
             results.put(workload, byConfiguration);
         }
-        return MarkdownReport.render(options, javaDescription(), results, repeatedRuns);
+        Map<Configuration, List<PaymentsResult>> payments = null;
+        if (options.payments() != null) {
+            PaymentsRunner runner = new PaymentsRunner(options, this::configurationJvmOptions);
+            payments = new EnumMap<>(Configuration.class);
+            for (Configuration configuration : options.configurations()) {
+                payments.put(configuration, new ArrayList<>());
+            }
+            for (int repetition = 1; repetition <= options.runs(); repetition++) {
+                for (Configuration configuration : options.configurations()) {
+                    int rep = repetition;
+                    payments.get(configuration).add(runUndisturbed(PaymentsWorkload.NAME, configuration, repetition,
+                            attempt -> runner.run(configuration, runDirectory(PaymentsWorkload.NAME, configuration,
+                                    rep, attempt), !options.keepFiles()),
+                            PaymentsResult::otherCores, OverheadHarness::progressDetail));
+                }
+            }
+        }
+        return MarkdownReport.render(options, javaDescription(), results, payments, discardedRuns);
+    }
+
+    /** One attempt at one run of a workload in one configuration. */
+    @FunctionalInterface
+    private interface Attempt<R> {
+        R run(int attempt) throws IOException, InterruptedException;
     }
 
     /**
@@ -132,32 +164,44 @@ public final class OverheadHarness {
      */
     private RunResult runUndisturbed(Workload workload, Configuration configuration, int repetition)
             throws IOException, InterruptedException {
+        return runUndisturbed(workload.name(), configuration, repetition,
+                attempt -> runOnce(workload, configuration, repetition, attempt), RunResult::otherCores,
+                OverheadHarness::progressDetail);
+    }
+
+    /**
+     * @param otherCores the CPU others used during a result's run
+     * @param progress   a result in a few words, for the progress line
+     */
+    private <R> R runUndisturbed(String workloadName, Configuration configuration, int repetition, Attempt<R> run,
+                                 Function<R, OptionalDouble> otherCores, Function<R, String> progress)
+            throws IOException, InterruptedException {
         for (int attempt = 0; ; attempt++) {
             long waited = options.retries() == 0 ? 0
                     : OtherCpuMeter.awaitQuiet(options.maxOtherCores(), QUIET_WINDOW_MILLIS, QUIET_WAIT_MILLIS);
-            RunResult result = runOnce(workload, configuration, repetition, attempt);
-            boolean disturbed = result.otherCores().orElse(0) > options.maxOtherCores();
+            R result = run.run(attempt);
+            boolean disturbed = otherCores.apply(result).orElse(0) > options.maxOtherCores();
             boolean repeat = disturbed && attempt < options.retries();
-            System.err.printf("[%s %d/%d] %-11s %9.1f ms%s%s%s%n", workload.name(), repetition, options.runs(),
-                    configuration.label, result.elapsedNanos() / 1e6, progressDetail(result),
+            String line = String.format("[%s %d/%d] %-17s %s", workloadName, repetition, options.runs(),
+                    configuration.label, progress.apply(result));
+            System.err.printf("%s%s%s%n", line,
                     waited >= 1000 ? String.format(" (after waiting %d s for a quiet machine)", waited / 1000)
                             : waited < 0 ? " (machine still busy after " + QUIET_WAIT_MILLIS / 1000 + " s)" : "",
                     repeat ? " -> discarded, repeating" : "");
             if (!repeat) {
                 return result;
             }
-            repeatedRuns++;
+            discardedRuns.add(line.replaceAll(" {2,}", " "));
         }
     }
 
     private RunResult runOnce(Workload workload, Configuration configuration, int repetition, int attempt)
             throws IOException, InterruptedException {
-        Path runDirectory = Files.createDirectory(workDirectory.resolve(
-                workload.name() + "-" + configuration.label + "-" + repetition + (attempt > 0 ? "-" + attempt : "")));
+        Path runDirectory = runDirectory(workload.name(), configuration, repetition, attempt);
         List<String> command = new ArrayList<>();
         command.add(options.java().toString());
         command.addAll(COMMON_JVM_OPTIONS);
-        command.addAll(configuration.jvmOptions(options.agentJar().toAbsolutePath(), jfcFile, runDirectory));
+        command.addAll(configurationJvmOptions(configuration, runDirectory));
         command.add("-cp");
         command.add(classPath.toString());
         command.add(workload.mainClass());
@@ -181,23 +225,20 @@ public final class OverheadHarness {
         OptionalDouble otherCores = otherCpu == null ? OptionalDouble.empty() : otherCpu.otherCores();
         long elapsedNanos = parseElapsed(Files.readAllLines(stdout), command, stderr);
 
-        RunResult result = switch (configuration) {
-            case PLAIN -> new RunResult(configuration, elapsedNanos, OptionalLong.empty(), OptionalLong.empty(),
-                    otherCores);
-            case EMPTY_AGENT -> {
-                checkEmptyAgentDump(Configuration.dumpFile(runDirectory));
-                yield new RunResult(configuration, elapsedNanos, OptionalLong.empty(), OptionalLong.empty(),
-                        otherCores);
-            }
-            case LOOMSCOPE -> loomscopeResult(elapsedNanos, Configuration.dumpFile(runDirectory), otherCores);
-            case JFR -> new RunResult(configuration, elapsedNanos,
-                    OptionalLong.of(countJfrEvents(Configuration.recordingFile(runDirectory))), OptionalLong.empty(),
-                    otherCores);
-        };
+        Recorded recorded = recorded(configuration, runDirectory, stderr);
+        RunResult result = new RunResult(configuration, elapsedNanos, recorded.events(), recorded.dropped(),
+                otherCores, recorded.agentMessages());
         if (!options.keepFiles()) {
             deleteRecursively(runDirectory); // a storm's JFR file is tens of MB; do not pile them up
         }
         return result;
+    }
+
+    /** A new directory for one attempt at one run, under the benchmark's work directory. */
+    private Path runDirectory(String workloadName, Configuration configuration, int repetition, int attempt)
+            throws IOException {
+        return Files.createDirectory(workDirectory.resolve(workloadName + "-" + configuration.label + "-" + repetition
+                + (attempt > 0 ? "-" + attempt : "")));
     }
 
     private static long parseElapsed(List<String> stdoutLines, List<String> command, Path stderr) throws IOException {
@@ -211,6 +252,64 @@ public final class OverheadHarness {
         throw new IllegalStateException(failure("printed no " + ELAPSED_PREFIX + " line", command, stderr));
     }
 
+    /** This configuration's JVM options for one run, with its agent options as given on the command line. */
+    List<String> configurationJvmOptions(Configuration configuration, Path runDirectory) {
+        return configuration.jvmOptions(options.agentJar().toAbsolutePath(),
+                options.agentOptions().getOrDefault(configuration, ""), jfcFile, runDirectory);
+    }
+
+    /**
+     * What the recorder of a finished run kept, from its dump or JFR file, checked to be what the configuration
+     * asked for.
+     *
+     * @param events        records kept over the whole JVM run: Loomscope's {@code recorder.events} or the JFR file's
+     *                      events; empty without a recorder
+     * @param dropped       Loomscope's {@code counts.dropped}; empty otherwise
+     * @param agentMessages what the agent said about its options ({@link #agentMessages})
+     */
+    record Recorded(OptionalLong events, OptionalLong dropped, List<String> agentMessages) {
+    }
+
+    static Recorded recorded(Configuration configuration, Path runDirectory, Path stderr) throws IOException {
+        List<String> messages = configuration.hasAgent() ? agentMessages(stderr) : List.of();
+        if (configuration.jfr) {
+            return new Recorded(OptionalLong.of(countJfrEvents(Configuration.recordingFile(runDirectory))),
+                    OptionalLong.empty(), messages);
+        }
+        if (configuration == Configuration.EMPTY_AGENT) {
+            checkEmptyAgentDump(Configuration.dumpFile(runDirectory));
+        } else if (configuration.agentRecords()) {
+            JsonNode json = readDump(Configuration.dumpFile(runDirectory));
+            JsonNode missingHooks = json.path("agent").path("hooks").path("missing");
+            if (!missingHooks.isEmpty()) {
+                System.err.println("OverheadHarness: warning: hooks missing in this JDK: " + missingHooks);
+            }
+            long events = json.path("recorder").path("events").asLong();
+            if (events == 0) {
+                throw new IllegalStateException(configuration.label + " run recorded nothing: "
+                        + Configuration.dumpFile(runDirectory));
+            }
+            return new Recorded(OptionalLong.of(events), OptionalLong.of(json.path("counts").path("dropped").asLong()),
+                    messages);
+        }
+        return new Recorded(OptionalLong.empty(), OptionalLong.empty(), messages);
+    }
+
+    /**
+     * The agent's own lines on stderr other than "wrote …": with the harness's {@code quiet=true} those are its
+     * complaints, above all an option it does not know or a value it refused (it then runs with the default). A
+     * configuration whose option was ignored measured something else than its name says: the report shows these.
+     */
+    private static List<String> agentMessages(Path stderr) throws IOException {
+        if (!Files.isRegularFile(stderr)) {
+            return List.of();
+        }
+        try (Stream<String> lines = Files.lines(stderr)) {
+            return lines.filter(line -> line.startsWith("loomscope:") && !line.startsWith("loomscope: wrote "))
+                    .distinct().toList();
+        }
+    }
+
     /** The empty agent must really be there (hooks woven) and really record nothing. */
     private static void checkEmptyAgentDump(Path dump) throws IOException {
         JsonNode json = readDump(dump);
@@ -220,21 +319,6 @@ public final class OverheadHarness {
         if (json.path("recorder").path("events").asLong() != 0) {
             throw new IllegalStateException("empty-agent run recorded events: " + dump);
         }
-    }
-
-    private static RunResult loomscopeResult(long elapsedNanos, Path dump, OptionalDouble otherCores)
-            throws IOException {
-        JsonNode json = readDump(dump);
-        JsonNode missingHooks = json.path("agent").path("hooks").path("missing");
-        if (!missingHooks.isEmpty()) {
-            System.err.println("OverheadHarness: warning: hooks missing in this JDK: " + missingHooks);
-        }
-        long events = json.path("recorder").path("events").asLong();
-        if (events == 0) {
-            throw new IllegalStateException("loomscope run recorded nothing: " + dump);
-        }
-        return new RunResult(Configuration.LOOMSCOPE, elapsedNanos, OptionalLong.of(events),
-                OptionalLong.of(json.path("counts").path("dropped").asLong()), otherCores);
     }
 
     private static JsonNode readDump(Path dump) throws IOException {
@@ -260,14 +344,26 @@ public final class OverheadHarness {
     }
 
     private static String progressDetail(RunResult result) {
+        return String.format("%9.1f ms", result.elapsedNanos() / 1e6)
+                + recorderDetail(result.eventsRecorded(), result.dropped(), result.otherCores());
+    }
+
+    private static String progressDetail(PaymentsResult result) {
+        return String.format("%7.1f req/s, p50 %.1f ms, p99 %.1f ms, service CPU %.2f s", result.throughputPerSecond(),
+                result.p50Nanos() / 1e6, result.p99Nanos() / 1e6, result.serviceCpuNanos() / 1e9)
+                + (result.failed() > 0 ? String.format(", %,d failed", result.failed()) : "")
+                + recorderDetail(result.eventsRecorded(), result.dropped(), result.otherCores());
+    }
+
+    private static String recorderDetail(OptionalLong eventsRecorded, OptionalLong dropped, OptionalDouble otherCores) {
         StringBuilder detail = new StringBuilder();
-        result.eventsRecorded().ifPresent(events -> detail.append(String.format(", %,d events", events)));
-        result.dropped().ifPresent(dropped -> detail.append(String.format(", %,d dropped", dropped)));
-        result.otherCores().ifPresent(cores -> detail.append(String.format("; others used %.2f cores", cores)));
+        eventsRecorded.ifPresent(events -> detail.append(String.format(", %,d events", events)));
+        dropped.ifPresent(d -> detail.append(String.format(", %,d dropped", d)));
+        otherCores.ifPresent(cores -> detail.append(String.format("; others used %.2f cores", cores)));
         return detail.toString();
     }
 
-    private static String failure(String what, List<String> command, Path stderr) throws IOException {
+    static String failure(String what, List<String> command, Path stderr) throws IOException {
         List<String> lines = Files.exists(stderr) ? Files.readAllLines(stderr) : List.of();
         List<String> tail = lines.subList(Math.max(0, lines.size() - 20), lines.size());
         return "child JVM " + what + ": " + String.join(" ", command) + "\nstderr (last lines):\n"
@@ -292,7 +388,7 @@ public final class OverheadHarness {
         }
     }
 
-    private static void deleteRecursively(Path directory) throws IOException {
+    static void deleteRecursively(Path directory) throws IOException {
         if (!Files.exists(directory)) {
             return;
         }

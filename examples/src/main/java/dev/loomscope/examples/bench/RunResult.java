@@ -1,5 +1,6 @@
 package dev.loomscope.examples.bench;
 
+import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
@@ -11,7 +12,8 @@ import java.util.OptionalLong;
  *                       {@code recorder.events}, or the number of events in the JFR file; empty without a recorder
  * @param dropped        Loomscope's {@code counts.dropped}, records lost because a ring was full; empty otherwise
  * @param otherCores     CPU used by other processes while the child ran, in cores ({@link OtherCpuMeter})
+ * @param agentMessages  the agent's complaints on stderr, such as an option it ignored; empty when all was well
  */
 record RunResult(Configuration configuration, long elapsedNanos, OptionalLong eventsRecorded, OptionalLong dropped,
-                 OptionalDouble otherCores) {
+                 OptionalDouble otherCores, List<String> agentMessages) {
 }

@@ -1,9 +1,13 @@
 package dev.loomscope.examples.payments;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.management.OperatingSystemMXBean;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -54,14 +58,16 @@ public final class LoadGenerator {
               --timeout=D         per request (default 10s)
               --seed=N            the request mix (default 1)
               --hgrm=PATH         also write the latency percentile distribution (HdrHistogram .hgrm) there
+              --summary=PATH      also write the counts, throughput and percentiles (in ns) there as JSON, for
+                                  the benchmark harness
               --warmup=N          GET /health requests before the timeline starts, not measured (default 20)
               --quiet             no progress lines
             """;
 
     /** Parsed command line. */
     public record Options(URI target, long rate, long durationNanos, double readShare, double hotShare, int payers,
-                          int merchants, int maxInFlight, long timeoutNanos, long seed, Path hgrm, int warmup,
-                          boolean quiet) {
+                          int merchants, int maxInFlight, long timeoutNanos, long seed, Path hgrm, Path summary,
+                          int warmup, boolean quiet) {
         public static Options parse(String[] args) throws IOException {
             URI target = null;
             long rate = 50;
@@ -74,6 +80,7 @@ public final class LoadGenerator {
             long timeout = TimeUnit.SECONDS.toNanos(10);
             long seed = 1;
             Path hgrm = null;
+            Path summary = null;
             int warmup = 20;
             boolean quiet = false;
             for (String arg : args) {
@@ -95,6 +102,7 @@ public final class LoadGenerator {
                     case "--timeout" -> timeout = parseDuration(value);
                     case "--seed" -> seed = Long.parseLong(value.trim());
                     case "--hgrm" -> hgrm = Path.of(value);
+                    case "--summary" -> summary = Path.of(value);
                     case "--warmup" -> warmup = Integer.parseInt(value.trim());
                     case "--quiet" -> quiet = true;
                     default -> throw new IllegalArgumentException("unknown option " + arg);
@@ -108,7 +116,7 @@ public final class LoadGenerator {
                 throw new IllegalArgumentException("--payers, --merchants and --max-in-flight must be positive");
             }
             return new Options(requireLoopback(target), rate, duration, readShare, hotShare, payers, merchants,
-                    maxInFlight, timeout, seed, hgrm, Math.max(0, Math.min(warmup, 1000)), quiet);
+                    maxInFlight, timeout, seed, hgrm, summary, Math.max(0, Math.min(warmup, 1000)), quiet);
         }
 
         private static double share(String key, String value) {
@@ -120,9 +128,22 @@ public final class LoadGenerator {
         }
     }
 
-    /** What a run did. */
+    /**
+     * What a run did.
+     *
+     * @param elapsedNanos from the start of the timeline to the last response (or the end of the wait for
+     *                     stragglers if none came): the time the {@code ok} requests took, for the throughput
+     */
     public record Result(long scheduled, long ok, long failed, long notSent, Map<String, Long> failures,
-                         Histogram latency, Histogram serviceTime) {
+                         Histogram latency, Histogram serviceTime, long elapsedNanos) {
+        /**
+         * Successful requests per second. Below saturation this is the offered rate (a little less: the last
+         * response comes one latency after the last request's start); a service that cannot keep up answers fewer
+         * per second and the last responses come late.
+         */
+        public double throughputPerSecond() {
+            return elapsedNanos <= 0 ? 0 : ok * 1e9 / elapsedNanos;
+        }
     }
 
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)?");
@@ -138,6 +159,8 @@ public final class LoadGenerator {
     private final LongAdder notSent = new LongAdder();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
+    /** {@link System#nanoTime()} when the latest response (or failure) came; 0 before the first. */
+    private final AtomicLong lastCompletionNanos = new AtomicLong();
     private final Map<String, LongAdder> failures = new ConcurrentHashMap<>();
     /** Ids of recently authorised payments, for the reads. */
     private final AtomicReferenceArray<String> recentIds = new AtomicReferenceArray<>(256);
@@ -188,7 +211,7 @@ public final class LoadGenerator {
                 }
             });
         }
-        OpenLoop.run(schedule, OpenLoop.Clock.system(), (index, intended) -> send(mix, intended));
+        long timelineStart = OpenLoop.run(schedule, OpenLoop.Clock.system(), (index, intended) -> send(mix, intended));
         // Stragglers: the schedule is over, wait for what is still in flight (bounded by the request timeout).
         long deadline = System.nanoTime() + options.timeoutNanos() + TimeUnit.SECONDS.toNanos(1);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -205,15 +228,58 @@ public final class LoadGenerator {
         }
         Map<String, Long> failureCounts = new TreeMap<>();
         failures.forEach((k, v) -> failureCounts.put(k, v.sum()));
+        long end = lastCompletionNanos.get() != 0 ? lastCompletionNanos.get() : System.nanoTime();
         Result result = new Result(schedule.count(), ok.sum(), failed.sum(), notSent.sum(), failureCounts,
-                latencies.total(), latencies.totalFromSend());
+                latencies.total(), latencies.totalFromSend(), end - timelineStart);
         report(out, result);
         if (options.hgrm() != null) {
             try (PrintStream file = new PrintStream(Files.newOutputStream(options.hgrm()), true, "UTF-8")) {
                 result.latency().outputPercentileDistribution(file, 1_000_000.0);
             }
         }
+        if (options.summary() != null) {
+            Files.writeString(options.summary(), summaryJson(options, result));
+        }
         return result;
+    }
+
+    /**
+     * The run as JSON for programs (the benchmark harness): exact counts and nanoseconds instead of the rounded
+     * milliseconds of the report. Latency from the intended start, the value the report leads with.
+     */
+    static String summaryJson(Options options, Result result) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode root = json.createObjectNode();
+        root.put("rate", options.rate());
+        root.put("durationNanos", options.durationNanos());
+        root.put("scheduled", result.scheduled());
+        root.put("ok", result.ok());
+        root.put("failed", result.failed());
+        root.put("notSent", result.notSent());
+        ObjectNode failures = root.putObject("failures");
+        result.failures().forEach(failures::put);
+        root.put("elapsedNanos", result.elapsedNanos());
+        root.put("throughputPerSecond", result.throughputPerSecond());
+        // The generator's own CPU, start-up included: it shares the machine with the service, and a reader of a
+        // benchmark needs to know how much of it was left to the service.
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
+            root.put("generatorCpuNanos", os.getProcessCpuTime());
+        }
+        percentiles(root.putObject("latencyNanos"), result.latency());
+        percentiles(root.putObject("serviceTimeNanos"), result.serviceTime());
+        return json.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    }
+
+    private static void percentiles(ObjectNode node, Histogram h) {
+        node.put("count", h.getTotalCount());
+        if (h.getTotalCount() == 0) {
+            return; // no response: no percentiles, rather than zeros that look like a fast service
+        }
+        node.put("p50", h.getValueAtPercentile(50));
+        node.put("p90", h.getValueAtPercentile(90));
+        node.put("p99", h.getValueAtPercentile(99));
+        node.put("p999", h.getValueAtPercentile(99.9));
+        node.put("max", h.getMaxValue());
     }
 
     /**
@@ -269,6 +335,7 @@ public final class LoadGenerator {
             } catch (InterruptedException e) {
                 fail("interrupted");
             } finally {
+                lastCompletionNanos.accumulateAndGet(System.nanoTime(), Math::max);
                 inFlight.decrementAndGet();
             }
         });
