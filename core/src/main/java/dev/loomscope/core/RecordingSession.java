@@ -22,8 +22,13 @@ import java.util.function.Supplier;
 public final class RecordingSession {
     /** Records taken from one ring before moving to the next, so one busy ring cannot starve the others. */
     private static final int DRAIN_BATCH = 4096;
-    /** Sleep of the drain thread when every ring was empty. */
-    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /**
+     * Sleep of the drain thread after a pass that found every ring empty: doubled after each such pass, from the
+     * first to the longest, so that an idle JVM does not pay a wake-up every millisecond (2 % of a core), and a burst
+     * after a quiet spell waits at most one long sleep (the rings hold far more than that).
+     */
+    private static final long FIRST_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long LONGEST_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
 
     private final AgentOptions options;
     private final Supplier<HookReport> hooks;
@@ -87,6 +92,10 @@ public final class RecordingSession {
     }
 
     private void drainLoop() {
+        // a slice must still be running when the drain looks, for its stack to be walked: wake at least twice per slice
+        long longestIdlePark = Math.max(FIRST_IDLE_PARK_NANOS,
+                Math.min(LONGEST_IDLE_PARK_NANOS, options.longSliceNanos() / 2));
+        long idlePark = FIRST_IDLE_PARK_NANOS;
         while (!stopping) {
             int drained;
             try {
@@ -102,7 +111,10 @@ public final class RecordingSession {
                 drained = 0;
             }
             if (drained == 0) {
-                LockSupport.parkNanos(IDLE_PARK_NANOS);
+                LockSupport.parkNanos(idlePark);
+                idlePark = Math.min(longestIdlePark, 2 * idlePark);
+            } else {
+                idlePark = FIRST_IDLE_PARK_NANOS;
             }
         }
         try {
