@@ -16,17 +16,13 @@ public final class EventKind {
      * first mount, which is its start. arg: creating thread id.
      */
     public static final int CREATE = 1;
-    /**
-     * {@code VirtualThread.mount}: a run slice begins (the first one is the thread's start). arg: carrier thread id.
-     * Written only by a carrier without a slot of its own: the others note the mount and the BLOCK or END that ends
-     * the slice carries it (slice start and carrier, see {@link EventSink#accept}).
-     */
+    /** {@code VirtualThread.mount}: a run slice begins (the first one is the thread's start). arg: carrier thread id. */
     public static final int MOUNT = 2;
     /**
      * {@code VirtualThread.afterYield}: the thread left its carrier to block or yield. The JDK calls it right after
-     * {@code unmount}, on the same carrier, so this record also ends the run slice, and usually carries its start and
-     * carrier (else the carrier is the one of the preceding MOUNT). arg: timeout in ns of a timed park or wait (0 if
-     * none or unknown) {@code << 8 |} {@link BlockKind}.
+     * {@code unmount}, on the same carrier, so this record also ends the run slice (the carrier is the one of the
+     * preceding MOUNT). arg: timeout in ns of a timed park or wait (0 if none or unknown) {@code << 8 |}
+     * {@link BlockKind}.
      */
     public static final int BLOCK = 3;
     /**

@@ -38,13 +38,12 @@ abstract class EventRingPad1 extends EventRingProducerIndex {
  * a full ring, counts the record as dropped instead of retrying. The consumer is wait-free; a producer preempted
  * between claim and publish makes the consumer stop at that slot until the next poll (records stay in order).
  * <p>
- * <b>Record.</b> Six longs: sequence, timestamp ({@link System#nanoTime()}), kind (top byte) | virtual thread id
- * (low 56 bits), one kind-specific argument (see {@link EventKind}), and for a record that ends a run slice the slice's
- * start and carrier (see {@link EventSink#accept}), else zeros.
+ * <b>Record.</b> Four longs: sequence, timestamp ({@link System#nanoTime()}), kind (top byte) | virtual thread id
+ * (low 56 bits), and one kind-specific argument (see {@link EventKind}).
  */
 public final class EventRing extends EventRingPad1 {
-    /** Longs per record: sequence, timestamp, kind|thread, argument, slice start, carrier. */
-    static final int RECORD_LONGS = 6;
+    /** Longs per record: sequence, timestamp, kind|thread, argument. */
+    static final int RECORD_LONGS = 4;
     /** How many lost CAS races an offer tolerates before it drops the record: bounds the work on the app thread. */
     static final int MAX_CLAIM_ATTEMPTS = 16;
     /**
@@ -99,16 +98,6 @@ public final class EventRing extends EventRingPad1 {
      * @return false if the record was dropped
      */
     public boolean offer(long timestampNanos, int kind, long threadId, long arg) {
-        return offer(timestampNanos, kind, threadId, arg, 0L, 0L);
-    }
-
-    /**
-     * Appends one record that ends a run slice, with the slice's start and carrier, or counts it as dropped.
-     *
-     * @return false if the record was dropped
-     */
-    public boolean offer(long timestampNanos, int kind, long threadId, long arg, long sliceStartNanos,
-                         long carrierId) {
         for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
             final long index = lvProducerIndex();
             final int offset = offset(index);
@@ -118,8 +107,6 @@ public final class EventRing extends EventRingPad1 {
                     spLong(offset + 1, timestampNanos);
                     spLong(offset + 2, ((long) kind << KIND_SHIFT) | (threadId & THREAD_MASK));
                     spLong(offset + 3, arg);
-                    spLong(offset + 4, sliceStartNanos);
-                    spLong(offset + 5, carrierId);
                     soSequence(offset, index + 1); // StoreStore: payload visible before the slot is published
                     return true;
                 }
@@ -158,7 +145,7 @@ public final class EventRing extends EventRingPad1 {
                 final int offset = offset(index);
                 final long word = records[offset + 2];
                 sink.accept(records[offset + 1], (int) (word >>> KIND_SHIFT), word & THREAD_MASK,
-                        records[offset + 3], records[offset + 4], records[offset + 5]);
+                        records[offset + 3]);
                 soSequence(offset, index + capacity); // free the slot for the producer one lap ahead
                 index++;
             }

@@ -4,21 +4,12 @@ package dev.loomscope.bootstrap;
 @FunctionalInterface
 public interface EventSink {
     /**
-     * @param timestampNanos  {@link System#nanoTime()} when the event happened
-     * @param kind            an {@link EventKind}
-     * @param threadId        the virtual thread's id (0 for carrier events)
-     * @param arg             the kind's argument (see {@link EventKind})
-     * @param sliceStartNanos for a record that ends a run slice ({@link EventKind#BLOCK}, {@link EventKind#END}):
-     *                        when the slice began, the mount the carrier noted instead of writing a MOUNT record
-     *                        (see {@link Recorder#onMount}); 0 if the mount has its own record or was not seen
-     * @param carrierId       with a slice start: the carrier the slice ran on; else 0
+     * @param timestampNanos {@link System#nanoTime()} when the event happened
+     * @param kind           an {@link EventKind}
+     * @param threadId       the virtual thread's id (0 for carrier events)
+     * @param arg            the kind's argument (see {@link EventKind})
      */
-    void accept(long timestampNanos, int kind, long threadId, long arg, long sliceStartNanos, long carrierId);
-
-    /** A record that carries no slice start. */
-    default void accept(long timestampNanos, int kind, long threadId, long arg) {
-        accept(timestampNanos, kind, threadId, arg, 0L, 0L);
-    }
+    void accept(long timestampNanos, int kind, long threadId, long arg);
 
     /**
      * Told, a few records ahead, which thread a coming record is about: a sink whose per-thread state is far larger

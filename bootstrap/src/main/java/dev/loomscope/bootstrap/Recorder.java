@@ -62,21 +62,11 @@ public final class Recorder {
      */
     private static volatile long sampleSequenceLimit = Long.MAX_VALUE;
     /**
-     * Carrier slots, by carrier thread id modulo the length. A mount is not written into a ring: the carrier notes
-     * the thread and the time in its slot, and the record that ends the slice (afterYield or afterDone, which run on
-     * the same carrier right after the unmount) carries both: one record fewer per run slice, on the hottest path.
-     * A slot is owned by the first carrier that claims it (by CAS; a dead owner's slot can be taken over); a carrier
-     * whose slot another live carrier owns writes MOUNT records as before. Only the owner writes its slot: the
-     * thread with a release store after the time, so the drain, which reads the slots to find slices that run
-     * long, sees a thread with its own time or a later one.
+     * The virtual thread last mounted on each carrier, by carrier thread id modulo the length: lets the drain walk the
+     * stack of a thread that keeps its carrier too long, while it still runs. Plain stores; a stale or colliding
+     * entry is detected by the drain comparing thread ids.
      */
-    private static final Thread[] SLOT_OWNER = new Thread[256];
-    private static final VarHandle SLOT_OWNERS = MethodHandles.arrayElementVarHandle(Thread[].class);
-    /** The virtual thread mounted now on each slot's carrier, or null. */
-    private static final Thread[] MOUNTED_BY_CARRIER_SLOT = new Thread[SLOT_OWNER.length];
-    private static final VarHandle MOUNTED = MethodHandles.arrayElementVarHandle(Thread[].class);
-    /** When that thread was mounted ({@link System#nanoTime()}). */
-    private static final long[] MOUNTED_SINCE = new long[SLOT_OWNER.length];
+    private static final Thread[] MOUNTED_BY_CARRIER_SLOT = new Thread[256];
 
     /**
      * Starts recording. Called once by the agent, before any advice is woven.
@@ -151,32 +141,8 @@ public final class Recorder {
      * For the drain; the answer may be stale by the time the caller uses it.
      */
     public static Thread mountedOn(long carrierThreadId, long virtualThreadId) {
-        Thread t = (Thread) MOUNTED.getAcquire(MOUNTED_BY_CARRIER_SLOT,
-                (int) (carrierThreadId & (MOUNTED_BY_CARRIER_SLOT.length - 1)));
+        Thread t = MOUNTED_BY_CARRIER_SLOT[(int) (carrierThreadId & (MOUNTED_BY_CARRIER_SLOT.length - 1))];
         return t != null && t.threadId() == virtualThreadId ? t : null;
-    }
-
-    /** Number of carrier slots, for {@link #slotCarrier} and {@link #slotMounted}. */
-    public static int carrierSlots() {
-        return SLOT_OWNER.length;
-    }
-
-    /** The carrier owning slot {@code slot}, or null. For the drain. */
-    public static Thread slotCarrier(int slot) {
-        return (Thread) SLOT_OWNERS.getAcquire(SLOT_OWNER, slot);
-    }
-
-    /**
-     * The virtual thread whose slice on slot {@code slot}'s carrier has not ended yet, or null; with
-     * {@link #slotMountedSince}, the drain's view of what runs now (racy: read the thread, the time, the thread again).
-     */
-    public static Thread slotMounted(int slot) {
-        return (Thread) MOUNTED.getAcquire(MOUNTED_BY_CARRIER_SLOT, slot);
-    }
-
-    /** When {@link #slotMounted} was mounted, or a later time if another thread was mounted since. */
-    public static long slotMountedSince(int slot) {
-        return MOUNTED_SINCE[slot];
     }
 
     /** The rings to drain, or null when not recording. */
@@ -221,50 +187,18 @@ public final class Recorder {
         }
     }
 
-    /**
-     * {@code VirtualThread.mount} entry: {@code Thread.currentThread()} is still the carrier. Notes the mount in the
-     * carrier's slot, for the record that ends the slice; writes a MOUNT record only if the slot is another's.
-     */
+    /** {@code VirtualThread.mount} entry: {@code Thread.currentThread()} is still the carrier. */
     public static void onMount(Thread vthread) {
         try {
             if (!traced(vthread.threadId())) {
                 return;
             }
-            Thread carrier = Thread.currentThread();
-            long carrierId = carrier.threadId();
-            int slot = (int) (carrierId & (SLOT_OWNER.length - 1));
-            if (SLOT_OWNER[slot] == carrier || claimSlot(carrier, slot)) {
-                MOUNTED_SINCE[slot] = System.nanoTime();
-                MOUNTED.setRelease(MOUNTED_BY_CARRIER_SLOT, slot, vthread);
-                return;
-            }
+            long carrierId = Thread.currentThread().threadId();
+            MOUNTED_BY_CARRIER_SLOT[(int) (carrierId & (MOUNTED_BY_CARRIER_SLOT.length - 1))] = vthread;
             record(EventKind.MOUNT, vthread.threadId(), carrierId);
         } catch (Throwable t) {
             countError();
         }
-    }
-
-    /** Claims a free slot, or one whose owner has terminated (termination orders its writes before ours). */
-    private static boolean claimSlot(Thread carrier, int slot) {
-        Thread owner = (Thread) SLOT_OWNERS.getVolatile(SLOT_OWNER, slot);
-        if (owner == carrier) {
-            return true;
-        }
-        return (owner == null || !owner.isAlive()) && SLOT_OWNERS.compareAndSet(SLOT_OWNER, slot, owner, carrier);
-    }
-
-    /**
-     * On the carrier, right after {@code vthread} unmounted: the start of the slice that just ended, if the carrier
-     * noted it in its slot (clearing it), else 0 (its mount was a MOUNT record, or not seen).
-     */
-    private static long takeSliceStart(Thread carrier, Thread vthread) {
-        int slot = (int) (carrier.threadId() & (SLOT_OWNER.length - 1));
-        if (SLOT_OWNER[slot] != carrier || MOUNTED_BY_CARRIER_SLOT[slot] != vthread) {
-            return 0L;
-        }
-        long since = MOUNTED_SINCE[slot];
-        MOUNTED.setRelease(MOUNTED_BY_CARRIER_SLOT, slot, null);
-        return since;
     }
 
     /**
@@ -286,10 +220,7 @@ public final class Recorder {
             } else if (timeout > 0 && kind == BlockKind.TIMED_WAIT) {
                 timeoutNanos = Math.min(timeout, MAX_TIMEOUT_NANOS / 1_000_000) * 1_000_000;
             }
-            Thread carrier = Thread.currentThread();
-            long sliceStart = takeSliceStart(carrier, vthread);
-            recordSliceEnd(EventKind.BLOCK, vthread.threadId(), timeoutNanos << 8 | kind, sliceStart,
-                    sliceStart == 0 ? 0L : carrier.threadId());
+            record(EventKind.BLOCK, vthread.threadId(), timeoutNanos << 8 | kind);
         } catch (Throwable t) {
             countError();
         }
@@ -311,16 +242,10 @@ public final class Recorder {
         }
     }
 
-    /**
-     * {@code VirtualThread.afterDone}: terminated (also after a failed start). Runs on the carrier right after the
-     * last unmount, or on the starting thread when the start failed.
-     */
+    /** {@code VirtualThread.afterDone}: terminated (also after a failed start). */
     public static void onEnd(Thread vthread) {
         try {
-            Thread carrier = Thread.currentThread();
-            long sliceStart = takeSliceStart(carrier, vthread);
-            recordSliceEnd(EventKind.END, vthread.threadId(), 0L, sliceStart,
-                    sliceStart == 0 ? 0L : carrier.threadId());
+            record(EventKind.END, vthread.threadId(), 0L);
         } catch (Throwable t) {
             countError();
         }
@@ -449,15 +374,6 @@ public final class Recorder {
             }
         }
         return false;
-    }
-
-    private static void recordSliceEnd(int kind, long threadId, long arg, long sliceStart, long carrierId) {
-        EventRing[] r = rings;
-        if (r == null) {
-            return;
-        }
-        int stripe = (int) ((threadId * 0x9E3779B97F4A7C15L) >>> 40) & (r.length - 1);
-        r[stripe].offer(System.nanoTime(), kind, threadId, arg, sliceStart, carrierId);
     }
 
     private static void record(int kind, long threadId, long arg) {

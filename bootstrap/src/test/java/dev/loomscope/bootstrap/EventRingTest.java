@@ -17,13 +17,12 @@ class EventRingTest {
     void recordsComeOutInOrderWithEveryField() {
         EventRing ring = new EventRing(8);
         assertTrue(ring.offer(100, EventKind.MOUNT, 42, 7));
-        assertTrue(ring.offer(200, EventKind.END, 43, 8, 150, 9));
+        assertTrue(ring.offer(200, EventKind.END, 43, 8));
         List<List<Long>> seen = new ArrayList<>();
-        assertEquals(2, ring.drain((ts, kind, thread, arg, sliceStart, carrier) ->
-                seen.add(List.of(ts, (long) kind, thread, arg, sliceStart, carrier)), 100));
-        assertEquals(List.of(List.of(100L, (long) EventKind.MOUNT, 42L, 7L, 0L, 0L),
-                List.of(200L, (long) EventKind.END, 43L, 8L, 150L, 9L)), seen);
-        assertEquals(0, ring.drain((ts, kind, thread, arg, sliceStart, carrier) -> { }, 100));
+        assertEquals(2, ring.drain((ts, kind, thread, arg) -> seen.add(List.of(ts, (long) kind, thread, arg)), 100));
+        assertEquals(List.of(List.of(100L, (long) EventKind.MOUNT, 42L, 7L),
+                List.of(200L, (long) EventKind.END, 43L, 8L)), seen);
+        assertEquals(0, ring.drain((ts, kind, thread, arg) -> { }, 100));
     }
 
     @Test
@@ -36,7 +35,7 @@ class EventRingTest {
         assertFalse(ring.offer(5, EventKind.SUBMIT, 1, 0));
         assertEquals(1, ring.dropped(EventKind.BLOCK));
         assertEquals(1, ring.dropped(EventKind.SUBMIT));
-        assertEquals(4, ring.drain((ts, kind, thread, arg, sliceStart, carrier) -> { }, 100));
+        assertEquals(4, ring.drain((ts, kind, thread, arg) -> { }, 100));
         assertTrue(ring.offer(6, EventKind.BLOCK, 1, 0), "a drained slot is free again");
     }
 
@@ -47,8 +46,8 @@ class EventRingTest {
             ring.offer(i, EventKind.MOUNT, i + 1, 0);
         }
         List<Long> timestamps = new ArrayList<>();
-        assertEquals(4, ring.drain((ts, kind, thread, arg, sliceStart, carrier) -> timestamps.add(ts), 4));
-        assertEquals(6, ring.drain((ts, kind, thread, arg, sliceStart, carrier) -> timestamps.add(ts), 100));
+        assertEquals(4, ring.drain((ts, kind, thread, arg) -> timestamps.add(ts), 4));
+        assertEquals(6, ring.drain((ts, kind, thread, arg) -> timestamps.add(ts), 100));
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), timestamps);
     }
 
@@ -58,7 +57,7 @@ class EventRingTest {
         long largeId = (1L << 55) + 12345;
         ring.offer(1, EventKind.END, largeId, -1);
         long[] seen = new long[3];
-        ring.drain((ts, kind, thread, arg, sliceStart, carrier) -> {
+        ring.drain((ts, kind, thread, arg) -> {
             seen[0] = kind;
             seen[1] = thread;
             seen[2] = arg;
@@ -100,7 +99,7 @@ class EventRingTest {
         long[] consumed = new long[producers];
         long[] lastSequence = {-1, -1, -1, -1};
         boolean[] outOfOrder = {false};
-        EventSink sink = (ts, kind, thread, arg, sliceStart, carrier) -> {
+        EventSink sink = (ts, kind, thread, arg) -> {
             int producer = (int) thread - 1;
             consumed[producer]++;
             if (arg <= lastSequence[producer]) {

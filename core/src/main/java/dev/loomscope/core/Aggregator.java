@@ -158,10 +158,6 @@ final class Aggregator implements EventSink {
         runSliceHeatmap = new WindowedHeatmap(windowNanos, fineWindows);
     }
 
-    /** The drain reads the carriers' slots this often at most (a dump reads them at once). */
-    private static final long SLOT_SCAN_PERIOD_NANOS = 1_000_000;
-    private long lastSlotScanNanos = Long.MIN_VALUE / 2;
-
     /** Keeps {@link #prefetch}'s loads alive: the JIT may not drop a load whose value reaches a field. */
     private long prefetched;
 
@@ -175,29 +171,15 @@ final class Aggregator implements EventSink {
         prefetched += live.touch(threadId);
     }
 
-    /**
-     * A BLOCK or END record with a slice start brings the mount that began the slice (the carrier noted it instead
-     * of writing a MOUNT record): it is taken first, exactly as a MOUNT record at that time would have been.
-     */
     @Override
-    public void accept(long timestampNanos, int kind, long threadId, long arg, long sliceStartNanos, long carrierId) {
+    public void accept(long timestampNanos, int kind, long threadId, long arg) {
         events++;
         switch (kind) {
             case EventKind.CREATE -> onCreate(timestampNanos, threadId, arg);
             case EventKind.MOUNT -> onMount(timestampNanos, threadId, arg);
-            case EventKind.BLOCK -> {
-                if (sliceStartNanos != 0) {
-                    onNotedMount(sliceStartNanos, threadId, carrierId);
-                }
-                onBlock(timestampNanos, threadId, arg >>> 8, (int) (arg & 0xFF));
-            }
+            case EventKind.BLOCK -> onBlock(timestampNanos, threadId, arg >>> 8, (int) (arg & 0xFF));
             case EventKind.SUBMIT -> onSubmit(timestampNanos, threadId, arg);
-            case EventKind.END -> {
-                if (sliceStartNanos != 0) {
-                    onNotedMount(sliceStartNanos, threadId, carrierId);
-                }
-                onEnd(timestampNanos, threadId);
-            }
+            case EventKind.END -> onEnd(timestampNanos, threadId);
             case EventKind.SUBMIT_FAILED -> submitFailed++;
             case EventKind.PINNED_BLOCK -> onPinnedBlock(timestampNanos, threadId, arg);
             case EventKind.PINNED_UNBLOCK -> onPinnedUnblock(timestampNanos, threadId);
@@ -257,18 +239,6 @@ final class Aggregator implements EventSink {
             timedBlockDeadline.remove(threadId, ABSENT); // its SUBMIT was dropped
         }
         store(threadId, slot, pack((state & ~(PHASE_MASK | KIND_MASK | TIMED)) | RUNNING, ts));
-    }
-
-    /**
-     * A mount the carrier noted in its slot, arriving with the record that ended its slice; if the drain walked the
-     * slice's stack while it ran (it was long), that site goes with it to the slice's end.
-     */
-    private void onNotedMount(long ts, long threadId, long carrierId) {
-        onMount(ts, threadId, carrierId);
-        CarrierTable.CarrierStats carrier = carriers.stats(carriers.column(carrierId));
-        if (carrier.walkedThread == threadId && carrier.walkedSince == ts && carrier.walkedSite != SiteTable.NONE) {
-            carrierOfMounted.put(threadId, (long) carrier.walkedSite << 32 | carriers.column(carrierId));
-        }
     }
 
     /**
@@ -585,20 +555,12 @@ final class Aggregator implements EventSink {
                 blockedHeatmap.rows(), runSliceHeatmap.rows());
         long now = System.nanoTime();
         walkLongRunningSlices(now);
-        walkNotedSlices(now); // what runs now, for this dump
         List<LongSlice> slices = new ArrayList<>(longestSlices);
         for (CarrierTable.CarrierStats carrier : carriers.carriers()) {
             long running = now - carrier.sliceStartNanos;
             if (carrier.runningThread != 0 && running >= longSliceNanos) {
                 slices.add(new LongSlice(carrier.runningThread, carrier.threadId, epochNanos(carrier.sliceStartNanos),
                         running, carrier.sliceSite, true));
-            }
-            long noted = now - carrier.notedSince;
-            if (carrier.notedRunning != 0 && noted >= longSliceNanos) {
-                int site = carrier.walkedThread == carrier.notedRunning && carrier.walkedSince == carrier.notedSince
-                        ? carrier.walkedSite : SiteTable.NONE;
-                slices.add(new LongSlice(carrier.notedRunning, carrier.threadId, epochNanos(carrier.notedSince),
-                        noted, site, true));
             }
         }
         slices.sort(Comparator.comparingLong(LongSlice::durationNanos).reversed());
@@ -668,9 +630,6 @@ final class Aggregator implements EventSink {
      * Called by the drain thread between batches.
      */
     void walkLongRunningSlices(long nowNanoTime) {
-        if (nowNanoTime - lastSlotScanNanos >= SLOT_SCAN_PERIOD_NANOS) {
-            walkNotedSlices(nowNanoTime);
-        }
         for (CarrierTable.CarrierStats carrier : carriers.carriers()) {
             if (carrier.runningThread != 0 && !carrier.sliceWalked
                     && nowNanoTime - carrier.sliceStartNanos >= longSliceNanos) {
@@ -684,37 +643,6 @@ final class Aggregator implements EventSink {
                         carrierOfMounted.put(carrier.runningThread, (long) carrier.sliceSite << 32 | (int) mounted);
                     }
                 }
-            }
-        }
-    }
-
-    /**
-     * The slices that run now on carriers that note their mounts in their slots (see {@code Recorder.onMount}): no
-     * record tells of them until they end, so the drain reads the slots. Racy by design: a thread is only taken if it
-     * is still the slot's after its time was read.
-     */
-    private void walkNotedSlices(long nowNanoTime) {
-        lastSlotScanNanos = nowNanoTime;
-        for (int slot = 0; slot < Recorder.carrierSlots(); slot++) {
-            Thread carrierThread = Recorder.slotCarrier(slot);
-            if (carrierThread == null) {
-                continue;
-            }
-            CarrierTable.CarrierStats carrier = carriers.stats(carriers.column(carrierThread.threadId()));
-            Thread running = Recorder.slotMounted(slot);
-            long since = Recorder.slotMountedSince(slot);
-            if (running == null || Recorder.slotMounted(slot) != running) {
-                carrier.notedRunning = 0;
-                continue;
-            }
-            carrier.notedRunning = running.threadId();
-            carrier.notedSince = since;
-            if (nowNanoTime - since >= longSliceNanos
-                    && (carrier.walkedThread != running.threadId() || carrier.walkedSince != since)) {
-                carrier.walkedThread = running.threadId();
-                carrier.walkedSince = since;
-                StackTraceElement[] stack = running.getStackTrace();
-                carrier.walkedSite = stack.length > 0 ? sites.intern(stack, stackDepth) : SiteTable.NONE;
             }
         }
     }

@@ -51,7 +51,7 @@ final class CarrierTable {
             CarrierStats s = stats.get(c);
             long idle = s.idleNanos + (s.idleSince != 0 ? Math.max(0, nowNanoTime - s.idleSince) : 0);
             carriers.add(new Snapshot.Carrier(c, s.threadId, s.mounts, s.busyNanos, idle, s.longestSliceNanos,
-                    s.runningThread != 0 || s.notedRunning != 0));
+                    s.runningThread != 0));
         }
         return carriers;
     }
@@ -72,13 +72,6 @@ final class CarrierTable {
         /** Site of the current slice, walked while it ran long; {@link SiteTable#NONE} if not (yet) walked. */
         int sliceSite;
         boolean sliceWalked;
-        /** From the carrier's slot (mounts noted there, not recorded): the thread running now, or 0, and since when. */
-        long notedRunning;
-        long notedSince;
-        /** The noted slice whose stack the drain walked (it ran long), and the site. */
-        long walkedThread;
-        long walkedSince;
-        int walkedSite = SiteTable.NONE;
 
         CarrierStats(long threadId) {
             this.threadId = threadId;

@@ -31,41 +31,6 @@ class AggregatorTest {
         assertEquals(0, counts.live());
     }
 
-    /**
-     * A mount the carrier noted in its slot arrives inside the record that ends the slice: the same counts and the same
-     * latencies as the MOUNT record it replaces, at the mount's own time.
-     */
-    @Test
-    void aMountNotedInTheSliceEndRecordCountsLikeAMountRecord() {
-        Aggregator withRecords = new Aggregator(100, -7_000_000_000L, 0, 1_000_000_000L, 600, 20_000_000L, null,
-                60_000_000_000L, 32);
-        long t = 1_000;
-        for (Aggregator a : new Aggregator[] {withRecords, aggregator}) {
-            boolean noted = a == aggregator;
-            a.accept(t, EventKind.CREATE, 101, 1);
-            if (!noted) {
-                a.accept(t + 50, EventKind.MOUNT, 101, CARRIER);
-            }
-            a.accept(t + 350, EventKind.BLOCK, 101, BlockKind.PARK, noted ? t + 50 : 0, noted ? CARRIER : 0);
-            a.accept(t + 1_350, EventKind.SUBMIT, 101, 5);
-            if (!noted) {
-                a.accept(t + 1_420, EventKind.MOUNT, 101, CARRIER);
-            }
-            a.accept(t + 1_520, EventKind.END, 101, 0, noted ? t + 1_420 : 0, noted ? CARRIER : 0);
-        }
-        Snapshot.Data expected = withRecords.snapshot(new long[EventKind.COUNT], 0);
-        Snapshot.Data actual = aggregator.snapshot(new long[EventKind.COUNT], 0);
-        assertEquals(expected.counts().started(), actual.counts().started());
-        assertEquals(2, actual.counts().mounts());
-        assertEquals(2, actual.counts().unmounts());
-        assertEquals(1, actual.counts().wakes());
-        assertEquals(50, actual.latencies().startDelay().max(), "create to the noted mount");
-        assertEquals(70, actual.latencies().wakeToRun().max(), "submit to the noted mount");
-        assertEquals(expected.latencies().runSlice().hdr(), actual.latencies().runSlice().hdr(), "slices of 300 and 100");
-        assertEquals(expected.latencies().wakeToRun().hdr(), actual.latencies().wakeToRun().hdr());
-        assertEquals(expected.carriers(), actual.carriers());
-    }
-
     @Test
     void failedStartEndsWithoutMountOrUnmount() {
         event(EventKind.CREATE, 101, 1);
