@@ -46,11 +46,6 @@ public final class EventRing extends EventRingPad1 {
     static final int RECORD_LONGS = 4;
     /** How many lost CAS races an offer tolerates before it drops the record: bounds the work on the app thread. */
     static final int MAX_CLAIM_ATTEMPTS = 16;
-    /**
-     * Records announced to the sink ahead of handing them over: about as many cache misses as a core keeps in flight
-     * at once (10 to 20 on current x86 cores).
-     */
-    static final int PREFETCH_CHUNK = 16;
     static final int KIND_SHIFT = 56;
     static final long THREAD_MASK = (1L << KIND_SHIFT) - 1;
 
@@ -130,26 +125,15 @@ public final class EventRing extends EventRingPad1 {
         long index = this.consumerIndex; // local copy: plain field, single consumer
         int consumed = 0;
         while (consumed < limit) {
-            // Published records come in chunks: the sink hears about every thread of a chunk before the first record
-            // of it, so its lookups of the chunk's threads go out together (see EventSink#prefetch).
-            int chunk = 0;
-            int chunkLimit = Math.min(PREFETCH_CHUNK, limit - consumed);
-            while (chunk < chunkLimit && lvSequence(offset(index + chunk)) == index + chunk + 1) {
-                sink.prefetch(records[offset(index + chunk) + 2] & THREAD_MASK);
-                chunk++;
-            }
-            if (chunk == 0) {
+            final int offset = offset(index);
+            if (lvSequence(offset) != index + 1) {
                 break; // empty, or the next producer has claimed but not yet published
             }
-            for (int i = 0; i < chunk; i++) {
-                final int offset = offset(index);
-                final long word = records[offset + 2];
-                sink.accept(records[offset + 1], (int) (word >>> KIND_SHIFT), word & THREAD_MASK,
-                        records[offset + 3]);
-                soSequence(offset, index + capacity); // free the slot for the producer one lap ahead
-                index++;
-            }
-            consumed += chunk;
+            final long word = records[offset + 2];
+            sink.accept(records[offset + 1], (int) (word >>> KIND_SHIFT), word & THREAD_MASK, records[offset + 3]);
+            soSequence(offset, index + capacity); // free the slot for the producer one lap ahead
+            index++;
+            consumed++;
         }
         this.consumerIndex = index;
         return consumed;

@@ -158,19 +158,6 @@ final class Aggregator implements EventSink {
         runSliceHeatmap = new WindowedHeatmap(windowNanos, fineWindows);
     }
 
-    /** Keeps {@link #prefetch}'s loads alive: the JIT may not drop a load whose value reaches a field. */
-    private long prefetched;
-
-    /**
-     * With hundreds of thousands of live threads the live-thread table is far larger than the caches, and a woken
-     * thread's next record comes long after its last: loading the slots of the next records together overlaps their
-     * cache misses (about 2 per handoff) instead of paying them one after the other.
-     */
-    @Override
-    public void prefetch(long threadId) {
-        prefetched += live.touch(threadId);
-    }
-
     @Override
     public void accept(long timestampNanos, int kind, long threadId, long arg) {
         events++;

@@ -47,19 +47,6 @@ final class LiveThreadTable {
         }
     }
 
-    /** Below this many slots (1 MiB) the table stays in the caches, and {@link #touch} does nothing. */
-    private static final int TOUCH_FROM_CAPACITY = 1 << 16;
-
-    /**
-     * Loads the home slot of {@code threadId} (its entry is there or within a few slots, usually on the same cache
-     * line) and returns its key, if the table is large enough to miss the caches; the caller keeps the result so that
-     * the load is not optimised away.
-     */
-    long touch(long threadId) {
-        int c = capacity;
-        return c < TOUCH_FROM_CAPACITY ? 0 : entries[2 * index(threadId, c - 1)];
-    }
-
     /** Value in a slot from {@link #slotOf}; valid until the next put or remove. */
     long valueAt(int slot) {
         return entries[2 * slot + 1];
