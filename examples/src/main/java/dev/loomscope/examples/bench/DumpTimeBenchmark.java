@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.net.URISyntaxException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -112,14 +111,14 @@ public final class DumpTimeBenchmark {
                 switch (option) {
                     case "--agent-jar" -> agentJar = Path.of(value);
                     case "--window-ms" -> {
-                        windowMs = positive(option, value);
+                        windowMs = HarnessOptions.positive(option, value);
                         if (windowMs < 10) {
                             throw new IllegalArgumentException("--window-ms: the agent's shortest window is 10 ms");
                         }
                     }
-                    case "--dumps" -> dumps = (int) positive(option, value);
-                    case "--threads-per-second" -> threadsPerSecond = (int) positive(option, value);
-                    case "--carriers" -> carriers = (int) positive(option, value);
+                    case "--dumps" -> dumps = HarnessOptions.positive(option, value);
+                    case "--threads-per-second" -> threadsPerSecond = HarnessOptions.positive(option, value);
+                    case "--carriers" -> carriers = HarnessOptions.positive(option, value);
                     case "--java" -> java = Path.of(value);
                     default -> throw new IllegalArgumentException("unknown option: " + option);
                 }
@@ -146,7 +145,7 @@ public final class DumpTimeBenchmark {
             command.add("-Djdk.virtualThreadScheduler.parallelism=" + carriers);
         }
         command.add("-javaagent:" + agentJar.toAbsolutePath() + "=" + agentOptions);
-        command.addAll(List.of("-cp", ownCodeSource().toString(), DumpTimeBenchmark.class.getName(), CHILD,
+        command.addAll(List.of("-cp", OverheadHarness.ownCodeSource().toString(), DumpTimeBenchmark.class.getName(), CHILD,
                 directory.toString(), Long.toString(windowMs), Integer.toString(dumps),
                 Integer.toString(threadsPerSecond)));
 
@@ -353,21 +352,5 @@ public final class DumpTimeBenchmark {
                     tiers.entrySet().stream().map(t -> "tier " + t.getKey() + ": " + t.getValue())
                             .reduce((a, b) -> a + ", " + b).orElse("–"), rows == 0 ? 0.0 : (double) cells / rows));
         }
-    }
-
-    private static long positive(String option, String value) {
-        try {
-            long n = Long.parseLong(value.replace("_", ""));
-            if (n > 0 && n <= Integer.MAX_VALUE) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // below
-        }
-        throw new IllegalArgumentException(option + " needs a positive integer, not '" + value + "'");
-    }
-
-    private static Path ownCodeSource() throws URISyntaxException {
-        return Path.of(DumpTimeBenchmark.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     }
 }

@@ -156,24 +156,30 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
         return List.copyOf(chosen);
     }
 
-    private static int positive(String option, String value) {
-        int n = nonNegative(option, value);
-        if (n == 0) {
-            throw new IllegalArgumentException(option + " needs a positive integer, not '" + value + "'");
+    /** A positive int option value (underscores allowed), or an exception naming the option. */
+    static int positive(String option, String value) {
+        int n = parsedOrNegative(value);
+        if (n > 0) {
+            return n;
         }
-        return n;
+        throw new IllegalArgumentException(option + " needs a positive integer, not '" + value + "'");
     }
 
     private static int nonNegative(String option, String value) {
-        try {
-            int n = Integer.parseInt(value.replace("_", ""));
-            if (n >= 0) {
-                return n;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
+        int n = parsedOrNegative(value);
+        if (n >= 0) {
+            return n;
         }
         throw new IllegalArgumentException(option + " needs a non-negative integer, not '" + value + "'");
+    }
+
+    /** The int in {@code value} (underscores allowed), or -1 if it is not one. */
+    private static int parsedOrNegative(String value) {
+        try {
+            return Integer.parseInt(value.replace("_", ""));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static double cores(String option, String value) {

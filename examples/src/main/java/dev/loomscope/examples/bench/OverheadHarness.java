@@ -380,7 +380,8 @@ public final class OverheadHarness {
     }
 
     /** The jar or directory this class was loaded from: the child JVMs need nothing else (the JDK's own classes). */
-    private static Path ownCodeSource() {
+    /** The jar (or classes directory) the benchmarks run from: the class path of their child JVMs. */
+    static Path ownCodeSource() {
         try {
             return Path.of(OverheadHarness.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
