@@ -9,6 +9,7 @@ import dev.loomscope.bootstrap.SitePurpose;
 import dev.loomscope.bootstrap.StackSample;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.PriorityQueue;
@@ -158,32 +159,55 @@ final class Aggregator implements EventSink {
         runSliceHeatmap = new WindowedHeatmap(windowNanos, fineWindows);
     }
 
+    /**
+     * What one record does to the aggregator, by {@link EventKind}: a table of one small object per kind rather than
+     * a {@code switch}. The call through the table reaches several classes, so the JIT compiles each transition on
+     * its own instead of inlining all of them into the drain loop. Behind a {@code switch}, that one method grew to
+     * 36 KB of machine code, took C2 up to 0.6 s per compilation on a 2-vCPU machine, and was compiled again whenever
+     * a rare branch (a table resize, a new heatmap window) was first taken: five times in one PingPong run, a core
+     * taken from the application while it warms up. In steady state the extra megamorphic call is lost in the noise
+     * (JMH {@code AggregatorBenchmark.direct}, docs/PERFORMANCE.md).
+     */
+    @FunctionalInterface
+    private interface Transition {
+        void apply(long timestampNanos, long threadId, long arg);
+    }
+
+    private final Transition[] transitionByKind = transitions();
+
+    private Transition[] transitions() {
+        Transition[] byKind = new Transition[EventKind.COUNT];
+        Arrays.fill(byKind, (Transition) (ts, threadId, arg) -> { });
+        byKind[EventKind.CREATE] = this::onCreate;
+        byKind[EventKind.MOUNT] = this::onMount;
+        byKind[EventKind.BLOCK] = (ts, threadId, arg) -> onBlock(ts, threadId, arg >>> 8, (int) (arg & 0xFF));
+        byKind[EventKind.SUBMIT] = this::onSubmit;
+        byKind[EventKind.END] = (ts, threadId, arg) -> onEnd(ts, threadId);
+        byKind[EventKind.SUBMIT_FAILED] = (ts, threadId, arg) -> submitFailed++;
+        byKind[EventKind.PINNED_BLOCK] = this::onPinnedBlock;
+        byKind[EventKind.PINNED_UNBLOCK] = (ts, threadId, arg) -> onPinnedUnblock(ts, threadId);
+        byKind[EventKind.SLEEP_BEGIN] = (ts, threadId, arg) -> replaceState(threadId, 0, SLEEPING, RUNNING);
+        byKind[EventKind.SLEEP_END] = (ts, threadId, arg) -> replaceState(threadId, SLEEPING, 0, RUNNING);
+        byKind[EventKind.CARRIER_START] = (ts, threadId, carrierId) -> {
+            carriersStarted++;
+            carriers.column(carrierId);
+        };
+        byKind[EventKind.CARRIER_EXIT] = (ts, threadId, carrierId) -> carriersExited++;
+        byKind[EventKind.CARRIER_IDLE] = (ts, threadId, carrierId) -> {
+            carrierIdlePeriods++;
+            carriers.stats(carriers.column(carrierId)).idleBegins(ts);
+        };
+        byKind[EventKind.CARRIER_ACTIVE] = (ts, threadId, carrierId) ->
+                carriers.stats(carriers.column(carrierId)).idleEnds(ts);
+        byKind[EventKind.SAMPLE] = (ts, threadId, arg) -> onSample(threadId, arg);
+        return byKind;
+    }
+
     @Override
     public void accept(long timestampNanos, int kind, long threadId, long arg) {
         events++;
-        switch (kind) {
-            case EventKind.CREATE -> onCreate(timestampNanos, threadId, arg);
-            case EventKind.MOUNT -> onMount(timestampNanos, threadId, arg);
-            case EventKind.BLOCK -> onBlock(timestampNanos, threadId, arg >>> 8, (int) (arg & 0xFF));
-            case EventKind.SUBMIT -> onSubmit(timestampNanos, threadId, arg);
-            case EventKind.END -> onEnd(timestampNanos, threadId);
-            case EventKind.SUBMIT_FAILED -> submitFailed++;
-            case EventKind.PINNED_BLOCK -> onPinnedBlock(timestampNanos, threadId, arg);
-            case EventKind.PINNED_UNBLOCK -> onPinnedUnblock(timestampNanos, threadId);
-            case EventKind.SLEEP_BEGIN -> replaceState(threadId, 0, SLEEPING, RUNNING);
-            case EventKind.SLEEP_END -> replaceState(threadId, SLEEPING, 0, RUNNING);
-            case EventKind.CARRIER_START -> {
-                carriersStarted++;
-                carriers.column(arg);
-            }
-            case EventKind.CARRIER_EXIT -> carriersExited++;
-            case EventKind.CARRIER_IDLE -> {
-                carrierIdlePeriods++;
-                carriers.stats(carriers.column(arg)).idleBegins(timestampNanos);
-            }
-            case EventKind.CARRIER_ACTIVE -> carriers.stats(carriers.column(arg)).idleEnds(timestampNanos);
-            case EventKind.SAMPLE -> onSample(threadId, arg);
-            default -> { }
+        if (kind >= 0 && kind < transitionByKind.length) {
+            transitionByKind[kind].apply(timestampNanos, threadId, arg);
         }
     }
 
