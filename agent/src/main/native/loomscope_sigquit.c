@@ -2,7 +2,7 @@
  * Loomscope's SIGQUIT shim. Java cannot handle SIGQUIT (the JVM owns it), but on SIGQUIT -- and on
  * `jcmd PID JVMTI.data_dump` -- the JVM posts the JVMTI DataDumpRequest event to every JVMTI environment, right after
  * printing its thread dump. This library creates its own JVMTI environment, enables that one event, and forwards it
- * to the static Java method dev.loomscope.agent.sigquit.SigquitShim.dataDumpRequested(), which only wakes the agent's
+ * to the static Java method dev.loomscope.agent.nativeshim.NativeShim.dataDumpRequested(), which only wakes the agent's
  * dump thread: the event arrives on the JVM's "Signal Dispatcher" thread, which must never do the dump itself.
  *
  * Built by the agent module's Maven build (gcc -shared -fPIC -O2 against the JNI/JVMTI headers of the JDK running
@@ -36,7 +36,7 @@ static void JNICALL loomscope_on_data_dump(jvmtiEnv *jvmti) {
  * Returns 0 when DataDumpRequest events now reach the shim class, otherwise a positive step number saying which step
  * failed (the Java side reports it in one line).
  */
-JNIEXPORT jint JNICALL Java_dev_loomscope_agent_sigquit_SigquitShim_register(JNIEnv *env, jclass shim) {
+JNIEXPORT jint JNICALL Java_dev_loomscope_agent_nativeshim_NativeShim_registerSigquit(JNIEnv *env, jclass shim) {
     if (loomscope_jvmti != NULL) {
         return 0; /* registered already */
     }

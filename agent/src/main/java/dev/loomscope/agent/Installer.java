@@ -14,6 +14,7 @@ import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.Map;
@@ -55,7 +56,7 @@ final class Installer {
             byte[] blockKinds = blockKindByState(virtualThread);
             Recorder.traceOneThreadIn(options.threadSample());
             Recorder.install(options.rings(), options.ringCapacity(), blockKinds,
-                    stateConstant(virtualThread, "STARTED"), carrierThreadClass());
+                    stateConstant(virtualThread, "STARTED"), carrierThreadClass(), tickReader(options, instrumentation));
             // always: with sampleEvery=0 and no critical threads, pinned blocks are still sampled (rare, and the
             // site is the whole point of reporting them)
             Recorder.installSampling(options.sampleEvery(), options.critical().toArray(new String[0]),
@@ -103,8 +104,20 @@ final class Installer {
         DumpTriggers triggers = DumpTriggers.start(session, options);
         dumpTriggers = triggers;
         if (options.sigquit()) {
-            SigquitSupport.arm(instrumentation, triggers::sigquit);
+            NativeSupport.armSigquit(instrumentation, triggers::sigquit);
         }
+    }
+
+    /**
+     * The time-stamp-counter reader for the records' timestamps, or null for {@code System.nanoTime()}: with
+     * {@code clock=auto} wherever the counter is invariant and the native shim can read it (the JSON's
+     * {@code recorder.clock} says which was used, so no line on stderr either way).
+     */
+    private static MethodHandle tickReader(AgentOptions options, Instrumentation instrumentation) {
+        if (!options.clock().equals(AgentOptions.CLOCK_AUTO)) {
+            return null;
+        }
+        return NativeSupport.tscTicks(instrumentation, why -> { });
     }
 
     /**

@@ -65,7 +65,7 @@ public abstract class RecorderBenchmark {
             byte[] blockKindByState = new byte[256];
             blockKindByState[PARKING] = BlockKind.PARK;
             // carrier class null: the carrier events (ForkJoinPool hooks) are not measured here
-            Recorder.install(RINGS, RING_CAPACITY, blockKindByState, STARTED, null);
+            Recorder.install(RINGS, RING_CAPACITY, blockKindByState, STARTED, null, null);
             drain = DiscardingDrain.start(Recorder.rings());
         }
 

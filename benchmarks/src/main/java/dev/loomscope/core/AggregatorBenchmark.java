@@ -141,7 +141,7 @@ public class AggregatorBenchmark {
             Aggregator aggregator = new Aggregator(FIRST_THREAD_ID, originNanoTime,
                     TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()), options.windowNanos(),
                     options.fineWindows(), options.longSliceNanos(), null, options.leakThresholdNanos(),
-                    options.stackDepth());
+                    options.stackDepth(), ClockConversion.identity());
             long[] r = prologue;
             for (int i = 0; i < r.length; i += 3) {
                 aggregator.accept(originNanoTime + r[i], (int) (r[i + 1] >>> KIND_SHIFT), r[i + 1] & THREAD_MASK,

@@ -1,5 +1,6 @@
 package dev.loomscope.bootstrap;
 
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -10,7 +11,7 @@ import java.lang.invoke.VarHandle;
  * because advice is inlined into {@code java.base} and can only see what the boot loader sees.
  * <p>
  * Contract of every {@code on*} method, which runs on application and carrier threads in the middle of the JDK's
- * scheduler: it never blocks, parks, locks or allocates; it reads the clock at most once; it never throws (any
+ * scheduler: it never blocks, parks, locks or allocates; it reads the clock ({@link EventClock}) at most once; it never throws (any
  * {@link Throwable} is swallowed and counted in {@link #agentErrors()}); and it does nothing until {@link #install}
  * has been called. Events are striped over rings by virtual-thread id, so all records of one virtual thread go through
  * one ring, in the order its transitions happened.
@@ -30,6 +31,12 @@ public final class Recorder {
             throw new ExceptionInInitializerError(e);
         }
     }
+
+    /** The time-stamp-counter reader {@link EventClock} takes when it is initialised (by {@link #install}). */
+    private static MethodHandle tickReader;
+    /** A clock reading and {@code System.nanoTime()} taken together by {@link #install}: the drain's first pair. */
+    private static volatile long installReading;
+    private static volatile long installNanoTime;
 
     /** Null until installed, and when recording is off: every entry point then returns at once. */
     private static volatile EventRing[] rings;
@@ -76,9 +83,12 @@ public final class Recorder {
      * @param stateToBlockKind  see {@link #blockKindByState}
      * @param jdkStartedState   the JDK's {@code VirtualThread.STARTED} value, or -1 if unknown
      * @param carrierClass      the virtual-thread scheduler's carrier class, or null if unknown (carrier events off)
+     * @param ticks             a {@code ()long} reader of the CPU's invariant time-stamp counter for the records'
+     *                          timestamps, or null for {@code System.nanoTime()}; only the first install in a JVM
+     *                          decides ({@link #clockIsTicks})
      */
     public static synchronized void install(int ringCount, int ringCapacity, byte[] stateToBlockKind,
-                                            int jdkStartedState, Class<?> carrierClass) {
+                                            int jdkStartedState, Class<?> carrierClass, MethodHandle ticks) {
         if (Integer.bitCount(ringCount) != 1) {
             throw new IllegalArgumentException("ringCount must be a power of two: " + ringCount);
         }
@@ -89,7 +99,35 @@ public final class Recorder {
         blockKindByState = stateToBlockKind.clone();
         startedState = jdkStartedState;
         carrierThreadClass = carrierClass;
+        tickReader = ticks;
+        installReading = EventClock.read(); // initialises EventClock with the reader: from here on it is a constant
+        installNanoTime = System.nanoTime();
         rings = created;
+    }
+
+    /** For {@link EventClock}'s initialiser only. */
+    static MethodHandle tickReaderForClock() {
+        return tickReader;
+    }
+
+    /** Whether record timestamps are time-stamp-counter ticks, which the drain converts; else nanoseconds. */
+    public static boolean clockIsTicks() {
+        return EventClock.ticks();
+    }
+
+    /** A reading of the records' clock now: with {@code System.nanoTime()}, a pair for the tick conversion. */
+    public static long clockReading() {
+        return EventClock.read();
+    }
+
+    /** The clock reading taken at {@link #install}. */
+    public static long installReading() {
+        return installReading;
+    }
+
+    /** {@code System.nanoTime()} right after {@link #installReading}. */
+    public static long installNanoTime() {
+        return installNanoTime;
     }
 
     /**
@@ -390,6 +428,6 @@ public final class Recorder {
         }
         // Fibonacci hashing: consecutive thread ids land on different rings
         int stripe = (int) ((stripeKey * 0x9E3779B97F4A7C15L) >>> 40) & (r.length - 1);
-        r[stripe].offer(System.nanoTime(), kind, threadId, arg);
+        r[stripe].offer(EventClock.read(), kind, threadId, arg);
     }
 }

@@ -33,16 +33,22 @@ import java.util.function.Consumer;
  * @param sigquit      SIGQUIT (and {@code jcmd PID JVMTI.data_dump}) writes a dump, through the native shim
  * @param threadSample transitions recorded for about one virtual thread in this many (1: every thread); creations
  *                     and ends always, for every thread
+ * @param clock        {@link #CLOCK_AUTO} (the CPU's time-stamp counter where it is invariant and readable, else
+ *                     {@code System.nanoTime()}) or {@link #CLOCK_NANO_TIME}
  */
 public record AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet,
                            long windowNanos, long retentionNanos, long longSliceNanos, int sampleEvery,
                            List<String> critical, int samplesPerSecond, int stackDepth, int topSites,
                            long leakThresholdNanos,
-                           String dump, Duration interval, boolean sigquit, int threadSample) {
+                           String dump, Duration interval, boolean sigquit, int threadSample, String clock) {
+
+    public static final String CLOCK_AUTO = "auto";
+    public static final String CLOCK_NANO_TIME = "nanoTime";
 
     public static final AgentOptions DEFAULTS = new AgentOptions("loomscope-%p.json", 16, 32768, true, false,
             TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20), 100,
-            List.of(), 1000, 32, 20, TimeUnit.SECONDS.toNanos(60), "loomscope-%p-%t.json", Duration.ZERO, true, 1);
+            List.of(), 1000, 32, 20, TimeUnit.SECONDS.toNanos(60), "loomscope-%p-%t.json", Duration.ZERO, true, 1,
+            CLOCK_AUTO);
 
     /** Shortest {@code interval}: a dump drains and writes a file; more often than this is a mistake. */
     public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
@@ -70,6 +76,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         Duration interval = DEFAULTS.interval;
         boolean sigquit = DEFAULTS.sigquit;
         int threadSample = DEFAULTS.threadSample;
+        String clock = DEFAULTS.clock;
         if (text == null || text.isBlank()) {
             return DEFAULTS;
         }
@@ -122,10 +129,17 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                 case "interval" -> interval = interval(key, value, warn);
                 case "sigquit" -> sigquit = onOff(key, value, DEFAULTS.sigquit, warn);
                 case "threadSample" -> threadSample = integer(key, value, 1, 1_000_000, DEFAULTS.threadSample, warn);
+                case "clock" -> {
+                    if (value.equalsIgnoreCase(CLOCK_AUTO) || value.equalsIgnoreCase(CLOCK_NANO_TIME)) {
+                        clock = value.equalsIgnoreCase(CLOCK_AUTO) ? CLOCK_AUTO : CLOCK_NANO_TIME;
+                    } else {
+                        warn.accept(bad(key, value, CLOCK_AUTO + " or " + CLOCK_NANO_TIME, DEFAULTS.clock));
+                    }
+                }
                 default -> warn.accept("loomscope: unknown option '" + key + "' ignored (options: "
                         + "out, rings, ringCapacity, recording, quiet, window, retention, longSlice, sampleEvery,"
                         + " critical, samplesPerSecond, stackDepth, topSites, leakThreshold, dump, interval, sigquit,"
-                        + " threadSample;"
+                        + " threadSample, clock;"
                         + " see docs/options.md)");
             }
         }
@@ -136,7 +150,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         }
         return new AgentOptions(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
-                dump == null ? timestamped(out) : dump, interval, sigquit, threadSample);
+                dump == null ? timestamped(out) : dump, interval, sigquit, threadSample, clock);
     }
 
     /**
@@ -176,6 +190,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         map.put("interval", interval.isZero() ? "off" : formatDuration(interval.toNanos()));
         map.put("sigquit", sigquit);
         map.put("threadSample", threadSample);
+        map.put("clock", clock);
         return map;
     }
 

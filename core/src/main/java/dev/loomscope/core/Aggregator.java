@@ -80,6 +80,7 @@ final class Aggregator implements EventSink {
      * ordered: another thread's mount on the same carrier may be drained before this thread's unmount.
      */
     private final LiveThreadTable carrierOfMounted = new LiveThreadTable();
+    private final ClockConversion clock;
     private final SampleRing samples;
     private long samplesTaken;
     private long samplesLost;
@@ -139,9 +140,12 @@ final class Aggregator implements EventSink {
      * @param samples                 where sampled stacks come from, or null when sampling is off
      * @param leakThresholdNanos      blocked at least this long at a dump: reported in leak clusters
      * @param stackDepth              frames kept of stacks the drain walks itself (long slices)
+     * @param clock                   turns the records' timestamps into {@code nanoTime} nanoseconds
      */
     Aggregator(long firstObservableThreadId, long originNanoTime, long originEpochNanos, long windowNanos,
-               int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos, int stackDepth) {
+               int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos, int stackDepth,
+               ClockConversion clock) {
+        this.clock = clock;
         this.samples = samples;
         this.stackDepth = stackDepth;
         this.leakThresholdNanos = leakThresholdNanos;
@@ -203,11 +207,12 @@ final class Aggregator implements EventSink {
         return byKind;
     }
 
+    /** @param timestamp the recorder's clock reading, converted here ({@link ClockConversion}) */
     @Override
-    public void accept(long timestampNanos, int kind, long threadId, long arg) {
+    public void accept(long timestamp, int kind, long threadId, long arg) {
         events++;
         if (kind >= 0 && kind < transitionByKind.length) {
-            transitionByKind[kind].apply(timestampNanos, threadId, arg);
+            transitionByKind[kind].apply(clock.toNanos(timestamp), threadId, arg);
         }
     }
 

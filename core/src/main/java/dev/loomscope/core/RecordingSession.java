@@ -32,12 +32,16 @@ public final class RecordingSession {
     private static final long FIRST_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long LONGEST_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
     private static final int BUSY_PASS_RECORDS = 1024;
+    /** Shortest time between the two clock pairs the tick conversion starts from. */
+    private static final long MIN_CALIBRATION_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final AgentOptions options;
     private final Supplier<HookReport> hooks;
     private final boolean lateAttach;
     private final String agentVersion;
     private final Aggregator aggregator;
+    /** Drain thread (and dumps, under {@link #lock}): calibrated before every pass. */
+    private final ClockConversion clock;
     private final ContextSampler context;
     private final EventRing[] rings;
     private final Object lock = new Object();
@@ -60,9 +64,10 @@ public final class RecordingSession {
         // origin a little in the past: records taken while the advice was being woven precede this constructor
         long originNanoTime = startNanos - TimeUnit.SECONDS.toNanos(10);
         long originEpochNanos = TimeUnit.MILLISECONDS.toNanos(startEpochMs) - TimeUnit.SECONDS.toNanos(10);
+        this.clock = Recorder.rings() != null ? clockConversion() : ClockConversion.identity();
         this.aggregator = new Aggregator(firstObservableThreadId, originNanoTime, originEpochNanos,
                 options.windowNanos(), options.fineWindows(), options.longSliceNanos(), Recorder.samples(),
-                options.leakThresholdNanos(), options.stackDepth());
+                options.leakThresholdNanos(), options.stackDepth(), clock);
         this.context = new ContextSampler(options.windowNanos(), options.fineWindows(), scheduler,
                 CpuThrottling.find(), originNanoTime, originEpochNanos);
         this.rings = Recorder.rings();
@@ -136,8 +141,29 @@ public final class RecordingSession {
         }
     }
 
+    /**
+     * The conversion of the records' timestamps: from the pair the recorder took at install and one taken now, at
+     * least {@link #MIN_CALIBRATION_NANOS} later (the weaving in between normally takes far longer).
+     */
+    private static ClockConversion clockConversion() {
+        if (!Recorder.clockIsTicks()) {
+            return ClockConversion.identity();
+        }
+        long firstNanoTime = Recorder.installNanoTime();
+        while (System.nanoTime() - firstNanoTime < MIN_CALIBRATION_NANOS) {
+            LockSupport.parkNanos(MIN_CALIBRATION_NANOS);
+        }
+        long reading = Recorder.clockReading();
+        long nanoTime = System.nanoTime();
+        return ClockConversion.ticks(Recorder.installReading(), firstNanoTime, reading, nanoTime);
+    }
+
     private int drainAllLocked() {
         int drained = 0;
+        if (clock.ticks()) {
+            long reading = Recorder.clockReading();
+            clock.calibrate(reading, System.nanoTime());
+        }
         if (rings != null) {
             for (EventRing ring : rings) {
                 drained += ring.drain(aggregator, DRAIN_BATCH);
@@ -207,7 +233,7 @@ public final class RecordingSession {
         Snapshot.Data data = aggregator.snapshot(droppedByKind, Recorder.agentErrors());
         return new Snapshot(jvmInfo(), agentVersion, options.asMap(), hooks.get(), lateAttach, trigger, startEpochMs,
                 System.currentTimeMillis(), System.nanoTime() - startNanos, options.windowNanos(), data, context.snapshot(),
-                drainCpuNanos());
+                drainCpuNanos(), clock.ticks() ? "tsc" : "nanoTime");
     }
 
     private long drainCpuNanos() {

@@ -14,11 +14,12 @@ import java.util.Map;
  * @param windowNanos    heatmap base window length
  * @param drainCpuNanos  CPU time the drain thread has used (the recording's own cost off the application's threads),
  *                       -1 if the JVM cannot tell
+ * @param clock          what the records' timestamps were read from: {@code tsc} or {@code nanoTime}
  */
 public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> options, HookReport hooks,
                        boolean lateAttach, String trigger, long recordingStartEpochMs, long dumpEpochMs,
                        long recordingNanos, long windowNanos, Data data, Context context,
-                       long drainCpuNanos) {
+                       long drainCpuNanos, String clock) {
 
     /** @param startEpochMs when the JVM started */
     public record JvmInfo(long pid, String javaVersion, String vendor, long startEpochMs) {

@@ -68,7 +68,7 @@ public final class SnapshotJsonWriter {
             json.writeEndObject();
 
             Snapshot.Data data = snapshot.data();
-            writeCounts(json, data.counts(), snapshot.drainCpuNanos());
+            writeCounts(json, data.counts(), snapshot.drainCpuNanos(), snapshot.clock());
             writeCarriers(json, data);
             writeLatencies(json, data.latencies());
             writeLongSlices(json, data);
@@ -80,7 +80,8 @@ public final class SnapshotJsonWriter {
         }
     }
 
-    private static void writeCounts(JsonGenerator json, Counts c, long drainCpuNanos) throws IOException {
+    private static void writeCounts(JsonGenerator json, Counts c, long drainCpuNanos, String clock)
+            throws IOException {
         json.writeObjectFieldStart("counts");
         json.writeNumberField("created", c.created());
         json.writeNumberField("started", c.started());
@@ -115,6 +116,7 @@ public final class SnapshotJsonWriter {
         json.writeNumberField("events", c.events());
         json.writeNumberField("trackedThreads", c.trackedThreads());
         json.writeNumberField("drainCpuNs", drainCpuNanos);
+        json.writeStringField("clock", clock);
         json.writeEndObject();
     }
 

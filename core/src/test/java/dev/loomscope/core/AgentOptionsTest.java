@@ -25,7 +25,8 @@ class AgentOptionsTest {
         AgentOptions options = AgentOptions.parse("out=/tmp/x-%p.json,rings=4,ringCapacity=2048,recording=off,quiet=true,"
                 + "window=500ms,retention=1h,longSlice=5ms", warnings::add);
         assertEquals(new AgentOptions("/tmp/x-%p.json", 4, 2048, false, true, 500_000_000L, 3_600_000_000_000L,
-                5_000_000L, 100, List.of(), 1000, 32, 20, 60_000_000_000L, "/tmp/x-%p-%t.json", Duration.ZERO, true, 1),
+                5_000_000L, 100, List.of(), 1000, 32, 20, 60_000_000_000L, "/tmp/x-%p-%t.json", Duration.ZERO, true, 1,
+                AgentOptions.CLOCK_AUTO),
                 options);
         assertEquals(7200, options.fineWindows());
         AgentOptions sites = AgentOptions.parse("sampleEvery=1,critical=pay-|ledger-,stackDepth=8,topSites=5,"
@@ -38,6 +39,16 @@ class AgentOptionsTest {
         assertEquals(5, sites.topSites());
         assertEquals(2_000_000_000L, sites.leakThresholdNanos());
         assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void clockIsAutoOrNanoTimeInAnyCase() {
+        assertEquals(AgentOptions.CLOCK_NANO_TIME, AgentOptions.parse("clock=NANOTIME", warnings::add).clock());
+        assertEquals(AgentOptions.CLOCK_AUTO, AgentOptions.parse("clock=Auto", warnings::add).clock());
+        assertEquals(List.of(), warnings);
+        assertEquals(AgentOptions.CLOCK_AUTO, AgentOptions.parse("clock=rdtsc", warnings::add).clock());
+        assertEquals(1, warnings.size(), warnings::toString);
+        assertTrue(warnings.get(0).contains("clock") && warnings.get(0).contains("rdtsc"), warnings::toString);
     }
 
     @Test

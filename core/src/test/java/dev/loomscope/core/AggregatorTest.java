@@ -9,7 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /** The aggregator's state machine on hand-made streams, including the incomplete ones real runs produce. */
 class AggregatorTest {
     private static final long CARRIER = 900;
-    private final Aggregator aggregator = new Aggregator(100, -7_000_000_000L, 0, 1_000_000_000L, 600, 20_000_000L, null, 60_000_000_000L, 32);
+    private final Aggregator aggregator = new Aggregator(100, -7_000_000_000L, 0, 1_000_000_000L, 600, 20_000_000L, null, 60_000_000_000L, 32,
+            ClockConversion.identity());
     private long clock;
 
     @Test

@@ -40,7 +40,7 @@ class SnapshotJsonSchemaTest {
         long originEpochNanos = System.currentTimeMillis() * MS - 10 * HOUR;
         Aggregator aggregator = new Aggregator(100, origin, originEpochNanos, options.windowNanos(),
                 options.fineWindows(), options.longSliceNanos(), null, options.leakThresholdNanos(),
-                options.stackDepth());
+                options.stackDepth(), ClockConversion.identity());
         long thread = 100;
         for (long t = origin + SECOND; t < origin + 9 * HOUR; t += 30 * SECOND) {
             thread++;
@@ -78,7 +78,7 @@ class SnapshotJsonSchemaTest {
                 new HookReport(List.of("VirtualThread.mount"), List.of("VirtualThread.parkOnCarrierThread")), true,
                 DumpTriggers.ATTACH_DUMP, System.currentTimeMillis() - 10 * 3_600_000, System.currentTimeMillis(),
                 10 * HOUR, options.windowNanos(), aggregator.snapshot(new long[EventKind.COUNT], 0),
-                context.snapshot(), 123_456_789L);
+                context.snapshot(), 123_456_789L, "tsc");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SnapshotJsonWriter.write(snapshot, out);
         JsonNode dump = JSON.readTree(out.toByteArray());

@@ -3,10 +3,15 @@ package dev.loomscope.agent.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loomscope.agent.it.workloads.Scheduling;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,9 +29,12 @@ class SchedulingLatencyIT {
     @TempDir
     Path dir;
 
-    @Test
-    void sleepOf20msIsABlockOfAbout20ms() throws Exception {
-        JsonNode dump = run(AgentJvm.withAgent(options()), "sleep20", "200").dump;
+    /** Once with each clock: the default (the time-stamp counter wherever it is invariant) and nanoTime. */
+    @ParameterizedTest
+    @ValueSource(strings = {"auto", "nanoTime"})
+    void sleepOf20msIsABlockOfAbout20ms(String clock) throws Exception {
+        JsonNode dump = run(AgentJvm.withAgent(options() + ",clock=" + clock), "sleep20", "200").dump;
+        assertEquals(clock.equals("auto") ? autoClock() : "nanoTime", dump.at("/recorder/clock").asText());
         JsonNode sleep = dump.at("/latencies/blockedByKind/sleep");
         assertEquals(200, sleep.get("count").asLong());
         long p50 = sleep.get("p50").asLong();
@@ -88,6 +96,26 @@ class SchedulingLatencyIT {
             }
         }
         return total;
+    }
+
+    /**
+     * The clock {@code clock=auto} must pick here (docs/options.md): the time-stamp counter on Linux x86_64 when
+     * {@code /proc/cpuinfo} lists constant_tsc and nonstop_tsc and the JDK has critical FFM downcalls (22+; the child
+     * JVMs run on the test's own JDK).
+     */
+    static String autoClock() throws IOException {
+        String arch = System.getProperty("os.arch");
+        boolean x86Linux = System.getProperty("os.name").startsWith("Linux")
+                && (arch.equals("amd64") || arch.equals("x86_64"));
+        if (!x86Linux || Runtime.version().feature() < 22) {
+            return "nanoTime";
+        }
+        List<String> flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+                .filter(line -> line.startsWith("flags"))
+                .findFirst()
+                .map(line -> List.of(line.substring(line.indexOf(':') + 1).trim().split("\\s+")))
+                .orElse(List.of());
+        return flags.contains("constant_tsc") && flags.contains("nonstop_tsc") ? "tsc" : "nanoTime";
     }
 
     private String options() {
