@@ -560,12 +560,12 @@ final class Aggregator implements EventSink {
         Counts counts = new Counts(created, started, ended, created - ended, preexistingEnded, blocks, pinnedBlocks,
                 wakes, yields, mounts, unmounts, submitFailed, dropped, agentErrors, blocksByKind.clone(),
                 droppedByKind.clone(), carriersStarted, carriersExited, carrierIdlePeriods, events, live.size());
-        List<LatencyDistribution.Summary> byKind = new ArrayList<>();
+        List<LatencyDistribution> byKind = new ArrayList<>();
         for (int kind = 0; kind < BlockKind.COUNT; kind++) {
-            byKind.add(blockedByKind[kind] == null ? null : blockedByKind[kind].summary());
+            byKind.add(blockedByKind[kind] == null ? null : blockedByKind[kind].copy());
         }
-        Snapshot.Latencies latencies = new Snapshot.Latencies(startDelay.summary(), wakeToRun.summary(),
-                blockedUnpinned().summary(), runSlice.summary(), pinnedBlocked.summary(), byKind);
+        Snapshot.Latencies latencies = new Snapshot.Latencies(startDelay.copy(), wakeToRun.copy(),
+                blockedUnpinned(), runSlice.copy(), pinnedBlocked.copy(), byKind);
         Snapshot.Heatmaps heatmaps = new Snapshot.Heatmaps(createHeatmap.rows(), blockHeatmap.rows(),
                 wakeHeatmap.rows(), mountHeatmap.rows(), startDelayHeatmap.rows(), wakeToRunHeatmap.rows(),
                 blockedHeatmap.rows(), runSliceHeatmap.rows());

@@ -124,14 +124,18 @@ final class ContextSampler {
         return originEpochNanos + (nanoTime - originNanoTime);
     }
 
-    Snapshot.Context snapshot() {
+    /** @param scheduler from {@link #schedulerNow}, which the caller reads outside the drain's lock */
+    Snapshot.Context snapshot(Map<String, Object> scheduler) {
         return new Snapshot.Context(List.copyOf(pauseCollectors), gcPauseCount, gcPauseNanos,
                 throttling == null ? null : throttling.file().toString(), throttledPeriods, throttledNanos,
-                schedulerNow(), series.rows());
+                scheduler, series.rows());
     }
 
-    /** The scheduler as it is now: the pool's own counters and, on JDK 24+, the JDK's scheduler MXBean. */
-    private Map<String, Object> schedulerNow() {
+    /**
+     * The scheduler as it is now: the pool's own counters and, on JDK 24+, the JDK's scheduler MXBean. Any thread:
+     * reads only the pool and the platform MBean server.
+     */
+    Map<String, Object> schedulerNow() {
         Map<String, Object> values = new LinkedHashMap<>();
         if (scheduler != null) {
             values.put("parallelism", scheduler.getParallelism());

@@ -29,6 +29,13 @@ final class LatencyDistribution {
         histogram.recordValue(nanos);
     }
 
+    /** An independent copy, for a snapshot: the drain goes on recording into this one. */
+    LatencyDistribution copy() {
+        LatencyDistribution copy = new LatencyDistribution();
+        copy.add(this);
+        return copy;
+    }
+
     /** Adds every value of {@code other} (exact: same layout). For distributions derived at snapshot time. */
     void add(LatencyDistribution other) {
         histogram.add(other.histogram);

@@ -10,6 +10,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -203,15 +204,37 @@ public final class RecordingSession {
         }
     }
 
-    /** Everything recorded up to now: the rings are drained to empty first. */
+    /**
+     * Everything recorded up to now: the rings are drained to empty first.
+     * <p>
+     * Only what comes from the drain's own state is taken under {@link #lock}: while a dump holds it nothing drains,
+     * and on a busy scheduler the rings fill within tens of milliseconds, after which records are dropped. The rest is
+     * read before or after: the JVM's management beans and the scheduler's MXBean (the first use of the platform
+     * MBean server alone took 360 ms on a loaded 2-vCPU machine, enough to drop a million records), the options and
+     * the hooks.
+     */
     Snapshot snapshot(String trigger) {
+        Snapshot.JvmInfo jvm = jvmInfo();
+        Map<String, Object> effectiveOptions = options.asMap();
+        HookReport hookReport = hooks.get();
+        Map<String, Object> scheduler = context.schedulerNow();
+        Snapshot.Data data;
+        Snapshot.Context contextAtDump;
+        long dumpEpochMs;
+        long recordingNanos;
         synchronized (lock) {
             while (drainAllLocked() > 0) {
                 // drain to empty: everything recorded before the request is in the snapshot
             }
             context.sample(System.nanoTime());
-            return snapshotLocked(trigger);
+            data = aggregator.snapshot(droppedByKind(), Recorder.agentErrors());
+            contextAtDump = context.snapshot(scheduler);
+            dumpEpochMs = System.currentTimeMillis();
+            recordingNanos = System.nanoTime() - startNanos;
         }
+        return new Snapshot(jvm, agentVersion, effectiveOptions, hookReport, lateAttach, trigger, startEpochMs,
+                dumpEpochMs, recordingNanos, options.windowNanos(), data, contextAtDump, drainCpuNanos(),
+                clock.ticks() ? "tsc" : "nanoTime");
     }
 
     /** The snapshot as JSON, for in-process readers (the JUnit extension); nothing is written to disk. */
@@ -221,7 +244,7 @@ public final class RecordingSession {
         return out.toByteArray();
     }
 
-    private Snapshot snapshotLocked(String trigger) {
+    private long[] droppedByKind() {
         long[] droppedByKind = new long[EventKind.COUNT];
         if (rings != null) {
             for (EventRing ring : rings) {
@@ -230,10 +253,7 @@ public final class RecordingSession {
                 }
             }
         }
-        Snapshot.Data data = aggregator.snapshot(droppedByKind, Recorder.agentErrors());
-        return new Snapshot(jvmInfo(), agentVersion, options.asMap(), hooks.get(), lateAttach, trigger, startEpochMs,
-                System.currentTimeMillis(), System.nanoTime() - startNanos, options.windowNanos(), data, context.snapshot(),
-                drainCpuNanos(), clock.ticks() ? "tsc" : "nanoTime");
+        return droppedByKind;
     }
 
     private long drainCpuNanos() {

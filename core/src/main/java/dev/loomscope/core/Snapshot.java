@@ -43,9 +43,14 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
     }
 
     /** @param blockedByKind indexed by {@link dev.loomscope.bootstrap.BlockKind}; null where no block of that kind */
-    record Latencies(LatencyDistribution.Summary startDelay, LatencyDistribution.Summary wakeToRun,
-                     LatencyDistribution.Summary blocked, LatencyDistribution.Summary runSlice,
-                     LatencyDistribution.Summary pinnedBlocked, List<LatencyDistribution.Summary> blockedByKind) {
+    /**
+     * Copies of the distributions, taken under the drain's lock and summarised only when written (percentiles and the
+     * compressed histogram are the slow part of a snapshot); {@code blockedByKind} by {@code BlockKind}, null where
+     * no block of the kind was seen.
+     */
+    record Latencies(LatencyDistribution startDelay, LatencyDistribution wakeToRun, LatencyDistribution blocked,
+                     LatencyDistribution runSlice, LatencyDistribution pinnedBlocked,
+                     List<LatencyDistribution> blockedByKind) {
     }
 
     /** Activity heatmaps (columns: carriers) and latency heatmaps (columns: {@link LogLatencyBuckets}). */

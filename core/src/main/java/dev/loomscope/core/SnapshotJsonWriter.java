@@ -156,17 +156,19 @@ public final class SnapshotJsonWriter {
         writeSummary(json, "pinnedBlocked", latencies.pinnedBlocked());
         json.writeObjectFieldStart("blockedByKind");
         for (int kind = 0; kind < latencies.blockedByKind().size(); kind++) {
-            LatencyDistribution.Summary summary = latencies.blockedByKind().get(kind);
-            if (summary != null) {
-                writeSummary(json, BlockKind.name(kind), summary);
+            LatencyDistribution distribution = latencies.blockedByKind().get(kind);
+            if (distribution != null) {
+                writeSummary(json, BlockKind.name(kind), distribution);
             }
         }
         json.writeEndObject();
         json.writeEndObject();
     }
 
-    private static void writeSummary(JsonGenerator json, String name, LatencyDistribution.Summary s)
+    /** Summarised here, after the drain's lock is released: percentiles and the compressed histogram take time. */
+    private static void writeSummary(JsonGenerator json, String name, LatencyDistribution distribution)
             throws IOException {
+        LatencyDistribution.Summary s = distribution.summary();
         json.writeObjectFieldStart(name);
         json.writeStringField("unit", "ns");
         json.writeNumberField("count", s.count());

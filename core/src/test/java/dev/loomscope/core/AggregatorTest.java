@@ -113,12 +113,12 @@ class AggregatorTest {
         at(2_164_000, EventKind.END, 101, 0);                              // run slice 10 us
         Snapshot.Data data = aggregator.snapshot(new long[EventKind.COUNT], 0);
         assertEquals(1, data.latencies().startDelay().count());
-        assertEquals(3_000, data.latencies().startDelay().max(), 3);
-        assertEquals(100_000, data.latencies().wakeToRun().max(), 100);
-        assertEquals(2_000_000, data.latencies().blocked().max(), 2_000);
-        assertEquals(2_000_000, data.latencies().blockedByKind().get(BlockKind.PARK).max(), 2_000);
+        assertEquals(3_000, data.latencies().startDelay().summary().max(), 3);
+        assertEquals(100_000, data.latencies().wakeToRun().summary().max(), 100);
+        assertEquals(2_000_000, data.latencies().blocked().summary().max(), 2_000);
+        assertEquals(2_000_000, data.latencies().blockedByKind().get(BlockKind.PARK).summary().max(), 2_000);
         assertEquals(2, data.latencies().runSlice().count());
-        assertEquals(50_000, data.latencies().runSlice().max(), 50);
+        assertEquals(50_000, data.latencies().runSlice().summary().max(), 50);
         assertEquals(60_000, data.carriers().get(0).busyNanos(), "busy time is the sum of the carrier's slices");
     }
 
@@ -152,10 +152,10 @@ class AggregatorTest {
         at(70_004_000, EventKind.SUBMIT, 101, 5); // woken early, by an unpark: ends at the wake
         at(70_005_000, EventKind.MOUNT, 101, CARRIER);
         Snapshot.Data data = aggregator.snapshot(new long[EventKind.COUNT], 0);
-        assertEquals(20_000_000, data.latencies().blockedByKind().get(BlockKind.TIMED_PARK).max(), 20_000);
-        assertEquals(10_000_000, data.latencies().blockedByKind().get(BlockKind.TIMED_PARK).min(), 10_000);
-        assertEquals(40_001_000, data.latencies().wakeToRun().max(), 40_000);
-        assertEquals(1_000, data.latencies().wakeToRun().min(), 1);
+        assertEquals(20_000_000, data.latencies().blockedByKind().get(BlockKind.TIMED_PARK).summary().max(), 20_000);
+        assertEquals(10_000_000, data.latencies().blockedByKind().get(BlockKind.TIMED_PARK).summary().min(), 10_000);
+        assertEquals(40_001_000, data.latencies().wakeToRun().summary().max(), 40_000);
+        assertEquals(1_000, data.latencies().wakeToRun().summary().min(), 1);
     }
 
     @Test

@@ -78,7 +78,7 @@ class SnapshotJsonSchemaTest {
                 new HookReport(List.of("VirtualThread.mount"), List.of("VirtualThread.parkOnCarrierThread")), true,
                 DumpTriggers.ATTACH_DUMP, System.currentTimeMillis() - 10 * 3_600_000, System.currentTimeMillis(),
                 10 * HOUR, options.windowNanos(), aggregator.snapshot(new long[EventKind.COUNT], 0),
-                context.snapshot(), 123_456_789L, "tsc");
+                context.snapshot(context.schedulerNow()), 123_456_789L, "tsc");
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         SnapshotJsonWriter.write(snapshot, out);
         JsonNode dump = JSON.readTree(out.toByteArray());
