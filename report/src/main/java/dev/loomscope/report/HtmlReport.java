@@ -813,6 +813,10 @@ final class HtmlReport {
             kv("heatmap window", HtmlNumbers.millis(root.path("heatmaps").path("windowMs").asLong()));
         }
         kv("records aggregated", HtmlNumbers.count(root.path("recorder").path("events").asLong()));
+        String clock = root.path("recorder").path("clock").asText("");
+        if (!clock.isEmpty()) {
+            kv("event clock", clock.equals("tsc") ? "CPU time-stamp counter" : clock);
+        }
         html.append("</tbody></table>\n");
         JsonNode options = agent.path("options");
         if (options.isObject() && !options.isEmpty()) {

@@ -142,6 +142,17 @@ class HtmlReportTest {
     }
 
     @Test
+    void theEventClockIsNamedWhenTheDumpSaysWhichItWas() throws Exception {
+        String tsc = render(HOSTILE.replace("\"counts\": {",
+                "\"recorder\": {\"events\": 9, \"clock\": \"tsc\"}, \"counts\": {"));
+        assertTrue(tsc.contains("<th>event clock</th><td>CPU time-stamp counter</td>"), "tsc named");
+        String nanoTime = render(HOSTILE.replace("\"counts\": {",
+                "\"recorder\": {\"events\": 9, \"clock\": \"nanoTime\"}, \"counts\": {"));
+        assertTrue(nanoTime.contains("<th>event clock</th><td>nanoTime</td>"), "nanoTime named");
+        assertFalse(render(HOSTILE).contains("event clock"), "a dump without recorder.clock (older agents): no row");
+    }
+
+    @Test
     void emptySectionsSayWhyTheyAreEmpty() throws Exception {
         String html = render(HOSTILE);
         assertTrue(html.contains("No blocked virtual thread was woken") || html.contains("No wake stack was sampled"),

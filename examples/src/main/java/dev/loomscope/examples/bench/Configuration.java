@@ -33,7 +33,13 @@ enum Configuration {
      * experimental flag removes. The difference to loomscope is that JVM cost, which no agent can avoid today.
      */
     LOOMSCOPE_NOVTMS("loomscope-novtms", "",
-            List.of("-XX:+UnlockExperimentalVMOptions", "-XX:-DoJVMTIVirtualThreadTransitions"), false, false);
+            List.of("-XX:+UnlockExperimentalVMOptions", "-XX:-DoJVMTIVirtualThreadTransitions"), false, false),
+    /**
+     * Loomscope reading {@code System.nanoTime()} for every record instead of the CPU's time-stamp counter
+     * ({@code clock=nanoTime}): what the cheaper clock saves where {@code loomscope} uses it (the dump's
+     * {@code recorder.clock} says whether it did).
+     */
+    LOOMSCOPE_NANOTIME("loomscope-nanotime", "clock=nanoTime", List.of(), false, false);
 
     /** The name used on the command line and in the table. */
     final String label;
