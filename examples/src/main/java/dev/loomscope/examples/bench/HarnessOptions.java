@@ -49,6 +49,8 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
                                    --agent-options loomscope-sampled=threadSample=50 (the harness adds quiet and out)
               --pairs N            PingPong pairs (default 100000)
               --rounds R           PingPong round trips per pair (default 10)
+              --passes P           PingPong full-size passes per JVM, only the last timed (default 1; 3 measures
+                                   the steady state)
               --threads N          CreateStorm threads (default 1000000)
               --payments-rate N    Payments: requests per second, open loop (default %d)
               --payments-seconds S Payments: measured load per run (default %d)
@@ -80,6 +82,7 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
         }
         int pairs = 100_000;
         int rounds = 10;
+        int passes = 1;
         int threads = 1_000_000;
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         long timeoutSeconds = 600;
@@ -118,6 +121,7 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
                 }
                 case "--pairs" -> pairs = positive(option, value);
                 case "--rounds" -> rounds = positive(option, value);
+                case "--passes" -> passes = positive(option, value);
                 case "--threads" -> threads = positive(option, value);
                 case "--payments-rate" -> paymentsRate = positive(option, value);
                 case "--payments-seconds" -> paymentsSeconds = positive(option, value);
@@ -135,7 +139,7 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
         PaymentsWorkload payments = null;
         for (String name : workloadNames) {
             switch (name.trim().toLowerCase()) {
-                case "pingpong" -> workloads.add(Workload.pingPong(pairs, rounds));
+                case "pingpong" -> workloads.add(Workload.pingPong(pairs, rounds, passes));
                 case "createstorm" -> workloads.add(Workload.createStorm(threads));
                 case "payments" -> payments = new PaymentsWorkload(paymentsRate, paymentsSeconds, paymentsWarmup,
                         paymentsJar);

@@ -1,5 +1,6 @@
 package dev.loomscope.examples.bench;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,13 +15,21 @@ record Workload(String name, String mainClass, List<String> args, String descrip
     /** CreateStorm threads alive at most at once: the storm measures churn, not how many threads fit in the heap. */
     private static final int STORM_BATCH = 10_000;
 
-    static Workload pingPong(int pairs, int rounds) {
-        return new Workload("PingPong", "dev.loomscope.examples.workloads.PingPong",
-                List.of("--pairs", Integer.toString(pairs), "--rounds", Integer.toString(rounds),
-                        "--warmup-pairs", Integer.toString(pairs / 10)),
+    /**
+     * @param passes full-size passes per JVM, the last one timed: more than 1 measures the steady state, after the JIT
+     *               has compiled the scheduler, the advice and the drain on the workload itself
+     */
+    static Workload pingPong(int pairs, int rounds, int passes) {
+        List<String> args = new ArrayList<>(List.of("--pairs", Integer.toString(pairs), "--rounds",
+                Integer.toString(rounds), "--warmup-pairs", Integer.toString(pairs / 10)));
+        if (passes > 1) {
+            args.addAll(List.of("--passes", Integer.toString(passes)));
+        }
+        String untimed = passes > 1 ? String.format(", then %d untimed full-size passes", passes - 1) : "";
+        return new Workload("PingPong", "dev.loomscope.examples.workloads.PingPong", List.copyOf(args),
                 String.format("%,d pairs of virtual threads (%,d threads), %d park/unpark round trips per pair"
-                                + " (%,d handoffs); warm-up pass of %,d pairs first",
-                        pairs, 2L * pairs, rounds, 2L * pairs * rounds, pairs / 10));
+                                + " (%,d handoffs); warm-up pass of %,d pairs first%s",
+                        pairs, 2L * pairs, rounds, 2L * pairs * rounds, pairs / 10, untimed));
     }
 
     static Workload createStorm(int threads) {
