@@ -2,8 +2,8 @@
  * Loomscope's SIGQUIT shim. Java cannot handle SIGQUIT (the JVM owns it), but on SIGQUIT -- and on
  * `jcmd PID JVMTI.data_dump` -- the JVM posts the JVMTI DataDumpRequest event to every JVMTI environment, right after
  * printing its thread dump. This library creates its own JVMTI environment, enables that one event, and forwards it
- * to the static Java method dev.loomscope.agent.nativeshim.NativeShim.dataDumpRequested(), which only wakes the agent's
- * dump thread: the event arrives on the JVM's "Signal Dispatcher" thread, which must never do the dump itself.
+ * to the static Java method dev.loomscope.agent.nativeshim.NativeShim.dataDumpRequested(), which only wakes the
+ * agent's dump thread: the event arrives on the JVM's "Signal Dispatcher" thread, which must never do the dump itself.
  *
  * Built by the agent module's Maven build (gcc -shared -fPIC -O2 against the JNI/JVMTI headers of the JDK running
  * Maven) into the agent jar; extracted and loaded by the agent at start.

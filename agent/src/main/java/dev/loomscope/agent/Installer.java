@@ -111,13 +111,10 @@ final class Installer {
     /**
      * The time-stamp-counter reader for the records' timestamps, or null for {@code System.nanoTime()}: with
      * {@code clock=auto} wherever the counter is invariant and the native shim can read it (the JSON's
-     * {@code recorder.clock} says which was used, so no line on stderr either way).
+     * {@code recorder.clock} says which was used).
      */
     private static MethodHandle tickReader(AgentOptions options, Instrumentation instrumentation) {
-        if (!options.clock().equals(AgentOptions.CLOCK_AUTO)) {
-            return null;
-        }
-        return NativeSupport.tscTicks(instrumentation, why -> { });
+        return options.clock().equals(AgentOptions.CLOCK_AUTO) ? NativeSupport.tscTicks(instrumentation) : null;
     }
 
     /**

@@ -20,7 +20,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -51,10 +50,8 @@ final class NativeSupport {
     /** {@code Module}'s own method behind {@code ModuleLayer.Controller.enableNativeAccess} (JDK 21–25 at least). */
     private static final String GRANT_METHOD = "implAddEnableNativeAccess";
 
-    /** The loaded shim class, once {@link #load} succeeded. */
+    /** The loaded shim class, once {@link #load} succeeded: {@link #moduleShim}, or the class path's. */
     private static Class<?> shim;
-    /** Whether {@link #shim} is in module {@value #MODULE} with native access (else on the class path). */
-    private static boolean shimHasNativeAccess;
     /** Whether module {@value #MODULE} was defined and granted native access, or found impossible, already. */
     private static boolean moduleTried;
     /** The shim class in module {@value #MODULE} with native access, or null if that could not be had. */
@@ -94,28 +91,20 @@ final class NativeSupport {
 
     /**
      * The recorder's time-stamp-counter reader, or null where it cannot be had: not Linux x86_64, no invariant TSC,
-     * no library, no native access for the shim's own module, or a JDK without critical FFM downcalls (21).
-     *
-     * @param why receives the reason when the answer is null
+     * no library, no native access for the shim's own module, or a JDK without critical FFM downcalls (21). Null is
+     * not a failure (the recorder then reads {@code System.nanoTime()}, and the dump's {@code recorder.clock} says
+     * so), hence no line on stderr.
      */
-    static MethodHandle tscTicks(Instrumentation instrumentation, Consumer<String> why) {
-        if (!platform().equals("linux-x86_64")) {
-            why.accept("no TSC clock on " + platform());
+    static MethodHandle tscTicks(Instrumentation instrumentation) {
+        if (!platform().equals("linux-x86_64") || !invariantTsc()) {
             return null;
         }
-        if (!invariantTsc()) {
-            why.accept("the CPU reports no invariant TSC (constant_tsc and nonstop_tsc in /proc/cpuinfo)");
-            return null;
-        }
-        if (!load(instrumentation, false) || !shimHasNativeAccess) {
-            why.accept(loadFailure != null ? loadFailure
-                    : "native access cannot be granted to module " + MODULE + " alone");
-            return null;
+        if (!load(instrumentation, false) || shim != moduleShim) {
+            return null; // without native access of its own module, FFM would warn into the application's stderr
         }
         try {
             return (MethodHandle) shim.getMethod("ticks").invoke(null);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            why.accept("no critical FFM downcall on this JDK (" + cause(e) + ")");
             return null;
         }
     }
@@ -160,8 +149,7 @@ final class NativeSupport {
                 moduleShim = shimWithNativeAccess(instrumentation);
             }
             Class<?> loaded = moduleShim;
-            boolean nativeAccess = loaded != null;
-            if (!nativeAccess) {
+            if (loaded == null) {
                 if (!classPathFallback) {
                     return false; // not a failure for SIGQUIT, which may still load it from the class path
                 }
@@ -172,7 +160,6 @@ final class NativeSupport {
             file = extract(library);
             loaded.getMethod("load", String.class).invoke(null, file.toString());
             shim = loaded;
-            shimHasNativeAccess = nativeAccess;
             return true;
         } catch (ReflectiveOperationException | IOException | RuntimeException | LinkageError e) {
             loadFailure = "cannot load the native shim (" + cause(e) + ")";
