@@ -58,6 +58,7 @@ final class MarkdownReport {
                     c -> new LinkedHashSet<>()).addAll(r.agentMessages())));
         }
         md.append(configurationNotes(options, messages));
+        md.append(clockNote(results));
         md.append("- Events recorded: Loomscope's `recorder.events`, or the number of events in the JFR file;"
                 + " both cover the whole JVM run, warm-up included. Dropped: Loomscope's `counts.dropped` (records"
                 + " lost to full rings) and its share of the records offered, median and worst run. Others' CPU:"
@@ -70,6 +71,28 @@ final class MarkdownReport {
             }
         }
         return md.toString();
+    }
+
+    /**
+     * Which clock each recording configuration's dumps said they read ({@code recorder.clock}): the counter where the
+     * machine allows it, else {@code nanoTime}, so the same configuration can differ between machines. Empty when no
+     * dump said.
+     */
+    static String clockNote(Map<Workload, Map<Configuration, List<RunResult>>> results) {
+        Map<Configuration, Set<String>> clocks = new EnumMap<>(Configuration.class);
+        results.values().forEach(byConfiguration -> byConfiguration.forEach((configuration, runs) -> runs.forEach(
+                r -> r.clock().ifPresent(clock -> clocks.computeIfAbsent(configuration, c -> new LinkedHashSet<>())
+                        .add(clock)))));
+        if (clocks.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("- Event clock (`recorder.clock` of the dumps):");
+        String separator = " ";
+        for (Map.Entry<Configuration, Set<String>> entry : clocks.entrySet()) {
+            md.append(separator).append(entry.getKey().label).append(" ").append(String.join(" and ", entry.getValue()));
+            separator = "; ";
+        }
+        return md.append(".\n").toString();
     }
 
     /** The timed workloads: the workload's own measurement of its timed pass. */

@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -227,7 +228,7 @@ public final class OverheadHarness {
 
         Recorded recorded = recorded(configuration, runDirectory, stderr);
         RunResult result = new RunResult(configuration, elapsedNanos, recorded.events(), recorded.dropped(),
-                otherCores, recorded.agentMessages());
+                otherCores, recorded.agentMessages(), recorded.clock());
         if (!options.keepFiles()) {
             deleteRecursively(runDirectory); // a storm's JFR file is tens of MB; do not pile them up
         }
@@ -266,15 +267,16 @@ public final class OverheadHarness {
      *                      events; empty without a recorder
      * @param dropped       Loomscope's {@code counts.dropped}; empty otherwise
      * @param agentMessages what the agent said about its options ({@link #agentMessages})
+     * @param clock         Loomscope's {@code recorder.clock}; empty otherwise (and from agents that do not say)
      */
-    record Recorded(OptionalLong events, OptionalLong dropped, List<String> agentMessages) {
+    record Recorded(OptionalLong events, OptionalLong dropped, List<String> agentMessages, Optional<String> clock) {
     }
 
     static Recorded recorded(Configuration configuration, Path runDirectory, Path stderr) throws IOException {
         List<String> messages = configuration.hasAgent() ? agentMessages(stderr) : List.of();
         if (configuration.jfr) {
             return new Recorded(OptionalLong.of(countJfrEvents(Configuration.recordingFile(runDirectory))),
-                    OptionalLong.empty(), messages);
+                    OptionalLong.empty(), messages, Optional.empty());
         }
         if (configuration == Configuration.EMPTY_AGENT) {
             checkEmptyAgentDump(Configuration.dumpFile(runDirectory));
@@ -289,10 +291,11 @@ public final class OverheadHarness {
                 throw new IllegalStateException(configuration.label + " run recorded nothing: "
                         + Configuration.dumpFile(runDirectory));
             }
+            String clock = json.path("recorder").path("clock").asText("");
             return new Recorded(OptionalLong.of(events), OptionalLong.of(json.path("counts").path("dropped").asLong()),
-                    messages);
+                    messages, clock.isEmpty() ? Optional.empty() : Optional.of(clock));
         }
-        return new Recorded(OptionalLong.empty(), OptionalLong.empty(), messages);
+        return new Recorded(OptionalLong.empty(), OptionalLong.empty(), messages, Optional.empty());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.loomscope.examples.bench;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
@@ -13,7 +14,8 @@ import java.util.OptionalLong;
  * @param dropped        Loomscope's {@code counts.dropped}, records lost because a ring was full; empty otherwise
  * @param otherCores     CPU used by other processes while the child ran, in cores ({@link OtherCpuMeter})
  * @param agentMessages  the agent's complaints on stderr, such as an option it ignored; empty when all was well
+ * @param clock          Loomscope's {@code recorder.clock} ({@code tsc} or {@code nanoTime}); empty otherwise
  */
 record RunResult(Configuration configuration, long elapsedNanos, OptionalLong eventsRecorded, OptionalLong dropped,
-                 OptionalDouble otherCores, List<String> agentMessages) {
+                 OptionalDouble otherCores, List<String> agentMessages, Optional<String> clock) {
 }
