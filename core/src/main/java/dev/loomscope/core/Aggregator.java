@@ -171,6 +171,10 @@ final class Aggregator implements EventSink {
      * a rare branch (a table resize, a new heatmap window) was first taken: five times in one PingPong run, a core
      * taken from the application while it warms up. In steady state the extra megamorphic call is lost in the noise
      * (JMH {@code AggregatorBenchmark.direct}, docs/PERFORMANCE.md).
+     * <p>
+     * The frequent kinds are classes whose {@code apply} holds the transition itself ({@link OnMount} and the like):
+     * behind a method reference the JIT compiled each handler twice, once on its own (hot while the lambda was still
+     * interpreted) and once inlined into the lambda.
      */
     @FunctionalInterface
     private interface Transition {
@@ -182,11 +186,11 @@ final class Aggregator implements EventSink {
     private Transition[] transitions() {
         Transition[] byKind = new Transition[EventKind.COUNT];
         Arrays.fill(byKind, (Transition) (ts, threadId, arg) -> { });
-        byKind[EventKind.CREATE] = this::onCreate;
-        byKind[EventKind.MOUNT] = this::onMount;
-        byKind[EventKind.BLOCK] = (ts, threadId, arg) -> onBlock(ts, threadId, arg >>> 8, (int) (arg & 0xFF));
-        byKind[EventKind.SUBMIT] = this::onSubmit;
-        byKind[EventKind.END] = (ts, threadId, arg) -> onEnd(ts, threadId);
+        byKind[EventKind.CREATE] = new OnCreate();
+        byKind[EventKind.MOUNT] = new OnMount();
+        byKind[EventKind.BLOCK] = new OnBlock();
+        byKind[EventKind.SUBMIT] = new OnSubmit();
+        byKind[EventKind.END] = new OnEnd();
         byKind[EventKind.SUBMIT_FAILED] = (ts, threadId, arg) -> submitFailed++;
         byKind[EventKind.PINNED_BLOCK] = this::onPinnedBlock;
         byKind[EventKind.PINNED_UNBLOCK] = (ts, threadId, arg) -> onPinnedUnblock(ts, threadId);
@@ -216,45 +220,52 @@ final class Aggregator implements EventSink {
         }
     }
 
-    private void onCreate(long ts, long threadId, long creatorId) {
-        created++;
-        live.put(threadId, pack(QUEUED_FOR_START | TRACKED, ts));
-        createHeatmap.add(epochNanos(ts), columnOfActor(creatorId));
+    /** A created thread enters the live table, queued for its first mount. */
+    private final class OnCreate implements Transition {
+        @Override
+        public void apply(long ts, long threadId, long creatorId) {
+            created++;
+            live.put(threadId, pack(QUEUED_FOR_START | TRACKED, ts));
+            createHeatmap.add(epochNanos(ts), columnOfActor(creatorId));
+        }
     }
 
     /** The first mount of a created thread is its start; a mount after a wake ends the wake-to-run latency. */
-    private void onMount(long ts, long threadId, long carrierId) {
-        mounts++;
-        int column = carriers.column(carrierId);
-        CarrierTable.CarrierStats carrier = carriers.stats(column);
-        carrier.mounted(threadId, ts);
-        carrierOfMounted.put(threadId, column);
-        mountHeatmap.add(epochNanos(ts), column);
-        int slot = live.slotOf(threadId);
-        long value = slot < 0 ? ABSENT : live.valueAt(slot);
-        int state = value == ABSENT ? 0 : stateOf(value);
-        int phase = state & PHASE_MASK;
-        if (phase == QUEUED_FOR_START) {
-            started++;
-            long delay = elapsedSince(value, ts);
-            startDelay.record(delay);
-            startDelayHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(delay));
-        } else if (phase == QUEUED && timeOf(value) > 0
-                && (state & KIND_MASK) >>> KIND_SHIFT != BlockKind.YIELD) { // a yield's re-queue is not a wake
-            long latency = elapsedSince(value, ts);
-            wakeToRun.record(latency);
-            wakeToRunHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(latency));
-            if ((state & HAS_SITES) != 0) {
-                int site = takeSite(threadId, WAKE_SITE);
-                if (site != SiteTable.NONE) {
-                    sites.get(site).wakeToRun.add(latency);
+    private final class OnMount implements Transition {
+        @Override
+        public void apply(long ts, long threadId, long carrierId) {
+            mounts++;
+            int column = carriers.column(carrierId);
+            CarrierTable.CarrierStats carrier = carriers.stats(column);
+            carrier.mounted(threadId, ts);
+            carrierOfMounted.put(threadId, column);
+            mountHeatmap.add(epochNanos(ts), column);
+            int slot = live.slotOf(threadId);
+            long value = slot < 0 ? ABSENT : live.valueAt(slot);
+            int state = value == ABSENT ? 0 : stateOf(value);
+            int phase = state & PHASE_MASK;
+            if (phase == QUEUED_FOR_START) {
+                started++;
+                long delay = elapsedSince(value, ts);
+                startDelay.record(delay);
+                startDelayHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(delay));
+            } else if (phase == QUEUED && timeOf(value) > 0
+                    && (state & KIND_MASK) >>> KIND_SHIFT != BlockKind.YIELD) { // a yield's re-queue is not a wake
+                long latency = elapsedSince(value, ts);
+                wakeToRun.record(latency);
+                wakeToRunHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(latency));
+                if ((state & HAS_SITES) != 0) {
+                    int site = takeSite(threadId, WAKE_SITE);
+                    if (site != SiteTable.NONE) {
+                        sites.get(site).wakeToRun.add(latency);
+                    }
                 }
             }
+            if ((state & TIMED) != 0) {
+                timedBlockDeadline.remove(threadId, ABSENT); // its SUBMIT was dropped
+            }
+            store(threadId, slot, pack((state & ~(PHASE_MASK | KIND_MASK | TIMED)) | RUNNING, ts));
         }
-        if ((state & TIMED) != 0) {
-            timedBlockDeadline.remove(threadId, ABSENT); // its SUBMIT was dropped
-        }
-        store(threadId, slot, pack((state & ~(PHASE_MASK | KIND_MASK | TIMED)) | RUNNING, ts));
     }
 
     /**
@@ -273,40 +284,46 @@ final class Aggregator implements EventSink {
      * afterYield follows unmount on the same carrier: the record ends a run slice (on the carrier of the preceding
      * mount) and begins a block (or yield).
      */
-    private void onBlock(long ts, long threadId, long timeoutNanos, int blockKind) {
-        unmounts++;
-        int slot = live.slotOf(threadId);
-        long value = slot < 0 ? ABSENT : live.valueAt(slot);
-        int state = value == ABSENT ? 0 : stateOf(value);
-        long mounted = carrierOfMounted.remove(threadId, CarrierTable.OTHER);
-        int column = (int) mounted;
-        endSlice(ts, threadId, value, state, mounted);
-        state &= ~TIMED;
-        if (blockKind == BlockKind.YIELD) {
-            yields++;
-            if ((state & HAS_SITES) != 0) {
-                takeSite(threadId, PENDING_BLOCK_SITE); // sampled in yieldContinuation, but Thread.yield is no block
+    private final class OnBlock implements Transition {
+        @Override
+        public void apply(long ts, long threadId, long arg) {
+            long timeoutNanos = arg >>> 8;
+            int blockKind = (int) (arg & 0xFF);
+            unmounts++;
+            int slot = live.slotOf(threadId);
+            long value = slot < 0 ? ABSENT : live.valueAt(slot);
+            int state = value == ABSENT ? 0 : stateOf(value);
+            long mounted = carrierOfMounted.remove(threadId, CarrierTable.OTHER);
+            int column = (int) mounted;
+            endSlice(ts, threadId, value, state, mounted);
+            state &= ~TIMED;
+            if (blockKind == BlockKind.YIELD) {
+                yields++;
+                if ((state & HAS_SITES) != 0) {
+                    // sampled in yieldContinuation, but Thread.yield is no block
+                    takeSite(threadId, PENDING_BLOCK_SITE);
+                }
+                store(threadId, slot, pack(withPhase(state, YIELDED), ts));
+                return;
             }
-            store(threadId, slot, pack(withPhase(state, YIELDED), ts));
-            return;
+            if (blockKind == BlockKind.TIMED_PARK && (state & SLEEPING) != 0) {
+                blockKind = BlockKind.SLEEP;
+            }
+            if (blockKind < 0 || blockKind >= BlockKind.COUNT) {
+                blockKind = BlockKind.UNKNOWN;
+            }
+            blocks++;
+            blocksByKind[blockKind]++;
+            blockHeatmap.add(epochNanos(ts), column);
+            if ((state & HAS_SITES) != 0) {
+                moveSite(threadId, PENDING_BLOCK_SITE, BLOCK_SITE, blockKind);
+            }
+            if (timeoutNanos > 0) {
+                timedBlockDeadline.put(threadId, ts - originNanoTime + timeoutNanos);
+                state |= TIMED;
+            }
+            store(threadId, slot, pack((withPhase(state, BLOCKED) & ~KIND_MASK) | blockKind << KIND_SHIFT, ts));
         }
-        if (blockKind == BlockKind.TIMED_PARK && (state & SLEEPING) != 0) {
-            blockKind = BlockKind.SLEEP;
-        }
-        if (blockKind < 0 || blockKind >= BlockKind.COUNT) {
-            blockKind = BlockKind.UNKNOWN;
-        }
-        blocks++;
-        blocksByKind[blockKind]++;
-        blockHeatmap.add(epochNanos(ts), column);
-        if ((state & HAS_SITES) != 0) {
-            moveSite(threadId, PENDING_BLOCK_SITE, BLOCK_SITE, blockKind);
-        }
-        if (timeoutNanos > 0) {
-            timedBlockDeadline.put(threadId, ts - originNanoTime + timeoutNanos);
-            state |= TIMED;
-        }
-        store(threadId, slot, pack((withPhase(state, BLOCKED) & ~KIND_MASK) | blockKind << KIND_SHIFT, ts));
     }
 
     /**
@@ -346,41 +363,45 @@ final class Aggregator implements EventSink {
      * a carrier itself, so when carriers are busy the SUBMIT comes late, and that delay is scheduler latency
      * (wake-to-run), not blocked time.
      */
-    private void onSubmit(long ts, long threadId, long wakerId) {
-        int slot = live.slotOf(threadId);
-        long value = slot < 0 ? ABSENT : live.valueAt(slot);
-        if (value == ABSENT || (stateOf(value) & PHASE_MASK) == 0) {
-            wakes++; // parked before a late attach: its block was not seen, its wake is real
-            wakeHeatmap.add(epochNanos(ts), columnOfActor(wakerId));
-            store(threadId, slot, pack(QUEUED | (value == ABSENT ? 0 : stateOf(value)), ts));
-            return;
-        }
-        int state = stateOf(value);
-        int phase = state & PHASE_MASK;
-        if (phase == BLOCKED) {
-            wakes++;
-            wakeHeatmap.add(epochNanos(ts), columnOfActor(wakerId));
-            long runnableSince = ts;
-            if ((state & TIMED) != 0) {
-                long deadline = timedBlockDeadline.remove(threadId, ABSENT);
-                if (deadline != ABSENT) {
-                    runnableSince = Math.min(ts, deadline + originNanoTime);
-                }
-                state &= ~TIMED;
+    private final class OnSubmit implements Transition {
+        @Override
+        public void apply(long ts, long threadId, long wakerId) {
+            int slot = live.slotOf(threadId);
+            long value = slot < 0 ? ABSENT : live.valueAt(slot);
+            if (value == ABSENT || (stateOf(value) & PHASE_MASK) == 0) {
+                wakes++; // parked before a late attach: its block was not seen, its wake is real
+                wakeHeatmap.add(epochNanos(ts), columnOfActor(wakerId));
+                store(threadId, slot, pack(QUEUED | (value == ABSENT ? 0 : stateOf(value)), ts));
+                return;
             }
-            long duration = elapsedSince(value, runnableSince);
-            int kind = (state & KIND_MASK) >>> KIND_SHIFT;
-            blockedHeatmap.add(epochNanos(runnableSince), LogLatencyBuckets.index(duration));
-            blockedByKind(kind).record(duration);
-            if ((state & HAS_SITES) != 0) {
-                int site = takeSite(threadId, BLOCK_SITE);
-                if (site != SiteTable.NONE) {
-                    sites.get(site).blocked.add(duration);
+            int state = stateOf(value);
+            int phase = state & PHASE_MASK;
+            if (phase == BLOCKED) {
+                wakes++;
+                wakeHeatmap.add(epochNanos(ts), columnOfActor(wakerId));
+                long runnableSince = ts;
+                if ((state & TIMED) != 0) {
+                    long deadline = timedBlockDeadline.remove(threadId, ABSENT);
+                    if (deadline != ABSENT) {
+                        runnableSince = Math.min(ts, deadline + originNanoTime);
+                    }
+                    state &= ~TIMED;
                 }
+                long duration = elapsedSince(value, runnableSince);
+                int kind = (state & KIND_MASK) >>> KIND_SHIFT;
+                blockedHeatmap.add(epochNanos(runnableSince), LogLatencyBuckets.index(duration));
+                blockedByKind(kind).record(duration);
+                if ((state & HAS_SITES) != 0) {
+                    int site = takeSite(threadId, BLOCK_SITE);
+                    if (site != SiteTable.NONE) {
+                        sites.get(site).blocked.add(duration);
+                    }
+                }
+                store(threadId, slot, pack(withPhase(state, QUEUED), runnableSince));
+            } else if (phase == YIELDED) {
+                int yieldQueued = (withPhase(state, QUEUED) & ~KIND_MASK) | BlockKind.YIELD << KIND_SHIFT;
+                store(threadId, slot, pack(yieldQueued, ts));
             }
-            store(threadId, slot, pack(withPhase(state, QUEUED), runnableSince));
-        } else if (phase == YIELDED) {
-            store(threadId, slot, pack((withPhase(state, QUEUED) & ~KIND_MASK) | BlockKind.YIELD << KIND_SHIFT, ts));
         }
     }
 
@@ -413,28 +434,31 @@ final class Aggregator implements EventSink {
     }
 
     /** afterDone follows the last unmount, except after a failed start, which never mounted. */
-    private void onEnd(long ts, long threadId) {
-        long value = live.remove(threadId, ABSENT);
-        int state = value == ABSENT ? 0 : stateOf(value);
-        if (value == ABSENT || (state & PHASE_MASK) != QUEUED_FOR_START) {
-            unmounts++;
-            long mounted = carrierOfMounted.remove(threadId, CarrierTable.OTHER);
-            if (value != ABSENT) {
-                endSlice(ts, threadId, value, state, mounted);
+    private final class OnEnd implements Transition {
+        @Override
+        public void apply(long ts, long threadId, long unused) {
+            long value = live.remove(threadId, ABSENT);
+            int state = value == ABSENT ? 0 : stateOf(value);
+            if (value == ABSENT || (state & PHASE_MASK) != QUEUED_FOR_START) {
+                unmounts++;
+                long mounted = carrierOfMounted.remove(threadId, CarrierTable.OTHER);
+                if (value != ABSENT) {
+                    endSlice(ts, threadId, value, state, mounted);
+                }
             }
-        }
-        pinnedSince.remove(threadId, ABSENT);
-        if ((state & TIMED) != 0) {
-            timedBlockDeadline.remove(threadId, ABSENT);
-        }
-        if ((state & HAS_SITES) != 0) {
-            sitesOfThread.remove(threadId, ABSENT);
-        }
-        boolean tracked = value != ABSENT ? (state & TRACKED) != 0 : threadId >= firstObservableThreadId;
-        if (tracked) {
-            ended++;
-        } else {
-            preexistingEnded++;
+            pinnedSince.remove(threadId, ABSENT);
+            if ((state & TIMED) != 0) {
+                timedBlockDeadline.remove(threadId, ABSENT);
+            }
+            if ((state & HAS_SITES) != 0) {
+                sitesOfThread.remove(threadId, ABSENT);
+            }
+            boolean tracked = value != ABSENT ? (state & TRACKED) != 0 : threadId >= firstObservableThreadId;
+            if (tracked) {
+                ended++;
+            } else {
+                preexistingEnded++;
+            }
         }
     }
 
