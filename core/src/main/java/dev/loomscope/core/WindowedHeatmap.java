@@ -23,10 +23,14 @@ final class WindowedHeatmap {
 
     private final Tier[] tiers;
     private int[] earlier = new int[0];
-    private long cachedStart = Long.MAX_VALUE;
-    private long cachedEnd = Long.MIN_VALUE;
-    private int cachedSlot;
+    /** The cached row: the current full-resolution window, see {@link #row}. */
     private int[] cachedCells = new int[0];
+    private long cachedStart;
+    private long cachedLength;
+    /** 0 while the cache holds a row of tier 0, -1 when it holds nothing (then every add takes the slow path). */
+    private long cacheInvalid = -1;
+    /** Adds left before the slow path is taken anyway, see {@link #RECHECK_EVERY}. */
+    private int untilRecheck;
     private long earlierEndEpochNanos = Long.MIN_VALUE;
 
     /**
@@ -55,25 +59,42 @@ final class WindowedHeatmap {
     }
 
     /**
+     * Every this many adds the slow path is taken although the cache would do. The JIT compiles a branch its profile
+     * saw taken less than about once in a million times as a trap, and throws the compiled code away the first time it
+     * is taken: without this, each new window (once a second) deoptimised every aggregator method that had this method
+     * inlined, which were then compiled again while the drain fell behind. One slow path in 4096 adds costs nothing
+     * measurable.
+     */
+    private static final int RECHECK_EVERY = 4096;
+
+    /**
      * The row for an event, through a one-entry cache of the current full-resolution window: nearly every event falls
-     * into it, and this saves a 64-bit division per event on the drain. The cache is only trusted while the tier
-     * still holds that very array (a downsampling or a widening replaces it).
+     * into it, and this saves a 64-bit division per event on the drain.
+     * <p>
+     * Only {@link #rowSlowly} changes the tiers' rows (a new window, a widening, a downsampling), and it forgets the
+     * cache before it does, so a cached row is always the tier's own. The fast path is one branch on one value that is
+     * negative when the event is outside the cached window or row, the cache is empty, or a recheck is due (an event
+     * more than 292 years from the cached window could pass for inside it, by overflow: none comes from a clock).
      */
     private int[] row(long epochNanos, int column) {
-        int[] cached = cachedCells;
-        if (epochNanos >= cachedStart && epochNanos < cachedEnd && column < cached.length
-                && tiers[0].windows[cachedSlot] == cached) {
-            return cached;
-        }
+        long sinceStart = epochNanos - cachedStart;
+        long outside = sinceStart | (cachedLength - 1 - sinceStart) | (cachedCells.length - 1 - column) | cacheInvalid
+                | --untilRecheck;
+        return outside >= 0 ? cachedCells : rowSlowly(epochNanos, column);
+    }
+
+    private int[] rowSlowly(long epochNanos, int column) {
+        untilRecheck = RECHECK_EVERY;
+        cacheInvalid = -1; // cellsFor may replace or downsample the cached row
         int[] cells = cellsFor(0, epochNanos, column);
         Tier fine = tiers[0];
         long window = Math.floorDiv(epochNanos, fine.lengthNanos);
         int slot = (int) Math.floorMod(window, (long) fine.windows.length);
         if (fine.windowIndex[slot] == window && fine.windows[slot] == cells) {
             cachedStart = window * fine.lengthNanos;
-            cachedEnd = cachedStart + fine.lengthNanos;
-            cachedSlot = slot;
+            cachedLength = fine.lengthNanos;
             cachedCells = cells;
+            cacheInvalid = 0;
         }
         return cells;
     }

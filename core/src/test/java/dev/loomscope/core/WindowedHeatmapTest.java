@@ -3,7 +3,9 @@ package dev.loomscope.core;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,6 +54,36 @@ class WindowedHeatmapTest {
         heatmap.add(80 * SECOND, 1); // 20 windows back: the fine tier holds windows 91..100 only
         assertEquals(2, heatmap.total());
         assertTrue(heatmap.rows().stream().anyMatch(r -> r.tier() == 1 && r.startEpochNanos() == 80 * SECOND));
+    }
+
+    /**
+     * Against a plain map of window to cells: events that mostly hit the current window, sometimes an earlier one
+     * still at full resolution, sometimes a column the row does not have yet, so the cached row is switched, widened
+     * and rechecked many times. Every row must hold exactly its own window's events.
+     */
+    @Test
+    void everyEventLandsInItsOwnWindowWhateverTheCacheHolds() {
+        WindowedHeatmap heatmap = new WindowedHeatmap(SECOND, 60);
+        Map<Long, long[]> expected = new TreeMap<>();
+        Random random = new Random(11);
+        long now = 1_700_000_000L * SECOND;
+        for (int i = 0; i < 300_000; i++) {
+            now += random.nextInt(200_000); // 50 windows over the whole run: nothing leaves the full-resolution tier
+            long at = random.nextInt(20) == 0 ? now - (long) random.nextInt(30) * SECOND : now;
+            int column = random.nextInt(100) == 0 ? random.nextInt(12) : random.nextInt(3);
+            heatmap.add(at, column);
+            expected.computeIfAbsent(Math.floorDiv(at, SECOND), w -> new long[12])[column]++;
+        }
+        List<WindowedHeatmap.Row> rows = heatmap.rows();
+        assertTrue(rows.stream().allMatch(r -> r.tier() == 0), "all at full resolution");
+        assertEquals(expected.size(), rows.size());
+        for (WindowedHeatmap.Row row : rows) {
+            long[] cells = expected.get(row.startEpochNanos() / SECOND);
+            for (int c = 0; c < cells.length; c++) {
+                assertEquals(cells[c], c < row.cells().length ? row.cells()[c] : 0,
+                        "window " + row.startEpochNanos() / SECOND + ", column " + c);
+            }
+        }
     }
 
     @Test
