@@ -1,13 +1,23 @@
 package dev.loomscope.core;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadInfo;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** Names of carrier threads still alive at a dump, for people reading the JSON (thread ids are what joins data). */
+/**
+ * Names of carrier threads still alive at a dump, for people reading the JSON (thread ids are what joins data).
+ * <p>
+ * Read from the {@link Thread} objects themselves, enumerated through the root thread group, and never through
+ * {@code ThreadMXBean.getThreadInfo}: on JDK 25 that takes a VM thread snapshot which can crash the JVM while the
+ * carrier mounts or unmounts a virtual thread (JDK-8392031, "Crash in ThreadSnapshot::initialize"; seen here under
+ * a saturating handoff workload within seconds of interval dumps).
+ */
 final class CarrierNames {
+    /** Room for threads started between counting and enumerating. */
+    private static final int SLACK = 64;
+
     private CarrierNames() {
     }
 
@@ -16,11 +26,20 @@ final class CarrierNames {
         if (carriers.isEmpty()) {
             return names;
         }
-        long[] ids = carriers.stream().mapToLong(Snapshot.Carrier::threadId).toArray();
+        Set<Long> ids = new HashSet<>();
+        for (Snapshot.Carrier carrier : carriers) {
+            ids.add(carrier.threadId());
+        }
         try {
-            for (ThreadInfo info : ManagementFactory.getThreadMXBean().getThreadInfo(ids, 0)) {
-                if (info != null) {
-                    names.put(info.getThreadId(), info.getThreadName());
+            ThreadGroup root = Thread.currentThread().getThreadGroup();
+            while (root.getParent() != null) {
+                root = root.getParent();
+            }
+            Thread[] threads = new Thread[root.activeCount() + SLACK];
+            int count = root.enumerate(threads, true);
+            for (int i = 0; i < count; i++) {
+                if (ids.contains(threads[i].threadId())) {
+                    names.put(threads[i].threadId(), threads[i].getName());
                 }
             }
         } catch (RuntimeException e) {
