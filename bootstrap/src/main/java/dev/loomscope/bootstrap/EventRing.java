@@ -88,6 +88,19 @@ public final class EventRing extends EventRingPad1 {
     }
 
     /**
+     * The index the next record will be claimed at: every record offered successfully before this call has a lower
+     * index (claimed records are always published, so the consumer reaches all of them). Any thread.
+     */
+    public long currentProducerIndex() {
+        return lvProducerIndex();
+    }
+
+    /** The index of the next record {@link #drain} hands over. Correct for the single consumer thread only. */
+    public long currentConsumerIndex() {
+        return consumerIndex;
+    }
+
+    /**
      * Appends one record, or counts it as dropped. Safe for any number of producer threads; never blocks.
      *
      * @return false if the record was dropped

@@ -52,6 +52,38 @@ class EventRingTest {
     }
 
     @Test
+    void drainingUpToTheProducerIndexReadAtTheStartEndsWhileAProducerKeepsRefilling() throws Exception {
+        EventRing ring = new EventRing(1024);
+        for (int i = 0; i < 1000; i++) {
+            ring.offer(i, EventKind.MOUNT, 1, 0);
+        }
+        // what a dump does: read where the producers stand, then take only what lies below it
+        long end = ring.currentProducerIndex();
+        assertEquals(1000, end);
+        CountDownLatch producing = new CountDownLatch(1);
+        Thread producer = new Thread(() -> {
+            long timestamp = 1000;
+            producing.countDown();
+            while (!Thread.currentThread().isInterrupted()) {
+                ring.offer(timestamp++, EventKind.BLOCK, 2, 0);
+            }
+        });
+        producer.start();
+        producing.await();
+        List<Integer> kinds = new ArrayList<>();
+        long backlog = end - ring.currentConsumerIndex();
+        while (backlog > 0) {
+            int drained = ring.drain((ts, kind, thread, arg) -> kinds.add(kind), (int) Math.min(64, backlog));
+            backlog -= drained;
+        }
+        producer.interrupt();
+        producer.join();
+        assertEquals(1000, kinds.size(), "exactly what was recorded before the start");
+        assertTrue(kinds.stream().allMatch(kind -> kind == EventKind.MOUNT), "nothing recorded after it");
+        assertEquals(end, ring.currentConsumerIndex());
+    }
+
+    @Test
     void threadIdKeepsItsLow56BitsNextToTheKind() {
         EventRing ring = new EventRing(2);
         long largeId = (1L << 55) + 12345;

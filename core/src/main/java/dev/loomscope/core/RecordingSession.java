@@ -13,12 +13,17 @@ import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /**
  * One recording inside one JVM: owns the drain thread that empties the recorder's rings into the {@link Aggregator},
  * and writes dumps. The drain and every dump hold {@link #lock}, a lock no application thread ever takes.
+ * <p>
+ * Every wait here is bounded (docs/RELIABILITY.md): a dump drains at most what the rings held when it began, waits at
+ * most {@link #LOCK_WAIT_SECONDS} for the lock, and the exit dump waits at most {@link #DRAIN_STOP_WAIT_MILLIS} for
+ * the drain thread to stop, so a JVM asked to exit never hangs on the agent.
  */
 public final class RecordingSession {
     /** Records taken from one ring before moving to the next, so one busy ring cannot starve the others. */
@@ -33,6 +38,10 @@ public final class RecordingSession {
     private static final long FIRST_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long LONGEST_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
     private static final int BUSY_PASS_RECORDS = 1024;
+    /** Longest wait of a dump for the lock (the drain's pass or another dump); past it the dump fails with one line. */
+    static final long LOCK_WAIT_SECONDS = 10;
+    /** Longest wait of the exit dump for the drain thread to finish its pass and stop. */
+    static final long DRAIN_STOP_WAIT_MILLIS = 2_000;
     /** Shortest time between the two clock pairs the tick conversion starts from. */
     private static final long MIN_CALIBRATION_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -45,7 +54,8 @@ public final class RecordingSession {
     private final ClockConversion clock;
     private final ContextSampler context;
     private final EventRing[] rings;
-    private final Object lock = new Object();
+    /** Held by the drain thread for one pass and by a dump for its drain and snapshot; never by an application thread. */
+    private final ReentrantLock lock = new ReentrantLock();
     private final long startNanos = System.nanoTime();
     private final long startEpochMs = System.currentTimeMillis();
     private final Thread drainThread;
@@ -107,17 +117,18 @@ public final class RecordingSession {
         long idlePark = FIRST_IDLE_PARK_NANOS;
         while (!stopping) {
             int drained;
+            lock.lock();
             try {
-                synchronized (lock) {
-                    drained = drainAllLocked();
-                    long now = System.nanoTime();
-                    aggregator.walkLongRunningSlices(now);
-                    context.sample(now);
-                    refillSampleBudget(now);
-                }
+                drained = drainAllLocked();
+                long now = System.nanoTime();
+                aggregator.walkLongRunningSlices(now);
+                context.sample(now);
+                refillSampleBudget(now);
             } catch (Throwable t) {
                 Recorder.countError();
                 drained = 0;
+            } finally {
+                lock.unlock();
             }
             if (drained < BUSY_PASS_RECORDS) {
                 LockSupport.parkNanos(idlePark);
@@ -159,12 +170,10 @@ public final class RecordingSession {
         return ClockConversion.ticks(Recorder.installReading(), firstNanoTime, reading, nanoTime);
     }
 
+    /** One pass of the drain thread: at most {@link #DRAIN_BATCH} records from each ring. */
     private int drainAllLocked() {
+        calibrateClockLocked();
         int drained = 0;
-        if (clock.ticks()) {
-            long reading = Recorder.clockReading();
-            clock.calibrate(reading, System.nanoTime());
-        }
         if (rings != null) {
             for (EventRing ring : rings) {
                 drained += ring.drain(aggregator, DRAIN_BATCH);
@@ -173,10 +182,48 @@ public final class RecordingSession {
         return drained;
     }
 
+    /** Where each ring's producers stand now: a dump drains up to here, and no further. */
+    private long[] producerIndexes() {
+        long[] ends = new long[rings == null ? 0 : rings.length];
+        for (int i = 0; i < ends.length; i++) {
+            ends[i] = rings[i].currentProducerIndex();
+        }
+        return ends;
+    }
+
+    /**
+     * Drains every ring up to the index in {@code ends}: all that was recorded before the dump began, and nothing
+     * claimed after, so a dump takes a bounded time (at most the rings' capacity in records) however fast carriers
+     * refill the rings. "Until empty" never ended while producers outpaced the one consumer (docs/RELIABILITY.md).
+     * A record claimed but not yet published (its producer preempted in between) stops that ring early; it goes into
+     * the next pass of the drain thread.
+     */
+    private void drainUpToLocked(long[] ends) {
+        calibrateClockLocked();
+        for (int i = 0; i < ends.length; i++) {
+            EventRing ring = rings[i];
+            long backlog = ends[i] - ring.currentConsumerIndex();
+            while (backlog > 0) {
+                int drained = ring.drain(aggregator, (int) Math.min(DRAIN_BATCH, backlog));
+                if (drained == 0) {
+                    break;
+                }
+                backlog -= drained;
+            }
+        }
+    }
+
+    private void calibrateClockLocked() {
+        if (clock.ticks()) {
+            long reading = Recorder.clockReading();
+            clock.calibrate(reading, System.nanoTime());
+        }
+    }
+
     private void dumpAtExit() {
         stopping = true;
         try {
-            drainThread.join(TimeUnit.SECONDS.toMillis(2));
+            drainThread.join(DRAIN_STOP_WAIT_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -205,7 +252,8 @@ public final class RecordingSession {
     }
 
     /**
-     * Everything recorded up to now: the rings are drained to empty first.
+     * Everything recorded up to the moment the dump takes {@link #lock}: the rings are drained up to where their
+     * producers stood then ({@link #drainUpToLocked}).
      * <p>
      * Only what comes from the drain's own state is taken under {@link #lock}: while a dump holds it nothing drains,
      * and on a busy scheduler the rings fill within tens of milliseconds, after which records are dropped. The rest is
@@ -213,7 +261,7 @@ public final class RecordingSession {
      * MBean server alone took 360 ms on a loaded 2-vCPU machine, enough to drop a million records), the options and
      * the hooks.
      */
-    Snapshot snapshot(String trigger) {
+    Snapshot snapshot(String trigger) throws IOException {
         Snapshot.JvmInfo jvm = jvmInfo();
         Map<String, Object> effectiveOptions = options.asMap();
         HookReport hookReport = hooks.get();
@@ -222,15 +270,23 @@ public final class RecordingSession {
         Snapshot.Context contextAtDump;
         long dumpEpochMs;
         long recordingNanos;
-        synchronized (lock) {
-            while (drainAllLocked() > 0) {
-                // drain to empty: everything recorded before the request is in the snapshot
+        try {
+            if (!lock.tryLock(LOCK_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                throw new IOException("another dump held the recording for more than " + LOCK_WAIT_SECONDS + " s");
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the recording");
+        }
+        try {
+            drainUpToLocked(producerIndexes());
             context.sample(System.nanoTime());
             data = aggregator.snapshot(droppedByKind(), Recorder.agentErrors());
             contextAtDump = context.snapshot(scheduler);
             dumpEpochMs = System.currentTimeMillis();
             recordingNanos = System.nanoTime() - startNanos;
+        } finally {
+            lock.unlock();
         }
         return new Snapshot(jvm, agentVersion, effectiveOptions, hookReport, lateAttach, trigger, startEpochMs,
                 dumpEpochMs, recordingNanos, options.windowNanos(), data, contextAtDump, drainCpuNanos(),
