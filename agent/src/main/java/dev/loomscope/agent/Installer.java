@@ -48,7 +48,9 @@ final class Installer {
     }
 
     static void install(String optionText, Instrumentation instrumentation, boolean lateAttach) throws Exception {
-        AgentOptions options = AgentOptions.parse(optionText, System.err::println);
+        Runtime runtime = Runtime.getRuntime();
+        AgentOptions options = AgentOptions.parse(optionText, System.err::println).ringsFittedTo(runtime.maxMemory(),
+                runtime.maxMemory() - runtime.totalMemory() + runtime.freeMemory(), System.err::println);
         Class<?> virtualThread = Class.forName(VirtualThreadInstrumentation.TYPE, false, null);
 
         if (options.recording()) {

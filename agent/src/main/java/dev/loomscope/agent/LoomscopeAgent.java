@@ -23,6 +23,12 @@ public final class LoomscopeAgent {
     private static final String BOOTSTRAP_JAR = "loomscope-bootstrap.jar";
     /** Set once the agent is installed, so a second attach does not weave twice. */
     static final String INSTALLED_PROPERTY = "dev.loomscope.agent.installed";
+    /**
+     * Below this largest heap the agent does not start: its aggregator and a dump need a few MiB of their own, and an
+     * {@code OutOfMemoryError} in an agent thread can end a JVM run with {@code -XX:+ExitOnOutOfMemoryError}. Above it,
+     * the rings are sized to the heap ({@code AgentOptions.ringsFittedTo}).
+     */
+    static final long MIN_HEAP_BYTES = 24L << 20;
     /** How long a command waits for the dump thread (a dump drains the rings and writes a file). */
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
@@ -52,6 +58,12 @@ public final class LoomscopeAgent {
         if (!hasVirtualThreads()) {
             System.err.println("loomscope: no java.lang.VirtualThread in Java " + System.getProperty("java.version")
                     + "; agent disabled");
+            return false;
+        }
+        long maxHeap = Runtime.getRuntime().maxMemory();
+        if (maxHeap < MIN_HEAP_BYTES) {
+            System.err.println("loomscope: the heap (" + maxHeap / (1 << 20) + " MiB) is smaller than the "
+                    + MIN_HEAP_BYTES / (1 << 20) + " MiB the agent needs for its tables and dumps; agent disabled");
             return false;
         }
         instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(extractBootstrapJar().toFile()));

@@ -96,7 +96,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                     }
                 }
                 case "rings" -> rings = powerOfTwo(key, value, 1, 1024, DEFAULTS.rings, warn);
-                case "ringCapacity" -> ringCapacity = powerOfTwo(key, value, 1024, 1 << 22, DEFAULTS.ringCapacity, warn);
+                case "ringCapacity" -> ringCapacity = powerOfTwo(key, value, MIN_RING_CAPACITY, 1 << 22, DEFAULTS.ringCapacity, warn);
                 case "recording" -> recording = onOff(key, value, DEFAULTS.recording, warn);
                 case "quiet" -> quiet = onOff(key, value, DEFAULTS.quiet, warn);
                 case "window" -> {
@@ -151,6 +151,56 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         return new AgentOptions(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
                 dump == null ? timestamped(out) : dump, interval, sigquit, threadSample, clock);
+    }
+
+    /** Bytes one record takes in a ring (four longs: see {@code EventRing}). */
+    static final int RING_RECORD_BYTES = 32;
+    /** The rings take at most this fraction of the largest heap (1/16: the default 16 MiB from a 256 MiB heap up). */
+    static final int HEAP_SHARE_DIVISOR = 16;
+    /** ... and at most this fraction of the heap still free when the agent starts (a late attach into a full heap). */
+    static final int FREE_HEAP_SHARE_DIVISOR = 4;
+    static final int MIN_RING_CAPACITY = 1024;
+
+    /**
+     * These options with rings that fit the heap: at most 1/{@value #HEAP_SHARE_DIVISOR} of {@code maxHeapBytes} and
+     * 1/{@value #FREE_HEAP_SHARE_DIVISOR} of {@code freeHeapBytes}. The rings are allocated at start, all at once, on
+     * the Java heap: sized by the options alone they made a small JVM throw {@code OutOfMemoryError} at start-up
+     * (fatal with {@code -XX:+ExitOnOutOfMemoryError}), or thrash for a minute before giving up. Halves the capacity
+     * of each ring first (down to {@value #MIN_RING_CAPACITY} records), then the number of rings, and says so in one
+     * line; a smaller ring only means records may be dropped sooner, which the dump counts.
+     */
+    public AgentOptions ringsFittedTo(long maxHeapBytes, long freeHeapBytes, Consumer<String> warn) {
+        long budget = Math.min(maxHeapBytes / HEAP_SHARE_DIVISOR, freeHeapBytes / FREE_HEAP_SHARE_DIVISOR);
+        int fittedRings = rings;
+        int fittedCapacity = ringCapacity;
+        while (ringBytes(fittedRings, fittedCapacity) > budget) {
+            if (fittedCapacity > MIN_RING_CAPACITY) {
+                fittedCapacity /= 2;
+            } else if (fittedRings > 1) {
+                fittedRings /= 2;
+            } else {
+                break; // 32 KiB: smaller than anything a JVM runs with
+            }
+        }
+        if (fittedRings == rings && fittedCapacity == ringCapacity) {
+            return this;
+        }
+        warn.accept("loomscope: rings=" + rings + " x ringCapacity=" + ringCapacity + " take "
+                + mebibytes(ringBytes(rings, ringCapacity)) + ", more than the heap allows (" + mebibytes(budget)
+                + ": 1/" + HEAP_SHARE_DIVISOR + " of the " + mebibytes(maxHeapBytes) + " heap, 1/"
+                + FREE_HEAP_SHARE_DIVISOR + " of the " + mebibytes(freeHeapBytes) + " free); using rings=" + fittedRings
+                + ",ringCapacity=" + fittedCapacity + " (" + mebibytes(ringBytes(fittedRings, fittedCapacity)) + ")");
+        return new AgentOptions(out, fittedRings, fittedCapacity, recording, quiet, windowNanos, retentionNanos,
+                longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
+                dump, interval, sigquit, threadSample, clock);
+    }
+
+    static long ringBytes(int rings, int ringCapacity) {
+        return (long) rings * ringCapacity * RING_RECORD_BYTES;
+    }
+
+    private static String mebibytes(long bytes) {
+        return bytes >= (1L << 20) ? bytes / (1L << 20) + " MiB" : bytes / 1024 + " KiB";
     }
 
     /**

@@ -42,6 +42,47 @@ class AgentOptionsTest {
     }
 
     @Test
+    void ringsAreKeptWhenTheyFitASixteenthOfTheHeap() {
+        long heap = 256L << 20; // the default rings, 16 MiB, are exactly 1/16 of it
+        assertEquals(AgentOptions.DEFAULTS, AgentOptions.DEFAULTS.ringsFittedTo(heap, heap, warnings::add));
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void ringsShrinkToASixteenthOfASmallHeapCapacityFirstWithOneLine() {
+        long heap = 32L << 20;
+        AgentOptions fitted = AgentOptions.DEFAULTS.ringsFittedTo(heap, heap, warnings::add);
+        assertEquals(16, fitted.rings(), "the number of rings (contention between carriers) is kept");
+        assertEquals(4096, fitted.ringCapacity(), "16 x 4096 x 32 B = 2 MiB = 32 MiB / 16");
+        assertTrue(AgentOptions.ringBytes(fitted.rings(), fitted.ringCapacity()) <= heap / 16);
+        assertEquals(1, warnings.size(), warnings::toString);
+        assertTrue(warnings.get(0).startsWith("loomscope: rings=16 x ringCapacity=32768 take 16 MiB")
+                && warnings.get(0).endsWith("using rings=16,ringCapacity=4096 (2 MiB)"), warnings::toString);
+    }
+
+    @Test
+    void oversizedRingsWithinTheirDocumentedRangesShrinkToFitAndThenTheRingCount() {
+        AgentOptions huge = AgentOptions.parse("rings=1024,ringCapacity=4194304", warnings::add);
+        assertEquals(List.of(), warnings, "each value is in its own range");
+        long heap = 1L << 30;
+        AgentOptions fitted = huge.ringsFittedTo(heap, heap, warnings::add);
+        assertEquals(1024, fitted.rings(), "the capacity goes first");
+        assertEquals(2048, fitted.ringCapacity(), "1024 rings of 2048 records of 32 B: 64 MiB, 1/16 of 1 GiB");
+        AgentOptions tiny = huge.ringsFittedTo(8L << 20, 8L << 20, warnings::add);
+        assertEquals(1024, tiny.ringCapacity(), "the capacity at its minimum, then the number of rings halves");
+        assertEquals(16, tiny.rings(), "512 KiB, 1/16 of 8 MiB, hold 16 rings of 1024 records");
+        assertEquals(2, warnings.size(), warnings::toString);
+    }
+
+    @Test
+    void aLateAttachIntoAFullHeapTakesAtMostAQuarterOfWhatIsFree() {
+        long heap = 4L << 30;
+        AgentOptions fitted = AgentOptions.DEFAULTS.ringsFittedTo(heap, 8L << 20, warnings::add);
+        assertTrue(AgentOptions.ringBytes(fitted.rings(), fitted.ringCapacity()) <= (2L << 20), fitted.toString());
+        assertEquals(1, warnings.size(), warnings::toString);
+    }
+
+    @Test
     void clockIsAutoOrNanoTimeInAnyCase() {
         assertEquals(AgentOptions.CLOCK_NANO_TIME, AgentOptions.parse("clock=NANOTIME", warnings::add).clock());
         assertEquals(AgentOptions.CLOCK_AUTO, AgentOptions.parse("clock=Auto", warnings::add).clock());
