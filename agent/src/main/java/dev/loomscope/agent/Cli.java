@@ -109,38 +109,16 @@ final class Cli {
 
     private int dump(long pid, String file) throws Exception {
         String absoluteFile = file == null ? null : Path.of(file).toAbsolutePath().normalize().toString();
-        AgentCommand command = new AgentCommand(AgentCommand.DUMP, requestId(), absoluteFile);
-        VirtualMachine vm = connect(pid);
-        if (vm == null) {
+        String answer = send(pid, AgentCommand.dump(requestId(), absoluteFile));
+        if (answer == null) {
             return FAILED;
         }
-        try {
-            Properties properties = vm.getSystemProperties();
-            if (!supportsVirtualThreads(pid, properties)) {
-                return FAILED;
-            }
-            if (properties.getProperty(LoomscopeAgent.INSTALLED_PROPERTY) == null) {
-                out.println("loomscope: " + pid + " was not running the agent: loading it now. This dump covers only"
-                        + " the moment since; the agent keeps recording (dumps on SIGQUIT, exit dump as usual).");
-            }
-            if (!load(vm, pid, command.toArgument())) {
-                return FAILED;
-            }
-            String result = vm.getSystemProperties().getProperty(AgentCommand.RESULT_PROPERTY, "");
-            String okPrefix = command.id() + " ok ";
-            String errorPrefix = command.id() + " error ";
-            if (result.startsWith(okPrefix)) {
-                out.println(result.substring(okPrefix.length()));
-                return OK;
-            } else if (result.startsWith(errorPrefix)) {
-                err.println("loomscope: " + pid + ": " + result.substring(errorPrefix.length()));
-            } else {
-                err.println("loomscope: " + pid + " did not answer the dump command (see its stderr)");
-            }
-            return FAILED;
-        } finally {
-            vm.detach();
+        if (answer.startsWith(AgentCommand.STARTED + " ")) {
+            out.println("loomscope: " + pid + " was not running the agent: loaded it now. This dump covers only"
+                    + " the moment since; the agent keeps recording (dumps on SIGQUIT, exit dump as usual).");
         }
+        out.println(answer.substring(answer.indexOf(' ') + 1));
+        return OK;
     }
 
     private int attach(long pid, String options) throws Exception {
@@ -153,30 +131,40 @@ final class Cli {
             warnings.forEach(err::println);
             return USAGE;
         }
-        VirtualMachine vm = connect(pid);
-        if (vm == null) {
+        if (send(pid, AgentCommand.attach(requestId(), options)) == null) {
             return FAILED;
         }
+        out.println("loomscope: recording in " + pid + " from now on (late attach: earlier transitions are not"
+                + " counted)");
+        return OK;
+    }
+
+    /**
+     * Delivers {@code command} to JVM {@code pid} and returns its successful answer ({@code ok …} or
+     * {@code started …}, without the request id), or null after one line on stderr.
+     */
+    private String send(long pid, AgentCommand command) throws Exception {
+        VirtualMachine vm = connect(pid);
+        if (vm == null) {
+            return null;
+        }
         try {
-            Properties properties = vm.getSystemProperties();
-            if (!supportsVirtualThreads(pid, properties)) {
-                return FAILED;
+            if (!supportsVirtualThreads(pid, vm.getSystemProperties()) || !load(vm, pid, command.toArgument())) {
+                return null;
             }
-            if (properties.getProperty(LoomscopeAgent.INSTALLED_PROPERTY) != null) {
-                err.println("loomscope: " + pid + " runs the agent already; options not applied (dumps: dump " + pid
-                        + ")");
-                return FAILED;
+            String answer = vm.getSystemProperties().getProperty(command.resultProperty(), "");
+            String prefix = command.id() + " ";
+            if (!answer.startsWith(prefix)) {
+                err.println("loomscope: " + pid + " did not answer the " + command.name() + " command (see its"
+                        + " stderr)");
+                return null;
             }
-            if (!load(vm, pid, options)) {
-                return FAILED;
+            answer = answer.substring(prefix.length());
+            if (answer.startsWith(AgentCommand.ERROR + " ")) {
+                err.println("loomscope: " + pid + ": " + answer.substring(AgentCommand.ERROR.length() + 1));
+                return null;
             }
-            if (vm.getSystemProperties().getProperty(LoomscopeAgent.INSTALLED_PROPERTY) == null) {
-                err.println("loomscope: the agent did not start in " + pid + " (see its stderr)");
-                return FAILED;
-            }
-            out.println("loomscope: recording in " + pid + " from now on (late attach: earlier transitions are not"
-                    + " counted)");
-            return OK;
+            return answer;
         } finally {
             vm.detach();
         }
@@ -225,8 +213,14 @@ final class Cli {
         return HexFormat.of().formatHex(bytes);
     }
 
-    private static String oneLine(Throwable t) {
+    /**
+     * The message on one printable line: line breaks, NULs and other control characters become spaces (the Attach API
+     * quotes the target's command line with its NUL separators, which turned logs binary).
+     */
+    static String oneLine(Throwable t) {
         String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return message.replace('\n', ' ').replace('\r', ' ');
+        StringBuilder line = new StringBuilder(message.length());
+        message.codePoints().forEach(c -> line.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
+        return line.toString();
     }
 }

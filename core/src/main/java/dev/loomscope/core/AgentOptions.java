@@ -1,6 +1,8 @@
 package dev.loomscope.core;
 
 import java.io.File;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,8 +91,9 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
             String value = eq < 0 ? "" : item.substring(eq + 1).trim();
             switch (key) {
                 case "out" -> {
-                    if (value.isEmpty()) {
-                        warn.accept(bad(key, value, "a file path", DEFAULTS.out));
+                    String problem = pathProblem(value);
+                    if (problem != null) {
+                        warn.accept(bad(key, value, "a file path" + problem, DEFAULTS.out));
                     } else {
                         out = value;
                     }
@@ -120,8 +123,9 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                 case "leakThreshold" -> leakThresholdNanos = duration(key, value, 1, TimeUnit.DAYS.toNanos(365),
                         DEFAULTS.leakThresholdNanos, warn);
                 case "dump" -> {
-                    if (value.isEmpty()) {
-                        warn.accept(bad(key, value, "a file path", "the out path with -%t"));
+                    String problem = pathProblem(value);
+                    if (problem != null) {
+                        warn.accept(bad(key, value, "a file path" + problem, "the out path with -%t"));
                     } else {
                         dump = value;
                     }
@@ -201,6 +205,24 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
 
     private static String mebibytes(long bytes) {
         return bytes >= (1L << 20) ? bytes / (1L << 20) + " MiB" : bytes / 1024 + " KiB";
+    }
+
+    /**
+     * Why {@code pattern} cannot name a file in this JVM ({@code ": " + reason}), or null if it can: empty, or with
+     * characters the JVM cannot put into a file name, such as non-ASCII letters when {@code sun.jnu.encoding} is ASCII
+     * (a POSIX locale). Checked here with {@code %p} and {@code %t} expanded to digits, and again at each dump.
+     */
+    static String pathProblem(String pattern) {
+        if (pattern.isEmpty()) {
+            return "";
+        }
+        try {
+            Path.of(pattern.replace("%p", "1").replace("%t", "20000101-000000"));
+            return null;
+        } catch (InvalidPathException e) {
+            return " this JVM can name: " + e.getReason() + " (file names are encoded in "
+                    + System.getProperty("sun.jnu.encoding", "the platform encoding") + ")";
+        }
     }
 
     /**

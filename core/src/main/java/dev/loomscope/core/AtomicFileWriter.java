@@ -12,14 +12,47 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Writes a file so that a reader sees either the old content or the whole new content, never a part: the data goes
  * to a hidden temporary file in the same directory (same file system, so the rename is atomic), is forced to disk,
  * and is renamed over the target. New files are readable by the owner only (0600): dumps name code and threads.
+ * <p>
+ * A JVM may exit while a dump thread writes (a SIGQUIT just before exit): {@link #finishOrDiscardAtExit} lets such a
+ * write finish for a moment and then removes its temporary file, so an exit leaves no hidden {@code .tmp-} files.
  */
 public final class AtomicFileWriter {
+    /** Temporary files being written now. */
+    private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
+    /** Set at exit: no new write starts, so none can create a temporary file after the clean-up looked. */
+    private static volatile boolean exiting;
+
     private AtomicFileWriter() {
+    }
+
+    /**
+     * Called once at JVM exit, after the exit dump: waits up to {@code wait} for writes in flight to finish, then
+     * deletes the temporary files of those that did not (the JVM halts right after the shutdown hooks, killing their
+     * threads mid-write). Writes that begin afterwards fail with an {@link IOException}.
+     */
+    public static void finishOrDiscardAtExit(Duration wait) {
+        exiting = true; // before looking at IN_FLIGHT: a writer adds itself before it checks this (Dekker-style)
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (!IN_FLIGHT.isEmpty() && System.nanoTime() - deadline < 0) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        for (Path temp : IN_FLIGHT) {
+            try {
+                Files.deleteIfExists(temp);
+            } catch (IOException e) {
+                // the JVM is halting: nothing better to do
+            }
+        }
     }
 
     /** Writes the bytes {@code body} produces to {@code target}. */
@@ -28,7 +61,11 @@ public final class AtomicFileWriter {
         Path dir = absolute.getParent();
         Path temp = dir.resolve("." + absolute.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
                 + System.nanoTime());
+        IN_FLIGHT.add(temp);
         try {
+            if (exiting) {
+                throw new IOException("the JVM is exiting");
+            }
             try {
                 Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (UnsupportedOperationException notPosix) {
@@ -46,7 +83,11 @@ public final class AtomicFileWriter {
                 Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
-            Files.deleteIfExists(temp);
+            try {
+                Files.deleteIfExists(temp);
+            } finally {
+                IN_FLIGHT.remove(temp);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.loomscope.core;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Queue;
@@ -136,7 +137,14 @@ public final class DumpTriggers {
      *               overwrites another; applies only to patterns with {@code %t} (a fixed name means "the latest")
      */
     private Result dump(String trigger, String fileOrPattern, boolean unique) {
-        Path target = Path.of(nextName(fileOrPattern, unique && fileOrPattern.contains("%t")));
+        Path target;
+        try {
+            target = Path.of(nextName(fileOrPattern, unique && fileOrPattern.contains("%t")));
+        } catch (InvalidPathException e) {
+            String error = RecordingSession.cannotName(fileOrPattern, e);
+            System.err.println("loomscope: " + error);
+            return Result.failed(error);
+        }
         Path dir = target.toAbsolutePath().getParent();
         if (dir == null || !Files.isDirectory(dir)) {
             String error = "cannot write dump to " + target.toAbsolutePath() + ": no directory " + dir;

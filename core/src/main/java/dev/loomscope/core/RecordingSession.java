@@ -7,7 +7,9 @@ import dev.loomscope.bootstrap.SampleRing;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
@@ -42,6 +44,8 @@ public final class RecordingSession {
     static final long LOCK_WAIT_SECONDS = 10;
     /** Longest wait of the exit dump for the drain thread to finish its pass and stop. */
     static final long DRAIN_STOP_WAIT_MILLIS = 2_000;
+    /** Longest wait at exit, after the exit dump, for other dumps to finish writing their files (SIGQUIT, interval). */
+    static final Duration IN_FLIGHT_WAIT_AT_EXIT = Duration.ofSeconds(2);
     /** Shortest time between the two clock pairs the tick conversion starts from. */
     private static final long MIN_CALIBRATION_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
@@ -228,6 +232,7 @@ public final class RecordingSession {
             Thread.currentThread().interrupt();
         }
         dump("exit", options.out());
+        AtomicFileWriter.finishOrDiscardAtExit(IN_FLIGHT_WAIT_AT_EXIT);
     }
 
     /**
@@ -237,7 +242,13 @@ public final class RecordingSession {
      * @return the file written, or null on failure
      */
     public Path dump(String trigger, String pathPattern) {
-        Path target = Path.of(expand(pathPattern));
+        Path target;
+        try {
+            target = Path.of(expand(pathPattern));
+        } catch (InvalidPathException e) {
+            System.err.println("loomscope: " + cannotName(pathPattern, e));
+            return null;
+        }
         try {
             Snapshot snapshot = snapshot(trigger);
             AtomicFileWriter.write(target, out -> SnapshotJsonWriter.write(snapshot, out));
@@ -325,6 +336,12 @@ public final class RecordingSession {
     private static Snapshot.JvmInfo jvmInfo() {
         return new Snapshot.JvmInfo(ProcessHandle.current().pid(), System.getProperty("java.version"),
                 System.getProperty("java.vendor"), ManagementFactory.getRuntimeMXBean().getStartTime());
+    }
+
+    /** The one-line error for a dump path this JVM cannot name (see {@link AgentOptions#pathProblem}). */
+    static String cannotName(String pattern, InvalidPathException e) {
+        return "cannot write dump to " + pattern + ": " + e.getReason() + " (file names are encoded in "
+                + System.getProperty("sun.jnu.encoding") + ")";
     }
 
     static String expand(String pattern) {

@@ -19,7 +19,7 @@ class AgentCommandTest {
     @Test
     void dumpWithoutFileUsesThePattern() {
         AgentCommand command = AgentCommand.parse("command=dump,id=abc");
-        assertEquals(new AgentCommand("dump", "abc", null), command);
+        assertEquals(AgentCommand.dump("abc", null), command);
         assertEquals("command=dump,id=abc", command.toArgument());
     }
 
@@ -28,6 +28,17 @@ class AgentCommandTest {
         AgentCommand command = AgentCommand.parse("command=dump,id=7,file=/tmp/a,b=c.json");
         assertEquals("/tmp/a,b=c.json", command.file());
         assertEquals(command, AgentCommand.parse(command.toArgument()));
+    }
+
+    @Test
+    void attachCarriesOptionsToTheEndOfTheArgument() {
+        AgentCommand command = AgentCommand.parse("command=attach,id=9,options=out=/tmp/x.json,quiet=true");
+        assertEquals(AgentCommand.attach("9", "out=/tmp/x.json,quiet=true"), command);
+        assertEquals(command, AgentCommand.parse(command.toArgument()));
+        assertThrows(IllegalArgumentException.class, () -> AgentCommand.parse("command=dump,options=quiet"));
+        assertThrows(IllegalArgumentException.class, () -> AgentCommand.parse("command=attach,file=/tmp/x.json"));
+        assertThrows(IllegalArgumentException.class, () -> AgentCommand.parse("command=dump,id=a.b"),
+                "an id becomes part of a property name");
     }
 
     @Test
@@ -41,8 +52,10 @@ class AgentCommandTest {
 
     @Test
     void resultsNameTheRequest() {
-        AgentCommand command = new AgentCommand("dump", "42", null);
+        AgentCommand command = AgentCommand.dump("42", null);
         assertEquals("42 ok /x/y.json", command.ok("/x/y.json"));
+        assertEquals("42 started /x/y.json", command.started("/x/y.json"));
+        assertEquals("dev.loomscope.agent.result.42", command.resultProperty(), "one property per request");
         assertEquals("42 error no directory /x two lines", command.error("no directory /x\ntwo lines"));
         assertNull(command.file());
     }

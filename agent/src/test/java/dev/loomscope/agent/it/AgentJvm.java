@@ -27,6 +27,7 @@ public final class AgentJvm {
     private boolean withAgent = true;
     private long timeoutSeconds = 120;
     private Path directory;
+    private final java.util.Map<String, String> environment = new java.util.LinkedHashMap<>();
 
     public static AgentJvm withAgent(String agentOptions) {
         AgentJvm jvm = new AgentJvm();
@@ -58,6 +59,12 @@ public final class AgentJvm {
     /** The JVM's working directory (default: the test's), where relative dump paths end up. */
     public AgentJvm directory(Path workingDirectory) {
         this.directory = workingDirectory;
+        return this;
+    }
+
+    /** Sets a variable in the JVM's environment (e.g. {@code LC_ALL}). */
+    public AgentJvm environment(String name, String value) {
+        environment.put(name, value);
         return this;
     }
 
@@ -109,6 +116,7 @@ public final class AgentJvm {
         if (directory != null) {
             builder.directory(directory.toFile());
         }
+        builder.environment().putAll(environment);
         Process process = builder
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
