@@ -3,12 +3,7 @@ package dev.loomscope.agent;
 import dev.loomscope.core.AgentCommand;
 import dev.loomscope.core.DumpTriggers;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -81,7 +76,7 @@ public final class LoomscopeAgent {
             System.err.println("loomscope: " + refusal);
             return refusal;
         }
-        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(extractBootstrapJar().toFile()));
+        instrumentation.appendToBootstrapClassLoaderSearch(new JarFile(BootstrapJar.extract(BOOTSTRAP_JAR).toFile()));
         running = true;
         System.setProperty(INSTALLED_PROPERTY, "true");
         Installer.install(options, instrumentation, lateAttach);
@@ -153,17 +148,5 @@ public final class LoomscopeAgent {
         } catch (ClassNotFoundException e) {
             return false;
         }
-    }
-
-    private static Path extractBootstrapJar() throws IOException {
-        Path file = Files.createTempFile("loomscope-bootstrap-", ".jar");
-        file.toFile().deleteOnExit();
-        try (InputStream in = LoomscopeAgent.class.getResourceAsStream(BOOTSTRAP_JAR)) {
-            if (in == null) {
-                throw new IOException(BOOTSTRAP_JAR + " missing from the agent jar");
-            }
-            Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return file;
     }
 }

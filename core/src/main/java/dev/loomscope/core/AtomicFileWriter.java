@@ -8,9 +8,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Set;
@@ -55,9 +57,17 @@ public final class AtomicFileWriter {
         }
     }
 
-    /** Writes the bytes {@code body} produces to {@code target}. */
+    /**
+     * Writes the bytes {@code body} produces to {@code target}. An existing target must be a regular file or a
+     * symbolic link (the link itself is replaced, never followed); anything else (a device, a FIFO, a directory) is
+     * refused: renaming over {@code /dev/null} in a JVM running as root would replace the system's device.
+     */
     public static void write(Path target, IOBody body) throws IOException {
         Path absolute = target.toAbsolutePath();
+        String notAFile = notARegularFile(absolute);
+        if (notAFile != null) {
+            throw new IOException(absolute + " is " + notAFile + ", not a regular file: not replaced");
+        }
         Path dir = absolute.getParent();
         Path temp = dir.resolve("." + absolute.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-"
                 + System.nanoTime());
@@ -89,6 +99,18 @@ public final class AtomicFileWriter {
                 IN_FLIGHT.remove(temp);
             }
         }
+    }
+
+    /** What {@code path} is if it exists and is neither a regular file nor a symbolic link, else null. */
+    static String notARegularFile(Path path) throws IOException {
+        if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return null;
+        }
+        BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isRegularFile() || attributes.isSymbolicLink()) {
+            return null;
+        }
+        return attributes.isDirectory() ? "a directory" : "a device, FIFO or socket";
     }
 
     /** Produces a file's content. */

@@ -151,10 +151,7 @@ public final class DumpTriggers {
             System.err.println("loomscope: " + error);
             return Result.failed(error);
         }
-        Path written = session.dump(trigger, target.toString());
-        return written == null
-                ? Result.failed("cannot write dump to " + target.toAbsolutePath() + " (the reason is on the JVM's stderr)")
-                : new Result(written.toAbsolutePath(), null);
+        return session.dump(trigger, target.toString());
     }
 
     private String nextName(String fileOrPattern, boolean unique) {

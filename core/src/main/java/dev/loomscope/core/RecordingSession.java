@@ -237,29 +237,30 @@ public final class RecordingSession {
 
     /**
      * Drains what is recorded so far and writes it to {@code pathPattern} ({@code %p}, {@code %t} expanded).
-     * Never throws: a failure is one line on stderr.
-     *
-     * @return the file written, or null on failure
+     * Never throws: a failure is one line on stderr, and the same reason in the result.
      */
-    public Path dump(String trigger, String pathPattern) {
+    public DumpTriggers.Result dump(String trigger, String pathPattern) {
         Path target;
         try {
-            target = Path.of(expand(pathPattern));
+            target = Path.of(expand(pathPattern)).toAbsolutePath();
         } catch (InvalidPathException e) {
-            System.err.println("loomscope: " + cannotName(pathPattern, e));
-            return null;
+            return failed(cannotName(pathPattern, e));
         }
         try {
             Snapshot snapshot = snapshot(trigger);
             AtomicFileWriter.write(target, out -> SnapshotJsonWriter.write(snapshot, out));
             if (!options.quiet()) {
-                System.err.println("loomscope: wrote " + target.toAbsolutePath() + " (" + trigger + ")");
+                System.err.println("loomscope: wrote " + target + " (" + trigger + ")");
             }
-            return target;
+            return new DumpTriggers.Result(target, null);
         } catch (IOException | RuntimeException e) {
-            System.err.println("loomscope: cannot write dump to " + target.toAbsolutePath() + ": " + e);
-            return null;
+            return failed("cannot write dump to " + target + ": " + e);
         }
+    }
+
+    private static DumpTriggers.Result failed(String error) {
+        System.err.println("loomscope: " + error);
+        return DumpTriggers.Result.failed(error);
     }
 
     /**

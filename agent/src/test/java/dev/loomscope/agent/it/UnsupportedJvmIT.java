@@ -27,6 +27,17 @@ class UnsupportedJvmIT {
                     System.out.println("hello, " + args[0]);
                     System.out.println("java.specification.version=" + System.getProperty("java.specification.version"));
                     System.err.println("app: a stderr line of its own");
+                    if (args.length > 1) { // stay up until the file named there exists
+                        System.out.println("ready");
+                        System.out.flush();
+                        while (!new java.io.File(args[1]).exists()) {
+                            try {
+                                Thread.sleep(20);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    }
                 }
             }
             """;
@@ -56,6 +67,25 @@ class UnsupportedJvmIT {
         List<String> otherStderr = result.stderrLines().stream().filter(l -> !agentLines.contains(l)).toList();
         assertEquals(List.of("app: a stderr line of its own"), otherStderr, "the application's stderr, untouched");
         assertFalse(Files.exists(dump), "a disabled agent writes no dump");
+    }
+
+    @Test
+    void dumpAndAttachAgainstARunningJava17JvmSayItHasNoVirtualThreads(@TempDir Path dir) throws Exception {
+        Path java = JDK17.resolve("bin/java");
+        Path javac = JDK17.resolve("bin/javac");
+        assumeTrue(Files.isExecutable(java) && Files.isExecutable(javac), "no JDK 17 at " + JDK17);
+        Path classes = compileWithJdk17(javac, dir);
+        AgentJvm.Running jvm = AgentJvm.withoutAgent().java(java).classPath(classes)
+                .start(APP_CLASS, "loom", dir.resolve("stop").toString());
+        jvm.awaitStdout("ready", 1, 60);
+
+        for (String command : List.of("dump", "attach")) {
+            AgentCli cli = AgentCli.run(dir, command, Long.toString(jvm.pid()));
+            assertEquals(1, cli.exitCode(), cli.toString());
+            cli.assertOneLineError(jvm.pid() + " runs Java " + releaseJavaVersion() + ", which has no virtual threads");
+        }
+        Files.createFile(dir.resolve("stop"));
+        assertEquals(0, jvm.waitFor(60).exitCode());
     }
 
     /** {@code JAVA_VERSION} of the JDK's {@code release} file: what its {@code java.version} reports. */
