@@ -65,14 +65,17 @@ final class ContextSampler {
     }
 
     /**
-     * Listens to GC notifications of the collectors that stop the world (not the concurrent-cycle beans, whose
-     * durations are not pauses). Notifications arrive on a JMX thread and only queue here; the drain adds them.
+     * Listens to GC notifications of the beans whose notifications are stop-the-world pauses, and not to those that
+     * report whole concurrent cycles ({@code ZGC Cycles}, {@code Shenandoah Cycles}), whose durations are not pauses.
+     * {@code G1 Concurrent GC} is a pause bean despite its name: since JDK 20 its notifications are the Remark and
+     * Cleanup pauses of G1's concurrent cycle (skipping it lost 12–18 pauses a run under concurrent cycles).
+     * Notifications arrive on a JMX thread and only queue here; the drain adds them.
      */
     void listenToGc() {
         NotificationListener listener = this::onGcNotification;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
             String name = gc.getName();
-            if (name.contains("Concurrent") || name.contains("Cycles") || !(gc instanceof NotificationEmitter)) {
+            if (name.contains("Cycles") || !(gc instanceof NotificationEmitter)) {
                 continue;
             }
             ((NotificationEmitter) gc).addNotificationListener(listener, null, null);

@@ -5,6 +5,7 @@ import dev.loomscope.agent.it.workloads.ExplicitGc;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -41,6 +42,33 @@ class ContextIT {
         assertEquals(gc.get("pauses").asLong(), inWindows, "every pause is in a window");
         assertEquals(3, dump.at("/scheduler/parallelism").asInt());
         assertEquals(3, dump.at("/scheduler/mxBean/parallelism").asInt(), "JDK 24+ MXBean agrees");
+    }
+
+    @Test
+    void everyStopTheWorldPauseOfG1IsCountedRemarkAndCleanupIncluded() throws Exception {
+        Path json = dir.resolve("concurrent.json");
+        Path gcLog = dir.resolve("gc.log");
+        AgentJvm.Result result = AgentJvm.withAgent("out=" + json + ",quiet=true")
+                .jvmOption("-XX:+UseG1GC")
+                .jvmOption("-XX:+ExplicitGCInvokesConcurrent") // each System.gc() is a concurrent cycle
+                .jvmOption("-Xlog:gc:file=" + gcLog)
+                .run(ExplicitGc.class, "4");
+        assertEquals(0, result.exitCode(), result.stderr());
+        // the JVM's own log as the oracle: one "Pause ..." line per stop-the-world pause, whatever its kind
+        List<String> pauses = Files.readAllLines(gcLog).stream().filter(l -> l.contains(" Pause ")).toList();
+        assertTrue(pauses.stream().anyMatch(l -> l.contains("Pause Remark")), pauses.toString());
+        assertTrue(pauses.stream().anyMatch(l -> l.contains("Pause Cleanup")), pauses.toString());
+        // Pauses while the agent was still weaving, before it listened, may be missing; from the workload's first
+        // System.gc() on, every one is counted.
+        int firstExplicit = 0;
+        while (!pauses.get(firstExplicit).contains("System.gc()")) {
+            firstExplicit++;
+        }
+        JsonNode gc = AgentJvm.readJson(json).at("/context/gc");
+        long counted = gc.get("pauses").asLong();
+        assertTrue(counted >= pauses.size() - firstExplicit && counted <= pauses.size(),
+                "every pause from " + pauses.get(firstExplicit) + " on, of " + pauses + ", in " + gc);
+        assertTrue(gc.toString().contains("G1 Concurrent GC"), "its collector is listed: " + gc);
     }
 
     private static int columnIndex(JsonNode dump, String name) {
