@@ -112,10 +112,15 @@ final class VirtualThreadInstrumentation {
         }
     }
 
+    /**
+     * The one advice inside a method that is on the stack when the virtual thread yields: as few bytecodes as
+     * possible, no exception handler ({@code suppress}), and an out-of-line call through {@link Recorder#yieldAttempt}
+     * (its target catches everything), so that the JDK's frame, frozen with every parked thread, keeps its size.
+     */
     static final class YieldAttemptAdvice {
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        static void enter(@Advice.This Thread self) {
-            Recorder.onYieldAttempt(self);
+        @Advice.OnMethodEnter
+        static void enter(@Advice.This Thread self) throws Throwable {
+            Recorder.yieldAttempt.invokeExact(self);
         }
     }
 

@@ -213,13 +213,33 @@ public final class Recorder {
     /**
      * {@code VirtualThread.yieldContinuation} entry, on the virtual thread itself, about to give up its carrier: the
      * only moment its blocking stack can be walked cheaply. Records nothing unless the stack is sampled.
+     * <p>
+     * The advice calls this handle, and not a method: it is a non-final field, so the JIT cannot inline through it.
+     * This is the one hook inside a method that is on the virtual thread's stack when it yields: whatever is
+     * inlined there makes the compiled frame larger (or {@code yieldContinuation} too large to inline into
+     * {@code park}: one frame more), and the frames are copied into the continuation's stack chunk for as long as the
+     * thread stays parked. Inlined, the sampling path added 72 bytes to every parked thread's frozen stack, a third
+     * more (docs/PERFORMANCE.md, "Memory"); the handle costs a few nanoseconds per block. Its target,
+     * {@link #onYieldAttempt}, never throws.
      */
-    public static void onYieldAttempt(Thread vthread) {
+    @SuppressWarnings("FieldMayBeFinal")
+    public static MethodHandle yieldAttempt = yieldAttemptHandle();
+
+    private static MethodHandle yieldAttemptHandle() {
         try {
-            if (!traced(vthread.threadId())) {
-                return;
+            return MethodHandles.lookup().findStatic(Recorder.class, "onYieldAttempt",
+                    java.lang.invoke.MethodType.methodType(void.class, Thread.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** What {@link #yieldAttempt} calls. */
+    static void onYieldAttempt(Thread vthread) {
+        try {
+            if (traced(vthread.threadId())) {
+                maybeSample(vthread, SitePurpose.BLOCK, false);
             }
-            maybeSample(vthread, SitePurpose.BLOCK, false);
         } catch (Throwable t) {
             countError();
         }

@@ -169,7 +169,7 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
         throw new IllegalArgumentException(option + " needs a positive integer, not '" + value + "'");
     }
 
-    private static int nonNegative(String option, String value) {
+    static int nonNegative(String option, String value) {
         int n = parsedOrNegative(value);
         if (n >= 0) {
             return n;
