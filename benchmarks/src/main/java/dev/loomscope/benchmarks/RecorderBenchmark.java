@@ -216,7 +216,7 @@ public abstract class RecorderBenchmark {
             while (!stopping) {
                 int pass = 0;
                 for (EventRing ring : rings) {
-                    pass += ring.drain((timestampNanos, kind, threadId, arg) -> { }, BATCH);
+                    pass += ring.drain((timestamp, kind, threadId, arg) -> { }, BATCH);
                 }
                 total += pass;
                 drained = total; // one volatile store per pass, not per record

@@ -42,7 +42,6 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
                    List<WindowedHeatmap.Row> series) {
     }
 
-    /** @param blockedByKind indexed by {@link dev.loomscope.bootstrap.BlockKind}; null where no block of that kind */
     /**
      * Copies of the distributions, taken under the drain's lock and summarised only when written (percentiles and the
      * compressed histogram are the slow part of a snapshot); {@code blockedByKind} by {@code BlockKind}, null where
