@@ -47,7 +47,7 @@ final class VirtualThreadInstrumentation {
         boolean hasTimeoutField = Arrays.stream(virtualThreadClass.getDeclaredFields())
                 .anyMatch(f -> f.getName().equals("timeout") && f.getType() == long.class);
         builder = advise(builder, "afterYield", named("afterYield"),
-                hasTimeoutField ? TimedYieldAdvice.class : YieldAdvice.class);
+                hasTimeoutField ? TimedBlockAdvice.class : BlockAdvice.class);
         // yieldContinuation runs on the virtual thread just before it gives up its carrier: where a block site's stack
         // is sampled (afterYield, on the carrier, can no longer see it).
         builder = advise(builder, "yieldContinuation", named("yieldContinuation"), YieldAttemptAdvice.class);
@@ -97,18 +97,18 @@ final class VirtualThreadInstrumentation {
         }
     }
 
-    static final class YieldAdvice {
+    static final class BlockAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Thread self, @Advice.FieldValue("state") int state) {
-            Recorder.onYield(self, state, 0L);
+            Recorder.onBlock(self, state, 0L);
         }
     }
 
-    static final class TimedYieldAdvice {
+    static final class TimedBlockAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Thread self, @Advice.FieldValue("state") int state,
                           @Advice.FieldValue("timeout") long timeout) {
-            Recorder.onYield(self, state, timeout);
+            Recorder.onBlock(self, state, timeout);
         }
     }
 
