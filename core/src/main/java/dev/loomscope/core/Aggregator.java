@@ -91,15 +91,13 @@ final class Aggregator implements EventSink {
     /**
      * What one record does to the aggregator, by {@link EventKind}: a table of one small object per kind rather than
      * a {@code switch}. The call through the table reaches several classes, so the JIT compiles each transition on
-     * its own instead of inlining all of them into the drain loop. Behind a {@code switch}, that one method grew to
-     * 36 KB of machine code, took C2 up to 0.6 s per compilation on a 2-vCPU machine, and was compiled again whenever
-     * a rare branch (a table resize, a new heatmap window) was first taken: five times in one PingPong run, a core
-     * taken from the application while it warms up. In steady state the extra megamorphic call is lost in the noise
-     * (JMH {@code AggregatorBenchmark.direct}, docs/PERFORMANCE.md).
+     * its own instead of inlining all of them into one method, which grew too large to compile cheaply and was
+     * compiled again whenever a rare branch (a table resize, a new heatmap window) was first taken.
      * <p>
      * The frequent kinds are classes whose {@code apply} holds the transition itself ({@link OnMount} and the like):
      * behind a method reference the JIT compiled each handler twice, once on its own (hot while the lambda was still
-     * interpreted) and once inlined into the lambda.
+     * interpreted) and once inlined into the lambda. The decision and its measurements: docs/design.md, "The
+     * transitions are a table of classes".
      */
     @FunctionalInterface
     private interface Transition {

@@ -26,10 +26,11 @@ final class Drain {
     private static final int DRAIN_BATCH = 4096;
     /**
      * Sleep of the drain thread after a pass that found little to do: doubled after each such pass, from the first to
-     * the longest, so that a JVM that records little does not pay a wake-up every millisecond (each costs tens of
-     * microseconds of CPU on a virtual machine: 2 % of a core idle, more than all the recording in a service doing a
-     * few thousand transitions a second), and a burst after a quiet spell waits at most one long sleep (the rings hold
-     * far more than that). A pass that found at least {@link #BUSY_PASS_RECORDS} records is followed at once.
+     * the longest, so that a JVM that records little does not pay a wake-up every millisecond (on a virtual machine
+     * the wake-ups cost more CPU than a quiet service's whole recording), and a burst after a quiet spell waits at most
+     * one long sleep (the rings hold far more than that). A pass that found at least {@link #BUSY_PASS_RECORDS}
+     * records is followed at once. The decision and its measurements: docs/design.md, "The drain backs off when there
+     * is little to drain".
      */
     private static final long FIRST_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long LONGEST_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(16);

@@ -132,9 +132,9 @@ public final class RecordingSession {
      * <p>
      * Only what comes from the drain's own state is taken under the lock: while a dump holds it nothing drains,
      * and on a busy scheduler the rings fill within tens of milliseconds, after which records are dropped. The rest is
-     * read before or after: the JVM's management beans and the scheduler's MXBean (the first use of the platform
-     * MBean server alone took 360 ms on a loaded 2-vCPU machine, enough to drop a million records), the options and
-     * the hooks.
+     * read before or after: the JVM's management beans and the scheduler's MXBean (whose first use can take long
+     * enough to drop a million records), the options and the hooks. The decision and its measurements:
+     * docs/design.md, "A dump holds the lock only to copy".
      */
     Snapshot snapshot(String trigger) throws IOException {
         Snapshot.JvmInfo jvm = jvmInfo();

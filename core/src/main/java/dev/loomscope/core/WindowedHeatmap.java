@@ -63,8 +63,8 @@ final class WindowedHeatmap {
      * Every this many adds the slow path is taken although the cache would do. The JIT compiles a branch its profile
      * saw taken less than about once in a million times as a trap, and throws the compiled code away the first time it
      * is taken: without this, each new window (once a second) deoptimised every aggregator method that had this method
-     * inlined, which were then compiled again while the drain fell behind. One slow path in 4096 adds costs nothing
-     * measurable.
+     * inlined, which were then compiled again while the drain fell behind. The decision and its measurements:
+     * docs/design.md, "A heatmap's fast path is rechecked once in 4096 adds".
      */
     private static final int RECHECK_EVERY = 4096;
 
