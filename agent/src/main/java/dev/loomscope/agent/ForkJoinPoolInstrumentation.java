@@ -11,8 +11,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
  * The class serves every pool in the JVM; the recorder keeps only events on the virtual-thread scheduler's carriers
  * (their class is {@code jdk.internal.misc.CarrierThread}).
  */
-final class ForkJoinPoolInstrumentation {
-    static final String TYPE = "java.util.concurrent.ForkJoinPool";
+final class ForkJoinPoolInstrumentation implements TypeInstrumentation {
     private static final String SIMPLE = "ForkJoinPool.";
 
     private final HookTracker tracker;
@@ -21,7 +20,13 @@ final class ForkJoinPoolInstrumentation {
         this.tracker = tracker;
     }
 
-    DynamicType.Builder<?> weave(DynamicType.Builder<?> builder) {
+    @Override
+    public String typeName() {
+        return "java.util.concurrent.ForkJoinPool";
+    }
+
+    @Override
+    public DynamicType.Builder<?> weave(DynamicType.Builder<?> builder) {
         // runWorker is a carrier's whole life: entry = carrier start, exit = carrier exit.
         builder = builder.visit(Advice.to(RunWorkerAdvice.class)
                 .on(tracker.track(SIMPLE + "runWorker", named("runWorker"))));

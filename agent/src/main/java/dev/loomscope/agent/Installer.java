@@ -1,6 +1,5 @@
 package dev.loomscope.agent;
 
-import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.Recorder;
 import dev.loomscope.core.AgentOptions;
 import dev.loomscope.core.DumpTriggers;
@@ -15,10 +14,7 @@ import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
-import java.lang.reflect.Field;
-import java.lang.reflect.Modifier;
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
@@ -51,14 +47,12 @@ final class Installer {
         Runtime runtime = Runtime.getRuntime();
         AgentOptions options = AgentOptions.parse(optionText, System.err::println).ringsFittedTo(runtime.maxMemory(),
                 runtime.maxMemory() - runtime.totalMemory() + runtime.freeMemory(), System.err::println);
-        Class<?> virtualThread = Class.forName(VirtualThreadInstrumentation.TYPE, false, null);
+        JdkShape jdk = JdkShape.read(instrumentation, options.recording());
 
         if (options.recording()) {
-            openJavaLangToAgent(instrumentation);
-            byte[] blockKinds = blockKindByState(virtualThread);
             Recorder.traceOneThreadIn(options.threadSample());
-            Recorder.install(options.rings(), options.ringCapacity(), blockKinds,
-                    stateConstant(virtualThread, "STARTED"), carrierThreadClass(), tickReader(options, instrumentation));
+            Recorder.install(options.rings(), options.ringCapacity(), jdk.blockKindByState(), jdk.startedState(),
+                    jdk.carrierThreadClass(), tickReader(options, instrumentation));
             // always: with sampleEvery=0 and no critical threads, pinned blocks are still sampled (rare, and the
             // site is the whole point of reporting them)
             Recorder.installSampling(options.sampleEvery(), options.critical().toArray(new String[0]),
@@ -70,9 +64,9 @@ final class Installer {
         // name is relocated along with Byte Buddy, so it concerns only the agent's private copy.
         System.setProperty(Nexus.PROPERTY, "true");
         HookTracker tracker = new HookTracker();
-        VirtualThreadInstrumentation virtualThreads = new VirtualThreadInstrumentation(tracker);
-        ForkJoinPoolInstrumentation forkJoinPool = new ForkJoinPoolInstrumentation(tracker);
-        new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
+        List<TypeInstrumentation> types = List.of(new VirtualThreadInstrumentation(tracker, jdk),
+                new ForkJoinPoolInstrumentation(tracker));
+        AgentBuilder agentBuilder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 // VirtualThread is loaded before premain; describing it by reflection could load ForkJoinPool in the
                 // middle of the transformation, which Byte Buddy would then skip. Describe both from class files,
@@ -83,15 +77,13 @@ final class Installer {
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
                 .with(new TransformationListener(tracker))
-                .ignore(none()) // the default ignores boot classes, which are exactly the targets here
-                .type(named(VirtualThreadInstrumentation.TYPE))
-                .transform((DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
-                            JavaModule module, java.security.ProtectionDomain domain) ->
-                        virtualThreads.weave(builder, virtualThread))
-                .type(named(ForkJoinPoolInstrumentation.TYPE))
-                .transform((DynamicType.Builder<?> builder, TypeDescription type, ClassLoader loader,
-                            JavaModule module, java.security.ProtectionDomain domain) -> forkJoinPool.weave(builder))
-                .installOn(instrumentation);
+                .ignore(none()); // the default ignores boot classes, which are exactly the targets here
+        for (TypeInstrumentation type : types) {
+            agentBuilder = agentBuilder.type(named(type.typeName()))
+                    .transform((DynamicType.Builder<?> builder, TypeDescription description, ClassLoader loader,
+                                JavaModule module, java.security.ProtectionDomain domain) -> type.weave(builder));
+        }
+        agentBuilder.installOn(instrumentation);
 
         // Thread ids increase monotonically: any thread whose id is at least this one was created from now on, when
         // VirtualThread.start is already woven. Taken before weaving, it would also cover threads created while the
@@ -101,7 +93,7 @@ final class Installer {
         long firstObservableThreadId = new Thread(() -> { }).threadId();
 
         RecordingSession session = RecordingSession.start(options, tracker::report, version(),
-                firstObservableThreadId, lateAttach, options.recording() ? defaultScheduler(virtualThread) : null);
+                firstObservableThreadId, lateAttach, options.recording() ? jdk.defaultScheduler() : null);
         Installer.session = session;
         DumpTriggers triggers = DumpTriggers.start(session, options);
         dumpTriggers = triggers;
@@ -117,80 +109,6 @@ final class Installer {
      */
     private static MethodHandle tickReader(AgentOptions options, Instrumentation instrumentation) {
         return options.clock().equals(AgentOptions.CLOCK_AUTO) ? NativeSupport.tscTicks(instrumentation) : null;
-    }
-
-    /**
-     * Maps {@code VirtualThread.state} values seen at {@code afterYield} to block kinds, by the JDK's constant names:
-     * the numbers differ between releases (and a name absent from this JDK is simply not mapped).
-     */
-    private static byte[] blockKindByState(Class<?> virtualThread) {
-        Map<String, Integer> kindByName = Map.of(
-                "PARKING", BlockKind.PARK,
-                "TIMED_PARKING", BlockKind.TIMED_PARK,
-                "YIELDING", BlockKind.YIELD,
-                "BLOCKING", BlockKind.MONITOR,
-                "WAITING", BlockKind.WAIT,
-                "TIMED_WAITING", BlockKind.TIMED_WAIT);
-        byte[] table = new byte[256];
-        try {
-            for (Map.Entry<String, Integer> entry : kindByName.entrySet()) {
-                try {
-                    Field field = virtualThread.getDeclaredField(entry.getKey());
-                    if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class) {
-                        field.setAccessible(true);
-                        int state = field.getInt(null);
-                        if (state >= 0 && state < table.length) {
-                            table[state] = entry.getValue().byteValue();
-                        }
-                    }
-                } catch (NoSuchFieldException absentInThisJdk) {
-                    // e.g. BLOCKING before JDK 24: that block kind cannot happen here
-                }
-            }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            System.err.println("loomscope: cannot read VirtualThread states (" + e + "); block kinds reported as unknown");
-        }
-        return table;
-    }
-
-    /** Reading the JDK's private state constants needs java.lang opened: to the agent's module, nobody else. */
-    private static void openJavaLangToAgent(Instrumentation instrumentation) {
-        instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
-                Map.of("java.lang", Set.of(Installer.class.getModule())), Set.of(), Map.of());
-    }
-
-    /** A {@code VirtualThread} state constant by name (java.lang already opened to the agent), or -1. */
-    private static int stateConstant(Class<?> virtualThread, String name) {
-        try {
-            Field field = virtualThread.getDeclaredField(name);
-            field.setAccessible(true);
-            return field.getInt(null);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            System.err.println("loomscope: no VirtualThread." + name + " in this JDK (" + e + "); start submissions"
-                    + " may count as wakes");
-            return -1;
-        }
-    }
-
-    /** {@code VirtualThread.DEFAULT_SCHEDULER} (java.lang already opened to the agent), or null. */
-    private static java.util.concurrent.ForkJoinPool defaultScheduler(Class<?> virtualThread) {
-        try {
-            Field field = virtualThread.getDeclaredField("DEFAULT_SCHEDULER");
-            field.setAccessible(true);
-            return field.get(null) instanceof java.util.concurrent.ForkJoinPool pool ? pool : null;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            System.err.println("loomscope: cannot find the virtual-thread scheduler (" + e + "); pool not sampled");
-            return null;
-        }
-    }
-
-    private static Class<?> carrierThreadClass() {
-        try {
-            return Class.forName("jdk.internal.misc.CarrierThread", false, null);
-        } catch (ClassNotFoundException e) {
-            System.err.println("loomscope: no jdk.internal.misc.CarrierThread in this JDK; carrier events disabled");
-            return null;
-        }
     }
 
     private static String version() {

@@ -6,9 +6,6 @@ import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
 
-import java.lang.reflect.Method;
-import java.util.Arrays;
-
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -22,17 +19,24 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * {@code Thread.currentThread()} flips between carrier and virtual thread, so the virtual thread is always
  * {@code @Advice.This}.
  */
-final class VirtualThreadInstrumentation {
-    static final String TYPE = "java.lang.VirtualThread";
+final class VirtualThreadInstrumentation implements TypeInstrumentation {
     private static final String SIMPLE = "VirtualThread.";
 
     private final HookTracker tracker;
+    private final JdkShape jdk;
 
-    VirtualThreadInstrumentation(HookTracker tracker) {
+    VirtualThreadInstrumentation(HookTracker tracker, JdkShape jdk) {
         this.tracker = tracker;
+        this.jdk = jdk;
     }
 
-    DynamicType.Builder<?> weave(DynamicType.Builder<?> builder, Class<?> virtualThreadClass) {
+    @Override
+    public String typeName() {
+        return JdkShape.VIRTUAL_THREAD;
+    }
+
+    @Override
+    public DynamicType.Builder<?> weave(DynamicType.Builder<?> builder) {
         // start(ThreadContainer): Thread.start() and executors end here. Creation of a virtual thread.
         builder = advise(builder, "start", named("start").and(takesArguments(1)), CreateAdvice.class);
         // mount begins a run slice on a carrier; a thread's first mount is its start (it then calls run(Runnable),
@@ -44,29 +48,23 @@ final class VirtualThreadInstrumentation {
         // unlike park/parkNanos which return at once with a permit and which sleepNanos may call repeatedly.
         // Where the JDK keeps a timed park's timeout in a field (JDK 22+), the advice reads it: the timer task that
         // wakes the thread may itself wait for a carrier, so the aggregator needs the deadline (docs/schema.md).
-        boolean hasTimeoutField = Arrays.stream(virtualThreadClass.getDeclaredFields())
-                .anyMatch(f -> f.getName().equals("timeout") && f.getType() == long.class);
         builder = advise(builder, "afterYield", named("afterYield"),
-                hasTimeoutField ? TimedYieldAdvice.class : YieldAdvice.class);
+                jdk.hasTimeoutField() ? TimedBlockAdvice.class : BlockAdvice.class);
         // yieldContinuation runs on the virtual thread just before it gives up its carrier: where a block site's stack
         // is sampled (afterYield, on the carrier, can no longer see it).
         builder = advise(builder, "yieldContinuation", named("yieldContinuation"), YieldAttemptAdvice.class);
         // Every way the JDK queues a continuation for a carrier: a wake. Where submitRunContinuation is overloaded,
         // the overloads delegate to the one with the most parameters, which alone is advised.
-        int submitArity = Arrays.stream(virtualThreadClass.getDeclaredMethods())
-                .filter(m -> m.getName().equals("submitRunContinuation"))
-                .mapToInt(Method::getParameterCount).max().orElse(0);
         builder = advise(builder, "submitRunContinuation",
-                named("submitRunContinuation").and(takesArguments(submitArity)), SubmitAdvice.class);
+                named("submitRunContinuation").and(takesArguments(jdk.submitRunContinuationArity())),
+                SubmitAdvice.class);
         builder = advise(builder, "lazySubmitRunContinuation", named("lazySubmitRunContinuation"), SubmitAdvice.class);
         builder = advise(builder, "externalSubmitRunContinuation", named("externalSubmitRunContinuation"),
                 SubmitAdvice.class);
         builder = advise(builder, "externalSubmitRunContinuationOrThrow",
                 named("externalSubmitRunContinuationOrThrow"), SubmitAdvice.class);
         // afterDone(boolean) where it exists (JDK 22+), else afterDone(): exactly one call per terminated thread.
-        boolean hasNotifyOverload = Arrays.stream(virtualThreadClass.getDeclaredMethods())
-                .anyMatch(m -> m.getName().equals("afterDone") && m.getParameterCount() == 1);
-        builder = advise(builder, "afterDone", named("afterDone").and(takesArguments(hasNotifyOverload ? 1 : 0)),
+        builder = advise(builder, "afterDone", named("afterDone").and(takesArguments(jdk.afterDoneArity())),
                 EndAdvice.class);
         builder = advise(builder, "submitFailed", named("submitFailed"), SubmitFailedAdvice.class);
         // Pinned park: the continuation could not yield, so the carrier thread itself parks.
@@ -97,18 +95,18 @@ final class VirtualThreadInstrumentation {
         }
     }
 
-    static final class YieldAdvice {
+    static final class BlockAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Thread self, @Advice.FieldValue("state") int state) {
-            Recorder.onYield(self, state, 0L);
+            Recorder.onBlock(self, state, 0L);
         }
     }
 
-    static final class TimedYieldAdvice {
+    static final class TimedBlockAdvice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         static void enter(@Advice.This Thread self, @Advice.FieldValue("state") int state,
                           @Advice.FieldValue("timeout") long timeout) {
-            Recorder.onYield(self, state, timeout);
+            Recorder.onBlock(self, state, timeout);
         }
     }
 

@@ -155,7 +155,7 @@ public abstract class RecorderBenchmark {
 
     @Benchmark
     public void off(NotInstalled recorder, VirtualThreads threads) {
-        Recorder.onYield(threads.next(), PARKING, 0L);
+        Recorder.onBlock(threads.next(), PARKING, 0L);
     }
 
     @Benchmark
@@ -170,8 +170,8 @@ public abstract class RecorderBenchmark {
 
     /** A park: the JDK state at {@code afterYield} is mapped to {@link BlockKind#PARK}. */
     @Benchmark
-    public void yieldPark(Installed recorder, VirtualThreads threads) {
-        Recorder.onYield(threads.next(), PARKING, 0L);
+    public void block(Installed recorder, VirtualThreads threads) {
+        Recorder.onBlock(threads.next(), PARKING, 0L);
     }
 
     /** A wake (state UNPARKED; the start submission, state STARTED, would record nothing). */
@@ -216,7 +216,7 @@ public abstract class RecorderBenchmark {
             while (!stopping) {
                 int pass = 0;
                 for (EventRing ring : rings) {
-                    pass += ring.drain((timestampNanos, kind, threadId, arg) -> { }, BATCH);
+                    pass += ring.drain((timestamp, kind, threadId, arg) -> { }, BATCH);
                 }
                 total += pass;
                 drained = total; // one volatile store per pass, not per record

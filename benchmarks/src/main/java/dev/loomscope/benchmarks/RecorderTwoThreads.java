@@ -11,7 +11,7 @@ import org.openjdk.jmh.infra.ThreadParams;
  * {@link RecorderBenchmark} with two application threads, as two carriers would call in: they share the rings (and
  * race for the same one when their threads hash to it), and on a 2-core machine they share the cores with the drain.
  * <p>
- * {@link #yieldParkOwnRings} is the control for the sharing: the same event, but each benchmark thread reports only
+ * {@link #blockOwnRings} is the control for the sharing: the same event, but each benchmark thread reports only
  * virtual threads whose records go to rings the other one never writes.
  */
 @Threads(2)
@@ -27,7 +27,7 @@ public class RecorderTwoThreads extends RecorderBenchmark {
     }
 
     @Benchmark
-    public void yieldParkOwnRings(Installed recorder, VirtualThreadsOwnRings threads) {
-        Recorder.onYield(threads.next(), PARKING, 0L);
+    public void blockOwnRings(Installed recorder, VirtualThreadsOwnRings threads) {
+        Recorder.onBlock(threads.next(), PARKING, 0L);
     }
 }

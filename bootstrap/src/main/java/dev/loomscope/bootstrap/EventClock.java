@@ -5,7 +5,8 @@ import java.lang.invoke.MethodHandle;
 /**
  * The clock of every record: the CPU's time-stamp counter where the agent could get a reader for it, else
  * {@link System#nanoTime()}. The recorder reads it once per event, so its cost is paid three times per park/unpark
- * handoff: on the reference machine the counter costs 11.5 ns a read, {@code nanoTime} 28 ns (docs/PERFORMANCE.md).
+ * handoff, and the counter costs less than half of {@code nanoTime} through the vDSO (docs/design.md, "The event
+ * clock").
  * <p>
  * The choice is made once, by {@link Recorder#install}, before this class is initialised: a {@code static final}
  * method handle is a constant to the JIT, which then compiles {@link #read} into a direct call of the native reader.

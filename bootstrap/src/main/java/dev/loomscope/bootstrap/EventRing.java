@@ -38,8 +38,9 @@ abstract class EventRingPad1 extends EventRingProducerIndex {
  * a full ring, counts the record as dropped instead of retrying. The consumer is wait-free; a producer preempted
  * between claim and publish makes the consumer stop at that slot until the next poll (records stay in order).
  * <p>
- * <b>Record.</b> Four longs: sequence, timestamp ({@link System#nanoTime()}), kind (top byte) | virtual thread id
- * (low 56 bits), and one kind-specific argument (see {@link EventKind}).
+ * <b>Record.</b> Four longs: sequence, timestamp (an {@link EventClock} reading: time-stamp-counter ticks or
+ * {@code nanoTime} nanoseconds), kind (top byte) | virtual thread id (low 56 bits), and one kind-specific argument
+ * (see {@link EventKind}).
  */
 public final class EventRing extends EventRingPad1 {
     /** Longs per record: sequence, timestamp, kind|thread, argument. */
@@ -83,10 +84,6 @@ public final class EventRing extends EventRingPad1 {
         VarHandle.releaseFence(); // publish the initial sequences before the ring is handed to producers
     }
 
-    public int capacity() {
-        return capacity;
-    }
-
     /**
      * The index the next record will be claimed at: every record offered successfully before this call has a lower
      * index (claimed records are always published, so the consumer reaches all of them). Any thread.
@@ -103,16 +100,17 @@ public final class EventRing extends EventRingPad1 {
     /**
      * Appends one record, or counts it as dropped. Safe for any number of producer threads; never blocks.
      *
+     * @param timestamp an {@link EventClock} reading
      * @return false if the record was dropped
      */
-    public boolean offer(long timestampNanos, int kind, long threadId, long arg) {
+    public boolean offer(long timestamp, int kind, long threadId, long arg) {
         for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
             final long index = lvProducerIndex();
             final int offset = offset(index);
             final long sequence = lvSequence(offset); // LoadLoad: payload of the previous lap was read before this
             if (sequence == index) {
                 if (casProducerIndex(index, index + 1)) {
-                    spLong(offset + 1, timestampNanos);
+                    spLong(offset + 1, timestamp);
                     spLong(offset + 2, ((long) kind << KIND_SHIFT) | (threadId & THREAD_MASK));
                     spLong(offset + 3, arg);
                     soSequence(offset, index + 1); // StoreStore: payload visible before the slot is published

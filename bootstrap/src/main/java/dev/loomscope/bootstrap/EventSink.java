@@ -4,10 +4,11 @@ package dev.loomscope.bootstrap;
 @FunctionalInterface
 public interface EventSink {
     /**
-     * @param timestampNanos {@link System#nanoTime()} when the event happened
-     * @param kind           an {@link EventKind}
-     * @param threadId       the virtual thread's id (0 for carrier events)
-     * @param arg            the kind's argument (see {@link EventKind})
+     * @param timestamp an {@link EventClock} reading when the event happened: time-stamp-counter ticks or
+     *                  {@code nanoTime} nanoseconds, as {@link Recorder#clockIsTicks()} says
+     * @param kind      an {@link EventKind}
+     * @param threadId  the virtual thread's id (0 for carrier events)
+     * @param arg       the kind's argument (see {@link EventKind})
      */
-    void accept(long timestampNanos, int kind, long threadId, long arg);
+    void accept(long timestamp, int kind, long threadId, long arg);
 }

@@ -260,11 +260,13 @@ public final class Recorder {
     }
 
     /**
-     * {@code VirtualThread.afterYield} entry, with the JDK state telling why the thread yielded and, for a timed park
-     * or wait, its timeout as the JDK stored it ({@code VirtualThread.timeout}: nanoseconds for parks, milliseconds for
-     * {@code Object.wait}; 0 on JDKs without the field).
+     * {@code VirtualThread.afterYield} entry: the thread gave up its carrier, and this records the BLOCK that begins
+     * (a {@code Thread.yield} is a BLOCK of kind {@link BlockKind#YIELD}, which the aggregator does not count as a
+     * block). The JDK state tells why the continuation yielded and, for a timed park or wait, the timeout is the one the
+     * JDK stored ({@code VirtualThread.timeout}: nanoseconds for parks, milliseconds for {@code Object.wait}; 0 on JDKs
+     * without the field).
      */
-    public static void onYield(Thread vthread, int jdkState, long timeout) {
+    public static void onBlock(Thread vthread, int jdkState, long timeout) {
         try {
             if (!traced(vthread.threadId())) {
                 return;

@@ -12,5 +12,6 @@ public final class SitePurpose {
     /** The stack of the thread that made the virtual thread runnable again. */
     public static final int WAKE = 3;
 
-    static final int BITS = 2;
+    /** Low bits of a SAMPLE record's argument holding the purpose; the sample's sequence number is above them. */
+    public static final int BITS = 2;
 }

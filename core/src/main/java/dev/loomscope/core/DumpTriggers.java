@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The dumps taken while the JVM runs: on SIGQUIT (forwarded by the agent's native shim), every {@code interval}, and
  * when the {@code dump} command asks through the Attach API. One daemon platform thread, {@code loomscope-dump}, takes
  * them one after the other, so requests never race for a file name and none is lost: two SIGQUITs are two dumps. A
- * dump drains and snapshots under the session's lock ({@link RecordingSession#dump}); the drain thread keeps running,
+ * dump drains and snapshots under the drain's lock ({@link RecordingSession#dump}); the drain thread keeps running,
  * and so does the recording. The exit dump stays with the session's shutdown hook.
  */
 public final class DumpTriggers {

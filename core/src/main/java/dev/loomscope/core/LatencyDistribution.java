@@ -4,42 +4,21 @@ import org.HdrHistogram.Histogram;
 
 import java.nio.ByteBuffer;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One latency distribution in nanoseconds: an HdrHistogram with 3 significant digits over a fixed range
- * (auto-resize off, so memory is bounded), plus a count of values that were above the range and recorded at its top.
+ * A latency distribution in nanoseconds at one instant: the immutable copy of a {@link LatencyHistogram} that a
+ * snapshot holds. Summarised only when asked ({@link #summary}), after the drain's lock is released: percentiles and
+ * the compressed histogram are the slow part of a dump.
  */
 final class LatencyDistribution {
-    /** Longest trackable latency: 7 days. Longer values are recorded as this and counted in {@link #clamped}. */
-    static final long HIGHEST_TRACKABLE_NANOS = TimeUnit.DAYS.toNanos(7);
-    static final int SIGNIFICANT_DIGITS = 3;
+    /** Written only by the constructor's caller, before this object is handed out. */
+    private final Histogram histogram;
+    private final long clamped;
 
-    private final Histogram histogram = new Histogram(1, HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS);
-    private long clamped;
-
-    void record(long nanos) {
-        if (nanos < 0) {
-            nanos = 0; // clocks of different carriers are the same nanoTime, but late-attach sequences can be partial
-        }
-        if (nanos > HIGHEST_TRACKABLE_NANOS) {
-            nanos = HIGHEST_TRACKABLE_NANOS;
-            clamped++;
-        }
-        histogram.recordValue(nanos);
-    }
-
-    /** An independent copy, for a snapshot: the drain goes on recording into this one. */
-    LatencyDistribution copy() {
-        LatencyDistribution copy = new LatencyDistribution();
-        copy.add(this);
-        return copy;
-    }
-
-    /** Adds every value of {@code other} (exact: same layout). For distributions derived at snapshot time. */
-    void add(LatencyDistribution other) {
-        histogram.add(other.histogram);
-        clamped += other.clamped;
+    /** Takes {@code histogram} over: the caller must not keep it. */
+    LatencyDistribution(Histogram histogram, long clamped) {
+        this.histogram = histogram;
+        this.clamped = clamped;
     }
 
     long count() {

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Call sites of sampled stacks, interned: one {@link Site} per distinct stack, with what happened there. The number of
- * sites is bounded; once {@link #MAX_SITES} are known, further new stacks are merged into one "(other sites)" site so
- * that totals stay right. Site id 0 means "no site". Drain thread only.
+ * Call sites of sampled stacks, interned: one {@link SiteStats} per distinct stack, with what happened there. The
+ * number of sites is bounded; once {@link #MAX_SITES} are known, further new stacks are merged into one "(other
+ * sites)" site so that totals stay right. Site id 0 means "no site". Drain thread only; a snapshot's sites are
+ * values ({@link Site}).
  */
 final class SiteTable {
     static final int MAX_SITES = 8192;
@@ -19,7 +20,7 @@ final class SiteTable {
     private final Map<List<String>, Integer> idByFrames = new HashMap<>();
     /** Hash of a sampled stack's frames → site id: the allocation-free fast path of {@link #intern}. */
     private final LiveThreadTable idByFrameHash = new LiveThreadTable();
-    private final List<Site> sites = new ArrayList<>();
+    private final List<SiteStats> sites = new ArrayList<>();
     private int overflowId = NONE;
 
     SiteTable() {
@@ -83,21 +84,21 @@ final class SiteTable {
     }
 
     private int add(List<String> frames) {
-        sites.add(new Site(frames));
+        sites.add(new SiteStats(frames));
         return sites.size() - 1;
     }
 
-    Site get(int id) {
+    SiteStats get(int id) {
         return sites.get(id);
     }
 
-    /** Copies of every site, in id order (index = id - 1): a dump writes them while the drain goes on. */
+    /** Every site as it is now, in id order (index = id - 1): values a dump writes while the drain goes on. */
     List<Site> snapshot() {
-        List<Site> copies = new ArrayList<>(sites.size() - 1);
+        List<Site> values = new ArrayList<>(sites.size() - 1);
         for (int id = 1; id < sites.size(); id++) {
-            copies.add(sites.get(id).copy());
+            values.add(sites.get(id).snapshot());
         }
-        return copies;
+        return values;
     }
 
     /** {@code class.method(file:line)}, as in a Java stack trace. */
@@ -106,34 +107,49 @@ final class SiteTable {
                 + (file == null ? "Unknown Source" : line >= 0 ? file + ":" + line : file) + ")";
     }
 
-    /** One stack and the sampled events charged to it. */
-    static final class Site {
-        final List<String> frames;
-        long creates;
-        final Charges blocked = new Charges();
-        final long[] blocksByKind = new long[BlockKind.COUNT];
-        final Charges wakeToRun = new Charges();
-        final Charges pinned = new Charges();
+    /** One stack and the sampled events charged to it so far. Drain thread only. */
+    static final class SiteStats {
+        private final List<String> frames;
+        private long creates;
+        private final ChargeStats blocked = new ChargeStats();
+        private final long[] blocksByKind = new long[BlockKind.COUNT];
+        private final ChargeStats wakeToRun = new ChargeStats();
+        private final ChargeStats pinned = new ChargeStats();
 
-        Site(List<String> frames) {
+        SiteStats(List<String> frames) {
             this.frames = frames;
         }
 
-        Site copy() {
-            Site copy = new Site(frames);
-            copy.creates = creates;
-            copy.blocked.copyFrom(blocked);
-            System.arraycopy(blocksByKind, 0, copy.blocksByKind, 0, blocksByKind.length);
-            copy.wakeToRun.copyFrom(wakeToRun);
-            copy.pinned.copyFrom(pinned);
-            return copy;
+        void created() {
+            creates++;
+        }
+
+        void blockBegan(int blockKind) {
+            blocksByKind[blockKind]++;
+        }
+
+        void blocked(long nanos) {
+            blocked.add(nanos);
+        }
+
+        void wokeToRun(long nanos) {
+            wakeToRun.add(nanos);
+        }
+
+        void pinned(long nanos) {
+            pinned.add(nanos);
+        }
+
+        Site snapshot() {
+            return new Site(frames, creates, blocked.snapshot(), blocksByKind.clone(), wakeToRun.snapshot(),
+                    pinned.snapshot());
         }
     }
 
-    /** Sampled events at a site with their latencies: count, total, and a log-bucket histogram for percentiles. */
-    static final class Charges {
-        long count;
-        long totalNanos;
+    /** Sampled events at a site with their latencies, as they are charged. */
+    private static final class ChargeStats {
+        private long count;
+        private long totalNanos;
         private int[] buckets;
 
         void add(long nanos) {
@@ -145,10 +161,48 @@ final class SiteTable {
             buckets[LogLatencyBuckets.index(nanos)]++;
         }
 
-        void copyFrom(Charges other) {
-            count = other.count;
-            totalNanos = other.totalNanos;
-            buckets = other.buckets == null ? null : other.buckets.clone();
+        Charges snapshot() {
+            return new Charges(count, totalNanos, buckets == null ? null : buckets.clone());
+        }
+    }
+
+    /**
+     * One stack and the sampled events charged to it, at a snapshot: a value (the arrays are its own copies, read only).
+     */
+    static final class Site {
+        final List<String> frames;
+        final long creates;
+        final Charges blocked;
+        /** Indexed by {@link BlockKind}. */
+        final long[] blocksByKind;
+        final Charges wakeToRun;
+        final Charges pinned;
+
+        private Site(List<String> frames, long creates, Charges blocked, long[] blocksByKind, Charges wakeToRun,
+                     Charges pinned) {
+            this.frames = frames;
+            this.creates = creates;
+            this.blocked = blocked;
+            this.blocksByKind = blocksByKind;
+            this.wakeToRun = wakeToRun;
+            this.pinned = pinned;
+        }
+    }
+
+    /**
+     * Sampled events at a site with their latencies, at a snapshot: count, total, and a log-bucket histogram for
+     * percentiles. A value.
+     */
+    static final class Charges {
+        final long count;
+        final long totalNanos;
+        /** Counts per {@link LogLatencyBuckets} bucket; null when nothing was charged. */
+        private final int[] buckets;
+
+        private Charges(long count, long totalNanos, int[] buckets) {
+            this.count = count;
+            this.totalNanos = totalNanos;
+            this.buckets = buckets;
         }
 
         /** Upper bound of the bucket holding the {@code percentile}th value (within 19 %, the bucket width). */

@@ -1,5 +1,7 @@
 package dev.loomscope.core;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -25,10 +27,23 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
     public record JvmInfo(long pid, String javaVersion, String vendor, long startEpochMs) {
     }
 
-    /** What the aggregator knows at the dump. */
+    /**
+     * What the aggregator knows at the dump: values, which the drain's further work leaves as they are.
+     *
+     * @param longSlices    long slices finished so far ({@link LongSlices}); {@code longestSlices} also lists the
+     *                      ongoing ones
+     * @param sites         every sampled site, in id order (index = id - 1)
+     * @param leaks         most threads first
+     */
     record Data(Counts counts, Latencies latencies, Heatmaps heatmaps, List<Carrier> carriers, long longSlices,
-                long longSliceThresholdNanos, List<Aggregator.LongSlice> longestSlices, List<SiteTable.Site> sites,
-                long samplesTaken, long samplesLost, List<Aggregator.LeakCluster> leaks, long leakThresholdNanos) {
+                long longSliceThresholdNanos, List<LongSlice> longestSlices, List<SiteTable.Site> sites,
+                long samplesTaken, long samplesLost, List<LeakCluster> leaks, long leakThresholdNanos) {
+        Data {
+            carriers = List.copyOf(carriers);
+            longestSlices = List.copyOf(longestSlices);
+            sites = List.copyOf(sites);
+            leaks = List.copyOf(leaks);
+        }
     }
 
     /**
@@ -42,7 +57,6 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
                    List<WindowedHeatmap.Row> series) {
     }
 
-    /** @param blockedByKind indexed by {@link dev.loomscope.bootstrap.BlockKind}; null where no block of that kind */
     /**
      * Copies of the distributions, taken under the drain's lock and summarised only when written (percentiles and the
      * compressed histogram are the slow part of a snapshot); {@code blockedByKind} by {@code BlockKind}, null where
@@ -51,6 +65,9 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
     record Latencies(LatencyDistribution startDelay, LatencyDistribution wakeToRun, LatencyDistribution blocked,
                      LatencyDistribution runSlice, LatencyDistribution pinnedBlocked,
                      List<LatencyDistribution> blockedByKind) {
+        Latencies {
+            blockedByKind = Collections.unmodifiableList(new ArrayList<>(blockedByKind)); // holds nulls
+        }
     }
 
     /** Activity heatmaps (columns: carriers) and latency heatmaps (columns: {@link LogLatencyBuckets}). */

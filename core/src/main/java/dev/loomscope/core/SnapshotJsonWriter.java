@@ -189,7 +189,7 @@ public final class SnapshotJsonWriter {
         json.writeNumberField("thresholdNs", data.longSliceThresholdNanos());
         json.writeNumberField("count", data.longSlices());
         json.writeArrayFieldStart("longest");
-        for (Aggregator.LongSlice slice : data.longestSlices()) {
+        for (LongSlice slice : data.longestSlices()) {
             json.writeStartObject();
             json.writeNumberField("threadId", slice.threadId());
             json.writeNumberField("carrierThreadId", slice.carrierThreadId());
@@ -302,12 +302,12 @@ public final class SnapshotJsonWriter {
         json.writeObjectFieldStart("leaks");
         json.writeNumberField("thresholdNs", data.leakThresholdNanos());
         long threads = 0;
-        for (Aggregator.LeakCluster cluster : data.leaks()) {
+        for (LeakCluster cluster : data.leaks()) {
             threads += cluster.threads;
         }
         json.writeNumberField("threads", threads);
         json.writeArrayFieldStart("clusters");
-        for (Aggregator.LeakCluster cluster : data.leaks()) {
+        for (LeakCluster cluster : data.leaks()) {
             json.writeStartObject();
             json.writeNumberField("threads", cluster.threads);
             json.writeNumberField("oldestBlockedNs", cluster.oldestNanos);

@@ -2,6 +2,7 @@ package dev.loomscope.core;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -62,8 +63,8 @@ final class WindowedHeatmap {
      * Every this many adds the slow path is taken although the cache would do. The JIT compiles a branch its profile
      * saw taken less than about once in a million times as a trap, and throws the compiled code away the first time it
      * is taken: without this, each new window (once a second) deoptimised every aggregator method that had this method
-     * inlined, which were then compiled again while the drain fell behind. One slow path in 4096 adds costs nothing
-     * measurable.
+     * inlined, which were then compiled again while the drain fell behind. The decision and its measurements:
+     * docs/design.md, "A heatmap's fast path is rechecked once in 4096 adds".
      */
     private static final int RECHECK_EVERY = 4096;
 
@@ -164,11 +165,11 @@ final class WindowedHeatmap {
         return column < cells.length ? cells : Arrays.copyOf(cells, column + 1);
     }
 
-    /** Rows with at least one count, oldest first. */
+    /** Rows with at least one count, oldest first: values, which the adds that follow leave as they are. */
     List<Row> rows() {
         List<Row> rows = new ArrayList<>();
         if (earlier.length > 0) {
-            rows.add(new Row(Long.MIN_VALUE, earlierEndEpochNanos, -1, earlier.clone()));
+            rows.add(new Row(Long.MIN_VALUE, earlierEndEpochNanos, -1, earlier));
         }
         for (int t = tiers.length - 1; t >= 0; t--) {
             Tier tier = tiers[t];
@@ -176,13 +177,13 @@ final class WindowedHeatmap {
             for (int slot = 0; slot < tier.windows.length; slot++) {
                 if (tier.windows[slot] != null) {
                     tierRows.add(new Row(tier.windowIndex[slot] * tier.lengthNanos, tier.lengthNanos, t,
-                            tier.windows[slot].clone()));
+                            tier.windows[slot]));
                 }
             }
             tierRows.sort((a, b) -> Long.compare(a.startEpochNanos(), b.startEpochNanos()));
             rows.addAll(tierRows);
         }
-        return rows;
+        return Collections.unmodifiableList(rows);
     }
 
     /** Sum of all cells. */
@@ -197,13 +198,22 @@ final class WindowedHeatmap {
     }
 
     /**
-     * One time window.
+     * One time window, a value: the cells are copied in and copied out.
      *
      * @param startEpochNanos window start ({@link Long#MIN_VALUE} for the "earlier" row)
      * @param lengthNanos     window length (for the "earlier" row: the end of the time it covers)
      * @param tier            0 for full resolution, higher for downsampled windows, -1 for the "earlier" row
+     * @param cells           count per column
      */
     record Row(long startEpochNanos, long lengthNanos, int tier, int[] cells) {
+        Row {
+            cells = cells.clone();
+        }
+
+        @Override
+        public int[] cells() {
+            return cells.clone();
+        }
     }
 
     private static final class Tier {

@@ -1,0 +1,172 @@
+package dev.loomscope.agent;
+
+import dev.loomscope.bootstrap.BlockKind;
+
+import java.lang.instrument.Instrumentation;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * What the running JDK's virtual-thread implementation looks like, read once before anything is woven: the
+ * {@code java.lang.VirtualThread} state constants the recorder needs, the carrier thread class, and which of the
+ * advised methods' overloads and fields this release has. The numbers and the overloads differ between releases
+ * (21, 22, 24, 25), so everything is looked up by name in the running JDK, here and nowhere else: the installer and
+ * the instrumentations only ask this class.
+ */
+final class JdkShape {
+    static final String VIRTUAL_THREAD = "java.lang.VirtualThread";
+    private static final String CARRIER_THREAD = "jdk.internal.misc.CarrierThread";
+
+    private final Class<?> virtualThread;
+    private final byte[] blockKindByState;
+    private final int startedState;
+    private final Class<?> carrierThreadClass;
+    private final boolean hasTimeoutField;
+    private final boolean hasAfterDoneNotifyOverload;
+    private final int submitRunContinuationArity;
+
+    private JdkShape(Class<?> virtualThread, byte[] blockKindByState, int startedState, Class<?> carrierThreadClass) {
+        this.virtualThread = virtualThread;
+        this.blockKindByState = blockKindByState;
+        this.startedState = startedState;
+        this.carrierThreadClass = carrierThreadClass;
+        this.hasTimeoutField = Arrays.stream(virtualThread.getDeclaredFields())
+                .anyMatch(f -> f.getName().equals("timeout") && f.getType() == long.class);
+        this.hasAfterDoneNotifyOverload = Arrays.stream(virtualThread.getDeclaredMethods())
+                .anyMatch(m -> m.getName().equals("afterDone") && m.getParameterCount() == 1);
+        this.submitRunContinuationArity = Arrays.stream(virtualThread.getDeclaredMethods())
+                .filter(m -> m.getName().equals("submitRunContinuation"))
+                .mapToInt(Method::getParameterCount).max().orElse(0);
+    }
+
+    /**
+     * Reads the shape of the running JDK. The methods and fields are found by plain reflection; only with
+     * {@code recording} are the state constants read (which needs {@code java.lang} opened to the agent, done here)
+     * and the carrier class looked up: without a recorder nothing asks for them, and nothing is opened.
+     */
+    static JdkShape read(Instrumentation instrumentation, boolean recording) throws ClassNotFoundException {
+        Class<?> virtualThread = Class.forName(VIRTUAL_THREAD, false, null);
+        if (!recording) {
+            return new JdkShape(virtualThread, new byte[256], -1, null);
+        }
+        openJavaLangToAgent(instrumentation);
+        byte[] blockKinds = blockKindByState(virtualThread);
+        int started = stateConstant(virtualThread, "STARTED");
+        return new JdkShape(virtualThread, blockKinds, started, findCarrierThreadClass());
+    }
+
+    /** {@code VirtualThread.state} value (low byte) → {@link BlockKind}, for the recorder (all unknown without it). */
+    byte[] blockKindByState() {
+        return blockKindByState.clone();
+    }
+
+    /** The JDK's {@code VirtualThread.STARTED} state (queued for the first mount), or -1 if unknown. */
+    int startedState() {
+        return startedState;
+    }
+
+    /** {@code jdk.internal.misc.CarrierThread}, the class of the scheduler's workers; null if unknown. */
+    Class<?> carrierThreadClass() {
+        return carrierThreadClass;
+    }
+
+    /** {@code VirtualThread.timeout} (JDK 22+): a timed park's timeout, readable by the {@code afterYield} advice. */
+    boolean hasTimeoutField() {
+        return hasTimeoutField;
+    }
+
+    /** {@code afterDone(boolean)} (JDK 22+) rather than {@code afterDone()}: the parameters of the one to advise. */
+    int afterDoneArity() {
+        return hasAfterDoneNotifyOverload ? 1 : 0;
+    }
+
+    /**
+     * The parameters of the widest {@code submitRunContinuation} overload, to which the others delegate: the one to
+     * advise (0 if there is none).
+     */
+    int submitRunContinuationArity() {
+        return submitRunContinuationArity;
+    }
+
+    /**
+     * {@code VirtualThread.DEFAULT_SCHEDULER}, or null. Read when asked (after the weaving), not with the shape: it is
+     * the live pool, not a fact about the release. Only when recording ({@code java.lang} opened by {@link #read}).
+     */
+    ForkJoinPool defaultScheduler() {
+        try {
+            Field field = virtualThread.getDeclaredField("DEFAULT_SCHEDULER");
+            field.setAccessible(true);
+            return field.get(null) instanceof ForkJoinPool pool ? pool : null;
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("loomscope: cannot find the virtual-thread scheduler (" + e + "); pool not sampled");
+            return null;
+        }
+    }
+
+    /**
+     * Maps {@code VirtualThread.state} values seen at {@code afterYield} to block kinds, by the JDK's constant names:
+     * the numbers differ between releases (and a name absent from this JDK is simply not mapped).
+     */
+    private static byte[] blockKindByState(Class<?> virtualThread) {
+        Map<String, Integer> kindByName = Map.of(
+                "PARKING", BlockKind.PARK,
+                "TIMED_PARKING", BlockKind.TIMED_PARK,
+                "YIELDING", BlockKind.YIELD,
+                "BLOCKING", BlockKind.MONITOR,
+                "WAITING", BlockKind.WAIT,
+                "TIMED_WAITING", BlockKind.TIMED_WAIT);
+        byte[] table = new byte[256];
+        try {
+            for (Map.Entry<String, Integer> entry : kindByName.entrySet()) {
+                try {
+                    Field field = virtualThread.getDeclaredField(entry.getKey());
+                    if (Modifier.isStatic(field.getModifiers()) && field.getType() == int.class) {
+                        field.setAccessible(true);
+                        int state = field.getInt(null);
+                        if (state >= 0 && state < table.length) {
+                            table[state] = entry.getValue().byteValue();
+                        }
+                    }
+                } catch (NoSuchFieldException absentInThisJdk) {
+                    // e.g. BLOCKING before JDK 24: that block kind cannot happen here
+                }
+            }
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("loomscope: cannot read VirtualThread states (" + e + "); block kinds reported as unknown");
+        }
+        return table;
+    }
+
+    /** Reading the JDK's private state constants needs java.lang opened: to the agent's module, nobody else. */
+    private static void openJavaLangToAgent(Instrumentation instrumentation) {
+        instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
+                Map.of("java.lang", Set.of(JdkShape.class.getModule())), Set.of(), Map.of());
+    }
+
+    /** A {@code VirtualThread} state constant by name (java.lang already opened to the agent), or -1. */
+    private static int stateConstant(Class<?> virtualThread, String name) {
+        try {
+            Field field = virtualThread.getDeclaredField(name);
+            field.setAccessible(true);
+            return field.getInt(null);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("loomscope: no VirtualThread." + name + " in this JDK (" + e + "); start submissions"
+                    + " may count as wakes");
+            return -1;
+        }
+    }
+
+    private static Class<?> findCarrierThreadClass() {
+        try {
+            return Class.forName(CARRIER_THREAD, false, null);
+        } catch (ClassNotFoundException e) {
+            System.err.println("loomscope: no jdk.internal.misc.CarrierThread in this JDK; carrier events disabled");
+            return null;
+        }
+    }
+}
