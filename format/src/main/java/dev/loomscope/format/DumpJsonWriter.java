@@ -34,100 +34,93 @@ public final class DumpJsonWriter {
             json.useDefaultPrettyPrinter();
             json.writeStartObject();
             string(json, "schema", dump.schema());
-            if (dump.jvm() != null) {
-                jvm(json, dump.jvm());
-            }
-            if (dump.agent() != null) {
-                agent(json, dump.agent());
-            }
-            if (dump.recording() != null) {
-                recording(json, dump.recording());
-            }
-            if (dump.counts() != null) {
-                counts(json, dump.counts());
-            }
-            if (dump.recorder() != null) {
-                recorder(json, dump.recorder());
-            }
-            if (dump.carriers() != null) {
-                carriers(json, dump.carriers());
-            }
-            if (dump.latencies() != null) {
-                latencies(json, dump.latencies());
-            }
-            if (dump.longSlices() != null) {
-                longSlices(json, dump.longSlices());
-            }
-            if (dump.sites() != null) {
-                sites(json, dump.sites());
-            }
-            if (dump.leaks() != null) {
-                leaks(json, dump.leaks());
-            }
-            if (dump.heatmaps() != null) {
-                heatmaps(json, dump.heatmaps());
-            }
-            if (dump.scheduler() != null) {
-                scheduler(json, dump.scheduler());
-            }
-            if (dump.context() != null) {
-                context(json, dump.context());
-            }
-            if (dump.merged() != null) {
-                merged(json, dump.merged());
-            }
+            object(json, "jvm", dump.jvm(), DumpJsonWriter::jvm);
+            object(json, "agent", dump.agent(), DumpJsonWriter::agent);
+            object(json, "recording", dump.recording(), DumpJsonWriter::recording);
+            object(json, "counts", dump.counts(), DumpJsonWriter::counts);
+            object(json, "recorder", dump.recorder(), DumpJsonWriter::recorder);
+            object(json, "carriers", dump.carriers(), DumpJsonWriter::carriers);
+            object(json, "latencies", dump.latencies(), DumpJsonWriter::latencies);
+            object(json, "longSlices", dump.longSlices(), DumpJsonWriter::longSlices);
+            object(json, "sites", dump.sites(), DumpJsonWriter::sites);
+            object(json, "leaks", dump.leaks(), DumpJsonWriter::leaks);
+            object(json, "heatmaps", dump.heatmaps(), DumpJsonWriter::heatmaps);
+            object(json, "scheduler", dump.scheduler(), DumpJsonWriter::scheduler);
+            object(json, "context", dump.context(), DumpJsonWriter::context);
+            object(json, "merged", dump.merged(), DumpJsonWriter::merged);
             json.writeEndObject();
+        }
+    }
+
+    /** Writes the fields of one record into the JSON object already started for it. */
+    @FunctionalInterface
+    private interface Fields<T> {
+        void write(JsonGenerator json, T value) throws IOException;
+    }
+
+    /** {@code "name" : { fields }}, or nothing if {@code value} is null. */
+    private static <T> void object(JsonGenerator json, String name, T value, Fields<T> fields) throws IOException {
+        if (value != null) {
+            json.writeObjectFieldStart(name);
+            fields.write(json, value);
+            json.writeEndObject();
+        }
+    }
+
+    /** {@code "name" : [ { fields }, ... ]}, or nothing if {@code values} is null. */
+    private static <T> void objects(JsonGenerator json, String name, List<T> values, Fields<T> fields)
+            throws IOException {
+        if (values != null) {
+            json.writeArrayFieldStart(name);
+            for (T value : values) {
+                json.writeStartObject();
+                fields.write(json, value);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
         }
     }
 
     private static void jvm(JsonGenerator json, Jvm jvm) throws IOException {
-        json.writeObjectFieldStart("jvm");
         json.writeNumberField("pid", jvm.pid());
         string(json, "javaVersion", jvm.javaVersion());
         string(json, "vendor", jvm.vendor());
         json.writeNumberField("startEpochMs", jvm.startEpochMs());
-        json.writeEndObject();
     }
 
     private static void agent(JsonGenerator json, Agent agent) throws IOException {
-        json.writeObjectFieldStart("agent");
         string(json, "version", agent.version());
-        if (agent.options() != null) {
-            json.writeObjectFieldStart("options");
-            for (Map.Entry<String, Object> option : agent.options().entrySet()) {
-                json.writeFieldName(option.getKey());
-                Object value = option.getValue();
-                if (value instanceof Number n) {
-                    json.writeNumber(n.longValue());
-                } else if (value instanceof Boolean b) {
-                    json.writeBoolean(b);
-                } else {
-                    json.writeString(String.valueOf(value));
-                }
+        object(json, "options", agent.options(), DumpJsonWriter::options);
+        object(json, "hooks", agent.hooks(), (j, hooks) -> {
+            strings(j, "applied", hooks.applied());
+            strings(j, "missing", hooks.missing());
+        });
+    }
+
+    /** Numbers and booleans as JSON numbers and booleans, anything else as a string. */
+    private static void options(JsonGenerator json, Map<String, Object> options) throws IOException {
+        for (Map.Entry<String, Object> option : options.entrySet()) {
+            json.writeFieldName(option.getKey());
+            Object value = option.getValue();
+            if (value instanceof Number n) {
+                json.writeNumber(n.longValue());
+            } else if (value instanceof Boolean b) {
+                json.writeBoolean(b);
+            } else {
+                json.writeString(String.valueOf(value));
             }
-            json.writeEndObject();
         }
-        if (agent.hooks() != null) {
-            json.writeObjectFieldStart("hooks");
-            strings(json, "applied", agent.hooks().applied());
-            strings(json, "missing", agent.hooks().missing());
-            json.writeEndObject();
-        }
-        json.writeEndObject();
     }
 
     private static void recording(JsonGenerator json, Recording recording) throws IOException {
-        json.writeObjectFieldStart("recording");
         string(json, "trigger", recording.trigger());
         string(json, "attach", recording.attach());
         json.writeNumberField("startEpochMs", recording.startEpochMs());
         json.writeNumberField("dumpEpochMs", recording.dumpEpochMs());
         json.writeNumberField("durationNs", recording.durationNs());
-        json.writeEndObject();
     }
 
     private static void counts(JsonGenerator json, Counts c) throws IOException {
-        json.writeObjectFieldStart("counts");
         json.writeNumberField("created", c.created());
         json.writeNumberField("started", c.started());
         json.writeNumberField("ended", c.ended());
@@ -142,66 +135,47 @@ public final class DumpJsonWriter {
         json.writeNumberField("dropped", c.dropped());
         json.writeNumberField("agentErrors", c.agentErrors());
         json.writeNumberField("preexistingEnded", c.preexistingEnded());
-        counts(json, "blocksByKind", c.blocksByKind());
-        counts(json, "droppedByKind", c.droppedByKind());
-        json.writeEndObject();
+        object(json, "blocksByKind", c.blocksByKind(), DumpJsonWriter::byName);
+        object(json, "droppedByKind", c.droppedByKind(), DumpJsonWriter::byName);
     }
 
     private static void recorder(JsonGenerator json, Recorder recorder) throws IOException {
-        json.writeObjectFieldStart("recorder");
         json.writeNumberField("events", recorder.events());
         json.writeNumberField("trackedThreads", recorder.trackedThreads());
         json.writeNumberField("drainCpuNs", recorder.drainCpuNs());
         string(json, "clock", recorder.clock());
-        json.writeEndObject();
     }
 
     private static void carriers(JsonGenerator json, Carriers carriers) throws IOException {
-        json.writeObjectFieldStart("carriers");
         json.writeNumberField("started", carriers.started());
         json.writeNumberField("exited", carriers.exited());
         json.writeNumberField("idlePeriods", carriers.idlePeriods());
-        if (carriers.perCarrier() != null) {
-            json.writeArrayFieldStart("perCarrier");
-            for (Carriers.Carrier carrier : carriers.perCarrier()) {
-                json.writeStartObject();
-                json.writeNumberField("column", carrier.column());
-                number(json, "threadId", carrier.threadId());
-                string(json, "name", carrier.name());
-                json.writeNumberField("mounts", carrier.mounts());
-                json.writeNumberField("busyNs", carrier.busyNs());
-                json.writeNumberField("idleNs", carrier.idleNs());
-                json.writeNumberField("longestSliceNs", carrier.longestSliceNs());
-                json.writeBooleanField("mountedNow", carrier.mountedNow());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-        }
-        json.writeEndObject();
+        objects(json, "perCarrier", carriers.perCarrier(), (j, carrier) -> {
+            j.writeNumberField("column", carrier.column());
+            number(j, "threadId", carrier.threadId());
+            string(j, "name", carrier.name());
+            j.writeNumberField("mounts", carrier.mounts());
+            j.writeNumberField("busyNs", carrier.busyNs());
+            j.writeNumberField("idleNs", carrier.idleNs());
+            j.writeNumberField("longestSliceNs", carrier.longestSliceNs());
+            j.writeBooleanField("mountedNow", carrier.mountedNow());
+        });
     }
 
     private static void latencies(JsonGenerator json, Latencies latencies) throws IOException {
-        json.writeObjectFieldStart("latencies");
-        summary(json, "startDelay", latencies.startDelay());
-        summary(json, "wakeToRun", latencies.wakeToRun());
-        summary(json, "blocked", latencies.blocked());
-        summary(json, "runSlice", latencies.runSlice());
-        summary(json, "pinnedBlocked", latencies.pinnedBlocked());
-        if (latencies.blockedByKind() != null) {
-            json.writeObjectFieldStart("blockedByKind");
-            for (Map.Entry<String, LatencySummary> kind : latencies.blockedByKind().entrySet()) {
-                summary(json, kind.getKey(), kind.getValue());
+        object(json, "startDelay", latencies.startDelay(), DumpJsonWriter::summary);
+        object(json, "wakeToRun", latencies.wakeToRun(), DumpJsonWriter::summary);
+        object(json, "blocked", latencies.blocked(), DumpJsonWriter::summary);
+        object(json, "runSlice", latencies.runSlice(), DumpJsonWriter::summary);
+        object(json, "pinnedBlocked", latencies.pinnedBlocked(), DumpJsonWriter::summary);
+        object(json, "blockedByKind", latencies.blockedByKind(), (j, byKind) -> {
+            for (Map.Entry<String, LatencySummary> kind : byKind.entrySet()) {
+                object(j, kind.getKey(), kind.getValue(), DumpJsonWriter::summary);
             }
-            json.writeEndObject();
-        }
-        json.writeEndObject();
+        });
     }
 
-    private static void summary(JsonGenerator json, String name, LatencySummary s) throws IOException {
-        if (s == null) {
-            return;
-        }
-        json.writeObjectFieldStart(name);
+    private static void summary(JsonGenerator json, LatencySummary s) throws IOException {
         string(json, "unit", s.unit());
         json.writeNumberField("count", s.count());
         json.writeNumberField("min", s.min());
@@ -213,135 +187,90 @@ public final class DumpJsonWriter {
         json.writeNumberField("max", s.max());
         json.writeNumberField("clamped", s.clamped());
         string(json, "hdr", s.hdr());
-        json.writeEndObject();
     }
 
     private static void longSlices(JsonGenerator json, LongSlices longSlices) throws IOException {
-        json.writeObjectFieldStart("longSlices");
         json.writeNumberField("thresholdNs", longSlices.thresholdNs());
         json.writeNumberField("count", longSlices.count());
-        if (longSlices.longest() != null) {
-            json.writeArrayFieldStart("longest");
-            for (LongSlices.LongSlice slice : longSlices.longest()) {
-                json.writeStartObject();
-                number(json, "pid", slice.pid());
-                json.writeNumberField("threadId", slice.threadId());
-                json.writeNumberField("carrierThreadId", slice.carrierThreadId());
-                json.writeNumberField("startEpochMs", slice.startEpochMs());
-                json.writeNumberField("durationNs", slice.durationNs());
-                json.writeBooleanField("ongoing", slice.ongoing());
-                framesOrNull(json, slice.frames());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-        }
-        json.writeEndObject();
+        objects(json, "longest", longSlices.longest(), (j, slice) -> {
+            number(j, "pid", slice.pid());
+            j.writeNumberField("threadId", slice.threadId());
+            j.writeNumberField("carrierThreadId", slice.carrierThreadId());
+            j.writeNumberField("startEpochMs", slice.startEpochMs());
+            j.writeNumberField("durationNs", slice.durationNs());
+            j.writeBooleanField("ongoing", slice.ongoing());
+            framesOrNull(j, slice.frames());
+        });
     }
 
     private static void sites(JsonGenerator json, Sites sites) throws IOException {
-        json.writeObjectFieldStart("sites");
         json.writeNumberField("sampleEvery", sites.sampleEvery());
         json.writeNumberField("samples", sites.samples());
         json.writeNumberField("samplesLost", sites.samplesLost());
         json.writeNumberField("distinctStacks", sites.distinctStacks());
-        siteList(json, "create", sites.create());
-        siteList(json, "block", sites.block());
-        siteList(json, "wake", sites.wake());
-        siteList(json, "pinned", sites.pinned());
-        json.writeEndObject();
+        objects(json, "create", sites.create(), DumpJsonWriter::site);
+        objects(json, "block", sites.block(), DumpJsonWriter::site);
+        objects(json, "wake", sites.wake(), DumpJsonWriter::site);
+        objects(json, "pinned", sites.pinned(), DumpJsonWriter::site);
     }
 
-    private static void siteList(JsonGenerator json, String name, List<? extends Sites.Site> sites)
-            throws IOException {
-        if (sites == null) {
-            return;
-        }
-        json.writeArrayFieldStart(name);
-        for (Sites.Site site : sites) {
-            json.writeStartObject();
-            json.writeNumberField("count", site.count());
-            switch (site) {
-                case Sites.CreateSite create -> {
-                }
-                case Sites.BlockSite block -> {
-                    counts(json, "kinds", block.kinds());
-                    charges(json, "blocked", block.blocked());
-                }
-                case Sites.WakeSite wake -> charges(json, "wakeToRun", wake.wakeToRun());
-                case Sites.PinnedSite pinned -> charges(json, "pinnedBlocked", pinned.pinnedBlocked());
+    private static void site(JsonGenerator json, Sites.Site site) throws IOException {
+        json.writeNumberField("count", site.count());
+        switch (site) {
+            case Sites.CreateSite create -> {
             }
-            strings(json, "frames", site.frames());
-            json.writeEndObject();
+            case Sites.BlockSite block -> {
+                object(json, "kinds", block.kinds(), DumpJsonWriter::byName);
+                object(json, "blocked", block.blocked(), DumpJsonWriter::charges);
+            }
+            case Sites.WakeSite wake -> object(json, "wakeToRun", wake.wakeToRun(), DumpJsonWriter::charges);
+            case Sites.PinnedSite pinned ->
+                    object(json, "pinnedBlocked", pinned.pinnedBlocked(), DumpJsonWriter::charges);
         }
-        json.writeEndArray();
+        strings(json, "frames", site.frames());
     }
 
-    private static void charges(JsonGenerator json, String name, Sites.Charges charges) throws IOException {
-        if (charges == null) {
-            return;
-        }
-        json.writeObjectFieldStart(name);
+    private static void charges(JsonGenerator json, Sites.Charges charges) throws IOException {
         json.writeNumberField("count", charges.count());
         json.writeNumberField("totalNs", charges.totalNs());
         json.writeNumberField("p99Ns", charges.p99Ns());
-        json.writeEndObject();
     }
 
     private static void leaks(JsonGenerator json, Leaks leaks) throws IOException {
-        json.writeObjectFieldStart("leaks");
         json.writeNumberField("thresholdNs", leaks.thresholdNs());
         json.writeNumberField("threads", leaks.threads());
-        if (leaks.clusters() != null) {
-            json.writeArrayFieldStart("clusters");
-            for (Leaks.Cluster cluster : leaks.clusters()) {
-                json.writeStartObject();
-                json.writeNumberField("threads", cluster.threads());
-                json.writeNumberField("oldestBlockedNs", cluster.oldestBlockedNs());
-                counts(json, "kinds", cluster.kinds());
-                framesOrNull(json, cluster.frames());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-        }
-        json.writeEndObject();
+        objects(json, "clusters", leaks.clusters(), (j, cluster) -> {
+            j.writeNumberField("threads", cluster.threads());
+            j.writeNumberField("oldestBlockedNs", cluster.oldestBlockedNs());
+            object(j, "kinds", cluster.kinds(), DumpJsonWriter::byName);
+            framesOrNull(j, cluster.frames());
+        });
     }
 
     private static void heatmaps(JsonGenerator json, Heatmaps heatmaps) throws IOException {
-        json.writeObjectFieldStart("heatmaps");
         json.writeNumberField("windowMs", heatmaps.windowMs());
-        Heatmaps.Activity activity = heatmaps.activity();
-        if (activity != null) {
-            json.writeObjectFieldStart("activity");
-            string(json, "columns", activity.columns());
-            rows(json, "create", activity.create());
-            rows(json, "block", activity.block());
-            rows(json, "wake", activity.wake());
-            rows(json, "mount", activity.mount());
-            json.writeEndObject();
-        }
-        Heatmaps.Latency latency = heatmaps.latency();
-        if (latency != null) {
-            json.writeObjectFieldStart("latency");
-            Heatmaps.Buckets buckets = latency.buckets();
-            if (buckets != null) {
-                json.writeObjectFieldStart("buckets");
-                string(json, "scheme", buckets.scheme());
-                json.writeNumberField("subBucketsPerDoubling", buckets.subBucketsPerDoubling());
-                json.writeNumberField("count", buckets.count());
-                string(json, "bucket", buckets.bucket());
-                json.writeEndObject();
-            }
-            rows(json, "startDelay", latency.startDelay());
-            rows(json, "wakeToRun", latency.wakeToRun());
-            rows(json, "blocked", latency.blocked());
-            rows(json, "runSlice", latency.runSlice());
-            json.writeEndObject();
-        }
-        json.writeEndObject();
+        object(json, "activity", heatmaps.activity(), (j, activity) -> {
+            string(j, "columns", activity.columns());
+            rows(j, "create", activity.create());
+            rows(j, "block", activity.block());
+            rows(j, "wake", activity.wake());
+            rows(j, "mount", activity.mount());
+        });
+        object(json, "latency", heatmaps.latency(), (j, latency) -> {
+            object(j, "buckets", latency.buckets(), (k, buckets) -> {
+                string(k, "scheme", buckets.scheme());
+                k.writeNumberField("subBucketsPerDoubling", buckets.subBucketsPerDoubling());
+                k.writeNumberField("count", buckets.count());
+                string(k, "bucket", buckets.bucket());
+            });
+            rows(j, "startDelay", latency.startDelay());
+            rows(j, "wakeToRun", latency.wakeToRun());
+            rows(j, "blocked", latency.blocked());
+            rows(j, "runSlice", latency.runSlice());
+        });
     }
 
     private static void scheduler(JsonGenerator json, Scheduler scheduler) throws IOException {
-        json.writeObjectFieldStart("scheduler");
         number(json, "parallelism", scheduler.parallelism());
         number(json, "poolSize", scheduler.poolSize());
         number(json, "activeThreads", scheduler.activeThreads());
@@ -349,100 +278,69 @@ public final class DumpJsonWriter {
         number(json, "queuedTasks", scheduler.queuedTasks());
         number(json, "queuedSubmissions", scheduler.queuedSubmissions());
         number(json, "steals", scheduler.steals());
-        Scheduler.MxBean mxBean = scheduler.mxBean();
-        if (mxBean != null) {
-            json.writeObjectFieldStart("mxBean");
-            json.writeNumberField("parallelism", mxBean.parallelism());
-            json.writeNumberField("poolSize", mxBean.poolSize());
-            json.writeNumberField("mountedVirtualThreadCount", mxBean.mountedVirtualThreadCount());
-            json.writeNumberField("queuedVirtualThreadCount", mxBean.queuedVirtualThreadCount());
-            json.writeEndObject();
-        }
-        json.writeEndObject();
+        object(json, "mxBean", scheduler.mxBean(), (j, mxBean) -> {
+            j.writeNumberField("parallelism", mxBean.parallelism());
+            j.writeNumberField("poolSize", mxBean.poolSize());
+            j.writeNumberField("mountedVirtualThreadCount", mxBean.mountedVirtualThreadCount());
+            j.writeNumberField("queuedVirtualThreadCount", mxBean.queuedVirtualThreadCount());
+        });
     }
 
     private static void context(JsonGenerator json, Context context) throws IOException {
-        json.writeObjectFieldStart("context");
-        Context.Gc gc = context.gc();
-        if (gc != null) {
-            json.writeObjectFieldStart("gc");
-            strings(json, "collectors", gc.collectors());
-            json.writeNumberField("pauses", gc.pauses());
-            json.writeNumberField("pauseNs", gc.pauseNs());
-            json.writeEndObject();
-        }
-        Context.CpuThrottling throttling = context.cpuThrottling();
-        if (throttling != null) {
-            json.writeObjectFieldStart("cpuThrottling");
-            json.writeBooleanField("available", throttling.available());
-            string(json, "file", throttling.file());
-            json.writeNumberField("throttledPeriods", throttling.throttledPeriods());
-            json.writeNumberField("throttledNs", throttling.throttledNs());
-            json.writeEndObject();
-        }
+        object(json, "gc", context.gc(), (j, gc) -> {
+            strings(j, "collectors", gc.collectors());
+            j.writeNumberField("pauses", gc.pauses());
+            j.writeNumberField("pauseNs", gc.pauseNs());
+        });
+        object(json, "cpuThrottling", context.cpuThrottling(), (j, throttling) -> {
+            j.writeBooleanField("available", throttling.available());
+            string(j, "file", throttling.file());
+            j.writeNumberField("throttledPeriods", throttling.throttledPeriods());
+            j.writeNumberField("throttledNs", throttling.throttledNs());
+        });
         strings(json, "columns", context.columns());
         rows(json, "windows", context.windows());
-        json.writeEndObject();
     }
 
     private static void merged(JsonGenerator json, Merged merged) throws IOException {
-        json.writeObjectFieldStart("merged");
-        if (merged.inputs() != null) {
-            json.writeArrayFieldStart("inputs");
-            for (Merged.Input input : merged.inputs()) {
-                json.writeStartObject();
-                string(json, "file", input.file());
-                number(json, "pid", input.pid());
-                string(json, "javaVersion", input.javaVersion());
-                number(json, "jvmStartEpochMs", input.jvmStartEpochMs());
-                number(json, "recordingStartEpochMs", input.recordingStartEpochMs());
-                number(json, "dumpEpochMs", input.dumpEpochMs());
-                string(json, "trigger", input.trigger());
-                json.writeEndObject();
-            }
-            json.writeEndArray();
-        }
-        json.writeEndObject();
+        objects(json, "inputs", merged.inputs(), (j, input) -> {
+            string(j, "file", input.file());
+            number(j, "pid", input.pid());
+            string(j, "javaVersion", input.javaVersion());
+            number(j, "jvmStartEpochMs", input.jvmStartEpochMs());
+            number(j, "recordingStartEpochMs", input.recordingStartEpochMs());
+            number(j, "dumpEpochMs", input.dumpEpochMs());
+            string(j, "trigger", input.trigger());
+        });
     }
 
     /** Rows as the schema's row format: cells as {@code [column, count]}. */
     private static void rows(JsonGenerator json, String name, List<HeatmapRow> rows) throws IOException {
-        if (rows == null) {
-            return;
-        }
-        json.writeArrayFieldStart(name);
-        for (HeatmapRow row : rows) {
-            json.writeStartObject();
+        objects(json, name, rows, (j, row) -> {
             if (row.isEarlier()) {
-                json.writeNullField("startEpochMs");
-                number(json, "endEpochMs", row.endEpochMs());
+                j.writeNullField("startEpochMs");
+                number(j, "endEpochMs", row.endEpochMs());
             } else {
-                json.writeNumberField("startEpochMs", row.startEpochMs());
-                number(json, "lengthMs", row.lengthMs());
+                j.writeNumberField("startEpochMs", row.startEpochMs());
+                number(j, "lengthMs", row.lengthMs());
             }
-            json.writeNumberField("tier", row.tier());
-            json.writeArrayFieldStart("cells");
+            j.writeNumberField("tier", row.tier());
+            j.writeArrayFieldStart("cells");
             for (long[] cell : row.cells()) {
-                json.writeStartArray();
-                json.writeNumber(cell[0]);
-                json.writeNumber(cell[1]);
-                json.writeEndArray();
+                j.writeStartArray();
+                j.writeNumber(cell[0]);
+                j.writeNumber(cell[1]);
+                j.writeEndArray();
             }
-            json.writeEndArray();
-            json.writeEndObject();
-        }
-        json.writeEndArray();
+            j.writeEndArray();
+        });
     }
 
-    private static void counts(JsonGenerator json, String name, Map<String, Long> counts) throws IOException {
-        if (counts == null) {
-            return;
-        }
-        json.writeObjectFieldStart(name);
+    /** Counts by name (block kind, event kind). */
+    private static void byName(JsonGenerator json, Map<String, Long> counts) throws IOException {
         for (Map.Entry<String, Long> count : counts.entrySet()) {
             json.writeNumberField(count.getKey(), count.getValue());
         }
-        json.writeEndObject();
     }
 
     /** {@code frames}: the stack, or {@code null} where it was not sampled or walked. */

@@ -199,8 +199,7 @@ final class DumpMerger {
         if (c.isEmpty()) {
             return null;
         }
-        List<List<Carriers.Carrier>> lists = present(c, Carriers::perCarrier);
-        List<Carriers.Carrier> perCarrier = lists.isEmpty() ? null : RankedLists.merge(lists,
+        List<Carriers.Carrier> perCarrier = ranked(c, Carriers::perCarrier,
                 carrier -> Integer.toString(carrier.column()),
                 same -> new Carriers.Carrier(same.get(0).column(), same(same, Carriers.Carrier::threadId),
                         same(same, Carriers.Carrier::name), sum(same, Carriers.Carrier::mounts),
@@ -209,6 +208,15 @@ final class DumpMerger {
                 Comparator.comparingInt(Carriers.Carrier::column), Integer.MAX_VALUE);
         return new Carriers(sum(c, Carriers::started), sum(c, Carriers::exited), sum(c, Carriers::idlePeriods),
                 perCarrier);
+    }
+
+    /**
+     * One list of every section that has it, merged by {@link RankedLists}; {@code null} if no section has the list.
+     */
+    private static <S, T> List<T> ranked(List<S> sections, Function<S, List<T>> list, Function<T, String> key,
+                                         Function<List<T>, T> combine, Comparator<? super T> order, int limit) {
+        List<List<T>> lists = present(sections, list);
+        return lists.isEmpty() ? null : RankedLists.merge(lists, key, combine, order, limit);
     }
 
     /** Every distribution merged exactly; a block kind some inputs lack is merged from those that have it. */
@@ -320,9 +328,7 @@ final class DumpMerger {
 
     private <T extends Sites.Site> List<T> sites(List<Sites> sites, Function<Sites, List<T>> list,
                                                  Function<List<T>, T> combine) {
-        List<List<T>> lists = present(sites, list);
-        return lists.isEmpty() ? null : RankedLists.merge(lists, site -> RankedLists.framesKey(site.frames()),
-                combine, RankedLists.SITES, top);
+        return ranked(sites, list, site -> RankedLists.framesKey(site.frames()), combine, RankedLists.SITES, top);
     }
 
     private static <T> Sites.Charges charges(List<T> entries, Function<T, Sites.Charges> charges) {
@@ -337,9 +343,7 @@ final class DumpMerger {
         if (l.isEmpty()) {
             return null;
         }
-        List<List<Leaks.Cluster>> lists = present(l, Leaks::clusters);
-        List<Leaks.Cluster> clusters = lists.isEmpty() ? null : RankedLists.merge(lists,
-                cluster -> RankedLists.framesKey(cluster.frames()),
+        List<Leaks.Cluster> clusters = ranked(l, Leaks::clusters, cluster -> RankedLists.framesKey(cluster.frames()),
                 same -> new Leaks.Cluster(sum(same, Leaks.Cluster::threads), max(same, Leaks.Cluster::oldestBlockedNs),
                         sumByName(same, Leaks.Cluster::kinds), same.get(0).frames()),
                 RankedLists.BY_THREADS, top);
