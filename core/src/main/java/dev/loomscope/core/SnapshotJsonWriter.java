@@ -1,435 +1,257 @@
 package dev.loomscope.core;
 
-import com.fasterxml.jackson.core.JsonEncoding;
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
+import dev.loomscope.format.Agent;
+import dev.loomscope.format.Carriers;
+import dev.loomscope.format.Context;
+import dev.loomscope.format.DumpJsonWriter;
+import dev.loomscope.format.HeatmapRow;
+import dev.loomscope.format.Heatmaps;
+import dev.loomscope.format.Jvm;
+import dev.loomscope.format.Latencies;
+import dev.loomscope.format.LatencySummary;
+import dev.loomscope.format.Leaks;
+import dev.loomscope.format.LongSlices;
+import dev.loomscope.format.LoomscopeDump;
+import dev.loomscope.format.Recorder;
+import dev.loomscope.format.Recording;
+import dev.loomscope.format.Scheduler;
+import dev.loomscope.format.SiteRanking;
+import dev.loomscope.format.Sites;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
-/** Writes a {@link Snapshot} as the {@code loomscope/1} JSON documented field by field in {@code docs/schema.md}. */
+/**
+ * Writes a {@link Snapshot} as {@code loomscope/1} JSON: maps it to the format's records ({@link #dump}), which
+ * {@link DumpJsonWriter} writes. The one place that reads a snapshot for output: a change to {@link Snapshot} is
+ * answered here and nowhere else.
+ */
 public final class SnapshotJsonWriter {
-    /** The schema identifier; bumped only on incompatible changes (readers reject what they do not know). */
-    public static final String SCHEMA = "loomscope/1";
-
-    /** The caller owns the stream: it must still flush and force it to disk after the JSON is written. */
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
-            .build();
+    /** What the columns of the activity heatmaps are, written into every dump for its readers. */
+    static final String ACTIVITY_COLUMNS = "carrier column (carriers.perCarrier[].column); 0 = other threads";
+    /** The bucket layout of {@link LogLatencyBuckets}, written into every dump with the latency heatmaps. */
+    static final Heatmaps.Buckets LATENCY_BUCKETS = new Heatmaps.Buckets("base2-exponential",
+            LogLatencyBuckets.SUB_BUCKETS, LogLatencyBuckets.BUCKETS,
+            "i holds latencies v (ns) with 2^(i/4) < v <= 2^((i+1)/4); 0 also holds v <= 1; the last holds v > 2^40");
 
     private SnapshotJsonWriter() {
     }
 
     public static void write(Snapshot snapshot, OutputStream out) throws IOException {
-        try (JsonGenerator json = FACTORY.createGenerator(out, JsonEncoding.UTF8)) {
-            json.useDefaultPrettyPrinter();
-            json.writeStartObject();
-            json.writeStringField("schema", SCHEMA);
-
-            json.writeObjectFieldStart("jvm");
-            json.writeNumberField("pid", snapshot.jvm().pid());
-            json.writeStringField("javaVersion", snapshot.jvm().javaVersion());
-            json.writeStringField("vendor", snapshot.jvm().vendor());
-            json.writeNumberField("startEpochMs", snapshot.jvm().startEpochMs());
-            json.writeEndObject();
-
-            json.writeObjectFieldStart("agent");
-            json.writeStringField("version", snapshot.agentVersion());
-            json.writeObjectFieldStart("options");
-            for (Map.Entry<String, Object> option : snapshot.options().entrySet()) {
-                json.writeFieldName(option.getKey());
-                Object value = option.getValue();
-                if (value instanceof Number n) {
-                    json.writeNumber(n.longValue());
-                } else if (value instanceof Boolean b) {
-                    json.writeBoolean(b);
-                } else {
-                    json.writeString(String.valueOf(value));
-                }
-            }
-            json.writeEndObject();
-            json.writeObjectFieldStart("hooks");
-            writeStrings(json, "applied", snapshot.hooks().applied());
-            writeStrings(json, "missing", snapshot.hooks().missing());
-            json.writeEndObject();
-            json.writeEndObject();
-
-            json.writeObjectFieldStart("recording");
-            json.writeStringField("trigger", snapshot.trigger());
-            json.writeStringField("attach", snapshot.lateAttach() ? "late" : "startup");
-            json.writeNumberField("startEpochMs", snapshot.recordingStartEpochMs());
-            json.writeNumberField("dumpEpochMs", snapshot.dumpEpochMs());
-            json.writeNumberField("durationNs", snapshot.recordingNanos());
-            json.writeEndObject();
-
-            Snapshot.Data data = snapshot.data();
-            writeCounts(json, data.counts(), snapshot.drainCpuNanos(), snapshot.clock());
-            writeCarriers(json, data);
-            writeLatencies(json, data.latencies());
-            writeLongSlices(json, data);
-            writeSites(json, snapshot, data);
-            writeLeaks(json, data);
-            writeHeatmaps(json, snapshot.windowNanos(), data.heatmaps());
-            writeContext(json, snapshot.context());
-            json.writeEndObject();
-        }
+        DumpJsonWriter.write(dump(snapshot), out);
     }
 
-    private static void writeCounts(JsonGenerator json, Counts c, long drainCpuNanos, String clock)
-            throws IOException {
-        json.writeObjectFieldStart("counts");
-        json.writeNumberField("created", c.created());
-        json.writeNumberField("started", c.started());
-        json.writeNumberField("ended", c.ended());
-        json.writeNumberField("live", c.live());
-        json.writeNumberField("blocks", c.blocks());
-        json.writeNumberField("pinnedBlocks", c.pinnedBlocks());
-        json.writeNumberField("wakes", c.wakes());
-        json.writeNumberField("yields", c.yields());
-        json.writeNumberField("mounts", c.mounts());
-        json.writeNumberField("unmounts", c.unmounts());
-        json.writeNumberField("submitFailed", c.submitFailed());
-        json.writeNumberField("dropped", c.dropped());
-        json.writeNumberField("agentErrors", c.agentErrors());
-        json.writeNumberField("preexistingEnded", c.preexistingEnded());
-        json.writeObjectFieldStart("blocksByKind");
+    /**
+     * The snapshot as the format's records. Summarises the distributions, after the drain's lock is released:
+     * percentiles and the compressed histograms are the slow part of a dump.
+     */
+    static LoomscopeDump dump(Snapshot snapshot) {
+        Snapshot.Data data = snapshot.data();
+        Snapshot.JvmInfo jvm = snapshot.jvm();
+        Counts c = data.counts();
+        return new LoomscopeDump(LoomscopeDump.SCHEMA,
+                new Jvm(jvm.pid(), jvm.javaVersion(), jvm.vendor(), jvm.startEpochMs()),
+                new Agent(snapshot.agentVersion(), snapshot.options(),
+                        new Agent.Hooks(snapshot.hooks().applied(), snapshot.hooks().missing())),
+                new Recording(snapshot.trigger(), snapshot.lateAttach() ? Recording.LATE : Recording.STARTUP,
+                        snapshot.recordingStartEpochMs(), snapshot.dumpEpochMs(), snapshot.recordingNanos()),
+                counts(c),
+                new Recorder(c.events(), c.trackedThreads(), snapshot.drainCpuNanos(), snapshot.clock()),
+                carriers(data),
+                latencies(data.latencies()),
+                longSlices(data),
+                sites(snapshot, data),
+                leaks(data),
+                heatmaps(snapshot.windowNanos(), data.heatmaps()),
+                scheduler(snapshot.context().scheduler()),
+                context(snapshot.context()),
+                null);
+    }
+
+    private static dev.loomscope.format.Counts counts(Counts c) {
+        Map<String, Long> blocksByKind = new LinkedHashMap<>();
         for (int kind = 1; kind < BlockKind.COUNT; kind++) {
             if (kind != BlockKind.YIELD) { // a yield is not a block: counted in counts.yields
-                json.writeNumberField(BlockKind.name(kind), c.blocksByKind()[kind]);
+                blocksByKind.put(BlockKind.name(kind), c.blocksByKind()[kind]);
             }
         }
-        json.writeNumberField(BlockKind.name(BlockKind.UNKNOWN), c.blocksByKind()[BlockKind.UNKNOWN]);
-        json.writeEndObject();
-        json.writeObjectFieldStart("droppedByKind");
+        blocksByKind.put(BlockKind.name(BlockKind.UNKNOWN), c.blocksByKind()[BlockKind.UNKNOWN]);
+        Map<String, Long> droppedByKind = new LinkedHashMap<>();
         for (int kind = 1; kind < EventKind.COUNT; kind++) {
-            json.writeNumberField(EventKind.name(kind), c.droppedByKind()[kind]);
+            droppedByKind.put(EventKind.name(kind), c.droppedByKind()[kind]);
         }
-        json.writeEndObject();
-        json.writeEndObject();
-
-        json.writeObjectFieldStart("recorder");
-        json.writeNumberField("events", c.events());
-        json.writeNumberField("trackedThreads", c.trackedThreads());
-        json.writeNumberField("drainCpuNs", drainCpuNanos);
-        json.writeStringField("clock", clock);
-        json.writeEndObject();
+        return new dev.loomscope.format.Counts(c.created(), c.started(), c.ended(), c.live(), c.blocks(),
+                c.pinnedBlocks(), c.wakes(), c.yields(), c.mounts(), c.unmounts(), c.submitFailed(), c.dropped(),
+                c.agentErrors(), c.preexistingEnded(), blocksByKind, droppedByKind);
     }
 
-    private static void writeCarriers(JsonGenerator json, Snapshot.Data data) throws IOException {
+    private static Carriers carriers(Snapshot.Data data) {
         Counts c = data.counts();
-        json.writeObjectFieldStart("carriers");
-        json.writeNumberField("started", c.carriersStarted());
-        json.writeNumberField("exited", c.carriersExited());
-        json.writeNumberField("idlePeriods", c.carrierIdlePeriods());
         Map<Long, String> names = CarrierNames.of(data.carriers());
-        json.writeArrayFieldStart("perCarrier");
+        List<Carriers.Carrier> perCarrier = new ArrayList<>();
         for (Snapshot.Carrier carrier : data.carriers()) {
-            json.writeStartObject();
-            json.writeNumberField("column", carrier.column());
-            json.writeNumberField("threadId", carrier.threadId());
-            String name = names.get(carrier.threadId());
-            if (name != null) {
-                json.writeStringField("name", name);
-            }
-            json.writeNumberField("mounts", carrier.mounts());
-            json.writeNumberField("busyNs", carrier.busyNanos());
-            json.writeNumberField("idleNs", carrier.idleNanos());
-            json.writeNumberField("longestSliceNs", carrier.longestSliceNanos());
-            json.writeBooleanField("mountedNow", carrier.mountedNow());
-            json.writeEndObject();
+            perCarrier.add(new Carriers.Carrier(carrier.column(), carrier.threadId(), names.get(carrier.threadId()),
+                    carrier.mounts(), carrier.busyNanos(), carrier.idleNanos(), carrier.longestSliceNanos(),
+                    carrier.mountedNow()));
         }
-        json.writeEndArray();
-        json.writeEndObject();
+        return new Carriers(c.carriersStarted(), c.carriersExited(), c.carrierIdlePeriods(), perCarrier);
     }
 
-    private static void writeLatencies(JsonGenerator json, Snapshot.Latencies latencies) throws IOException {
-        json.writeObjectFieldStart("latencies");
-        writeSummary(json, "startDelay", latencies.startDelay());
-        writeSummary(json, "wakeToRun", latencies.wakeToRun());
-        writeSummary(json, "blocked", latencies.blocked());
-        writeSummary(json, "runSlice", latencies.runSlice());
-        writeSummary(json, "pinnedBlocked", latencies.pinnedBlocked());
-        json.writeObjectFieldStart("blockedByKind");
+    private static Latencies latencies(Snapshot.Latencies latencies) {
+        Map<String, LatencySummary> blockedByKind = new LinkedHashMap<>();
         for (int kind = 0; kind < latencies.blockedByKind().size(); kind++) {
             LatencyDistribution distribution = latencies.blockedByKind().get(kind);
             if (distribution != null) {
-                writeSummary(json, BlockKind.name(kind), distribution);
+                blockedByKind.put(BlockKind.name(kind), distribution.summary());
             }
         }
-        json.writeEndObject();
-        json.writeEndObject();
+        return new Latencies(latencies.startDelay().summary(), latencies.wakeToRun().summary(),
+                latencies.blocked().summary(), latencies.runSlice().summary(), latencies.pinnedBlocked().summary(),
+                blockedByKind);
     }
 
-    /** Summarised here, after the drain's lock is released: percentiles and the compressed histogram take time. */
-    private static void writeSummary(JsonGenerator json, String name, LatencyDistribution distribution)
-            throws IOException {
-        LatencyDistribution.Summary s = distribution.summary();
-        json.writeObjectFieldStart(name);
-        json.writeStringField("unit", "ns");
-        json.writeNumberField("count", s.count());
-        json.writeNumberField("min", s.min());
-        json.writeNumberField("mean", Math.round(s.mean()));
-        json.writeNumberField("p50", s.p50());
-        json.writeNumberField("p90", s.p90());
-        json.writeNumberField("p99", s.p99());
-        json.writeNumberField("p999", s.p999());
-        json.writeNumberField("max", s.max());
-        json.writeNumberField("clamped", s.clamped());
-        json.writeStringField("hdr", s.hdr());
-        json.writeEndObject();
-    }
-
-    private static void writeLongSlices(JsonGenerator json, Snapshot.Data data) throws IOException {
-        json.writeObjectFieldStart("longSlices");
-        json.writeNumberField("thresholdNs", data.longSliceThresholdNanos());
-        json.writeNumberField("count", data.longSlices());
-        json.writeArrayFieldStart("longest");
+    private static LongSlices longSlices(Snapshot.Data data) {
+        List<LongSlices.LongSlice> longest = new ArrayList<>();
         for (LongSlice slice : data.longestSlices()) {
-            json.writeStartObject();
-            json.writeNumberField("threadId", slice.threadId());
-            json.writeNumberField("carrierThreadId", slice.carrierThreadId());
-            json.writeNumberField("startEpochMs", slice.startEpochNanos() / 1_000_000);
-            json.writeNumberField("durationNs", slice.durationNanos());
-            json.writeBooleanField("ongoing", slice.ongoing());
-            if (slice.site() == SiteTable.NONE) {
-                json.writeNullField("frames");
-            } else {
-                writeFrames(json, data.sites().get(slice.site() - 1).frames);
-            }
-            json.writeEndObject();
+            longest.add(new LongSlices.LongSlice(null, slice.threadId(), slice.carrierThreadId(),
+                    slice.startEpochNanos() / 1_000_000, slice.durationNanos(), slice.ongoing(),
+                    frames(data, slice.site())));
         }
-        json.writeEndArray();
-        json.writeEndObject();
+        return new LongSlices(data.longSliceThresholdNanos(), data.longSlices(), longest);
     }
 
-    private static void writeSites(JsonGenerator json, Snapshot snapshot, Snapshot.Data data) throws IOException {
+    /** Each list ranked by {@link SiteRanking}, ties in site order; only the top sites become records. */
+    private static Sites sites(Snapshot snapshot, Snapshot.Data data) {
         int top = ((Number) snapshot.options().getOrDefault("topSites", 20)).intValue();
-        json.writeObjectFieldStart("sites");
-        json.writeNumberField("sampleEvery", ((Number) snapshot.options().getOrDefault("sampleEvery", 0)).intValue());
-        json.writeNumberField("samples", data.samplesTaken());
-        json.writeNumberField("samplesLost", data.samplesLost());
-        json.writeNumberField("distinctStacks", data.sites().size());
-
-        json.writeArrayFieldStart("create");
-        for (SiteTable.Site site : top(data.sites(), s -> s.creates, top)) {
-            json.writeStartObject();
-            json.writeNumberField("count", site.creates);
-            writeFrames(json, site.frames);
-            json.writeEndObject();
-        }
-        json.writeEndArray();
-
-        json.writeArrayFieldStart("block");
-        // ranked by unpinned blocks only: pinned ones are listed under "pinned"
-        for (SiteTable.Site site : top(data.sites(), s -> blockCount(s) - s.blocksByKind[BlockKind.PINNED] == 0 ? 0
-                : s.blocked.totalNanos + blockCount(s), top)) {
-            json.writeStartObject();
-            json.writeNumberField("count", blockCount(site) - site.blocksByKind[BlockKind.PINNED]);
-            json.writeObjectFieldStart("kinds");
-            for (int kind = 0; kind < BlockKind.COUNT; kind++) {
-                if (site.blocksByKind[kind] > 0 && kind != BlockKind.PINNED) {
-                    json.writeNumberField(BlockKind.name(kind), site.blocksByKind[kind]);
-                }
-            }
-            json.writeEndObject();
-            writeCharges(json, "blocked", site.blocked);
-            writeFrames(json, site.frames);
-            json.writeEndObject();
-        }
-        json.writeEndArray();
-
-        json.writeArrayFieldStart("wake");
-        for (SiteTable.Site site : top(data.sites(), s -> s.wakeToRun.count == 0 ? 0 : s.wakeToRun.totalNanos + 1,
-                top)) {
-            json.writeStartObject();
-            json.writeNumberField("count", site.wakeToRun.count);
-            writeCharges(json, "wakeToRun", site.wakeToRun);
-            writeFrames(json, site.frames);
-            json.writeEndObject();
-        }
-        json.writeEndArray();
-
-        json.writeArrayFieldStart("pinned");
-        for (SiteTable.Site site : top(data.sites(), s -> s.blocksByKind[BlockKind.PINNED] == 0 ? 0
-                : s.pinned.totalNanos + 1, top)) {
-            json.writeStartObject();
-            json.writeNumberField("count", site.blocksByKind[BlockKind.PINNED]);
-            writeCharges(json, "pinnedBlocked", site.pinned);
-            writeFrames(json, site.frames);
-            json.writeEndObject();
-        }
-        json.writeEndArray();
-        json.writeEndObject();
+        List<SiteTable.Site> sites = data.sites();
+        return new Sites(((Number) snapshot.options().getOrDefault("sampleEvery", 0)).intValue(),
+                data.samplesTaken(), data.samplesLost(), sites.size(),
+                top(sites, s -> 0, s -> s.creates, top, s -> new Sites.CreateSite(s.creates, s.frames)),
+                // pinned blocks are listed under "pinned"
+                top(sites, s -> s.blocked.totalNanos, SnapshotJsonWriter::unpinnedBlocks, top,
+                        s -> new Sites.BlockSite(unpinnedBlocks(s), kinds(s.blocksByKind, BlockKind.PINNED),
+                                charges(s.blocked), s.frames)),
+                top(sites, s -> s.wakeToRun.totalNanos, s -> s.wakeToRun.count, top,
+                        s -> new Sites.WakeSite(s.wakeToRun.count, charges(s.wakeToRun), s.frames)),
+                top(sites, s -> s.pinned.totalNanos, s -> s.blocksByKind[BlockKind.PINNED], top,
+                        s -> new Sites.PinnedSite(s.blocksByKind[BlockKind.PINNED], charges(s.pinned), s.frames)));
     }
 
-    private static long blockCount(SiteTable.Site site) {
+    private static <T> List<T> top(List<SiteTable.Site> sites, ToLongFunction<SiteTable.Site> chargedNanos,
+                                   ToLongFunction<SiteTable.Site> count, int limit,
+                                   Function<SiteTable.Site, T> entry) {
+        return SiteRanking.top(sites, chargedNanos, count, limit).stream().map(entry).toList();
+    }
+
+    private static long unpinnedBlocks(SiteTable.Site site) {
         long n = 0;
-        for (long k : site.blocksByKind) {
-            n += k;
+        for (int kind = 0; kind < BlockKind.COUNT; kind++) {
+            if (kind != BlockKind.PINNED) {
+                n += site.blocksByKind[kind];
+            }
         }
         return n;
     }
 
-    /** Sites with a positive rank, highest first, at most {@code limit}. */
-    private static List<SiteTable.Site> top(List<SiteTable.Site> sites, java.util.function.ToLongFunction<SiteTable.Site> rank,
-                                            int limit) {
-        return sites.stream().filter(s -> rank.applyAsLong(s) > 0)
-                .sorted(java.util.Comparator.comparingLong(rank).reversed()).limit(limit).toList();
+    private static Sites.Charges charges(SiteTable.Charges charges) {
+        return new Sites.Charges(charges.count, charges.totalNanos, charges.percentileNanos(99));
     }
 
-    private static void writeCharges(JsonGenerator json, String name, SiteTable.Charges charges) throws IOException {
-        json.writeObjectFieldStart(name);
-        json.writeNumberField("count", charges.count);
-        json.writeNumberField("totalNs", charges.totalNanos);
-        json.writeNumberField("p99Ns", charges.percentileNanos(99));
-        json.writeEndObject();
-    }
-
-    private static void writeFrames(JsonGenerator json, List<String> frames) throws IOException {
-        json.writeArrayFieldStart("frames");
-        for (String frame : frames) {
-            json.writeString(frame);
+    /** Counts by block kind name, kinds with none (and {@code except}, if a kind) left out. */
+    private static Map<String, Long> kinds(long[] byKind, int except) {
+        Map<String, Long> kinds = new LinkedHashMap<>();
+        for (int kind = 0; kind < BlockKind.COUNT; kind++) {
+            if (byKind[kind] > 0 && kind != except) {
+                kinds.put(BlockKind.name(kind), byKind[kind]);
+            }
         }
-        json.writeEndArray();
+        return kinds;
     }
 
-    private static void writeLeaks(JsonGenerator json, Snapshot.Data data) throws IOException {
-        json.writeObjectFieldStart("leaks");
-        json.writeNumberField("thresholdNs", data.leakThresholdNanos());
+    /** The frames of a site id, {@code null} for {@link SiteTable#NONE}. */
+    private static List<String> frames(Snapshot.Data data, int site) {
+        return site == SiteTable.NONE ? null : data.sites().get(site - 1).frames;
+    }
+
+    private static Leaks leaks(Snapshot.Data data) {
         long threads = 0;
+        List<Leaks.Cluster> clusters = new ArrayList<>();
         for (LeakCluster cluster : data.leaks()) {
             threads += cluster.threads;
+            clusters.add(new Leaks.Cluster(cluster.threads, cluster.oldestNanos, kinds(cluster.byKind, -1),
+                    frames(data, cluster.site)));
         }
-        json.writeNumberField("threads", threads);
-        json.writeArrayFieldStart("clusters");
-        for (LeakCluster cluster : data.leaks()) {
-            json.writeStartObject();
-            json.writeNumberField("threads", cluster.threads);
-            json.writeNumberField("oldestBlockedNs", cluster.oldestNanos);
-            json.writeObjectFieldStart("kinds");
-            for (int kind = 0; kind < BlockKind.COUNT; kind++) {
-                if (cluster.byKind[kind] > 0) {
-                    json.writeNumberField(BlockKind.name(kind), cluster.byKind[kind]);
-                }
-            }
-            json.writeEndObject();
-            if (cluster.site == SiteTable.NONE) {
-                json.writeNullField("frames");
-            } else {
-                writeFrames(json, data.sites().get(cluster.site - 1).frames);
-            }
-            json.writeEndObject();
-        }
-        json.writeEndArray();
-        json.writeEndObject();
+        return new Leaks(data.leakThresholdNanos(), threads, clusters);
     }
 
-    private static void writeContext(JsonGenerator json, Snapshot.Context context) throws IOException {
-        json.writeObjectFieldStart("scheduler");
-        writeValues(json, context.scheduler());
-        json.writeEndObject();
-        json.writeObjectFieldStart("context");
-        json.writeObjectFieldStart("gc");
-        writeStrings(json, "collectors", context.pauseCollectors());
-        json.writeNumberField("pauses", context.gcPauses());
-        json.writeNumberField("pauseNs", context.gcPauseNanos());
-        json.writeEndObject();
-        json.writeObjectFieldStart("cpuThrottling");
-        json.writeBooleanField("available", context.cpuStatFile() != null);
-        if (context.cpuStatFile() != null) {
-            json.writeStringField("file", context.cpuStatFile());
-        }
-        json.writeNumberField("throttledPeriods", context.throttledPeriods());
-        json.writeNumberField("throttledNs", context.throttledNanos());
-        json.writeEndObject();
-        writeStrings(json, "columns", ContextSampler.COLUMNS);
-        writeRows(json, "windows", context.series());
-        json.writeEndObject();
+    private static Heatmaps heatmaps(long windowNanos, Snapshot.Heatmaps heatmaps) {
+        return new Heatmaps(windowNanos / 1_000_000,
+                new Heatmaps.Activity(ACTIVITY_COLUMNS, rows(heatmaps.create()), rows(heatmaps.block()),
+                        rows(heatmaps.wake()), rows(heatmaps.mount())),
+                new Heatmaps.Latency(LATENCY_BUCKETS, rows(heatmaps.startDelay()), rows(heatmaps.wakeToRun()),
+                        rows(heatmaps.blocked()), rows(heatmaps.runSlice())));
     }
 
+    /** The scheduler's values as {@code ContextSampler.schedulerNow} reads them: the pool's all or none. */
     @SuppressWarnings("unchecked")
-    private static void writeValues(JsonGenerator json, Map<String, Object> values) throws IOException {
-        for (Map.Entry<String, Object> entry : values.entrySet()) {
-            Object value = entry.getValue();
-            if (value instanceof Map<?, ?> nested) {
-                json.writeObjectFieldStart(entry.getKey());
-                writeValues(json, (Map<String, Object>) nested);
-                json.writeEndObject();
-            } else if (value instanceof Number n) {
-                json.writeNumberField(entry.getKey(), n.longValue());
-            } else {
-                json.writeStringField(entry.getKey(), String.valueOf(value));
-            }
+    private static Scheduler scheduler(Map<String, Object> values) {
+        Scheduler.MxBean mxBean = null;
+        if (values.get("mxBean") instanceof Map<?, ?> mx) {
+            Map<String, Object> m = (Map<String, Object>) mx;
+            mxBean = new Scheduler.MxBean(number(m, "parallelism"), number(m, "poolSize"),
+                    number(m, "mountedVirtualThreadCount"), number(m, "queuedVirtualThreadCount"));
         }
+        return new Scheduler(boxed(values, "parallelism"), boxed(values, "poolSize"),
+                boxed(values, "activeThreads"), boxed(values, "runningThreads"), boxed(values, "queuedTasks"),
+                boxed(values, "queuedSubmissions"), boxed(values, "steals"), mxBean);
     }
 
-    private static void writeHeatmaps(JsonGenerator json, long windowNanos, Snapshot.Heatmaps heatmaps)
-            throws IOException {
-        json.writeObjectFieldStart("heatmaps");
-        json.writeNumberField("windowMs", windowNanos / 1_000_000);
-        json.writeObjectFieldStart("activity");
-        json.writeStringField("columns", "carrier column (carriers.perCarrier[].column); 0 = other threads");
-        writeRows(json, "create", heatmaps.create());
-        writeRows(json, "block", heatmaps.block());
-        writeRows(json, "wake", heatmaps.wake());
-        writeRows(json, "mount", heatmaps.mount());
-        json.writeEndObject();
-        json.writeObjectFieldStart("latency");
-        json.writeObjectFieldStart("buckets");
-        json.writeStringField("scheme", "base2-exponential");
-        json.writeNumberField("subBucketsPerDoubling", LogLatencyBuckets.SUB_BUCKETS);
-        json.writeNumberField("count", LogLatencyBuckets.BUCKETS);
-        json.writeStringField("bucket", "i holds latencies v (ns) with 2^(i/4) < v <= 2^((i+1)/4); "
-                + "0 also holds v <= 1; the last holds v > 2^40");
-        json.writeEndObject();
-        writeRows(json, "startDelay", heatmaps.startDelay());
-        writeRows(json, "wakeToRun", heatmaps.wakeToRun());
-        writeRows(json, "blocked", heatmaps.blocked());
-        writeRows(json, "runSlice", heatmaps.runSlice());
-        json.writeEndObject();
-        json.writeEndObject();
+    private static Long boxed(Map<String, Object> values, String name) {
+        return values.get(name) instanceof Number n ? n.longValue() : null;
+    }
+
+    private static long number(Map<String, Object> values, String name) {
+        return values.get(name) instanceof Number n ? n.longValue() : 0;
+    }
+
+    private static Context context(Snapshot.Context context) {
+        return new Context(new Context.Gc(context.pauseCollectors(), context.gcPauses(), context.gcPauseNanos()),
+                new Context.CpuThrottling(context.cpuStatFile() != null, context.cpuStatFile(),
+                        context.throttledPeriods(), context.throttledNanos()),
+                ContextSampler.COLUMNS, rows(context.series()));
     }
 
     /** Rows with non-zero cells only, each cell as {@code [column, count]}. */
-    private static void writeRows(JsonGenerator json, String name, List<WindowedHeatmap.Row> rows)
-            throws IOException {
-        json.writeArrayFieldStart(name);
+    private static List<HeatmapRow> rows(List<WindowedHeatmap.Row> rows) {
+        List<HeatmapRow> out = new ArrayList<>(rows.size());
         for (WindowedHeatmap.Row row : rows) {
-            json.writeStartObject();
-            if (row.tier() < 0) {
-                json.writeNullField("startEpochMs");
-                json.writeNumberField("endEpochMs", Math.floorDiv(row.lengthNanos(), 1_000_000));
-            } else {
-                json.writeNumberField("startEpochMs", Math.floorDiv(row.startEpochNanos(), 1_000_000));
-                json.writeNumberField("lengthMs", row.lengthNanos() / 1_000_000);
-            }
-            json.writeNumberField("tier", row.tier());
-            json.writeArrayFieldStart("cells");
             int[] cells = row.cells();
-            for (int column = 0; column < cells.length; column++) {
-                if (cells[column] != 0) {
-                    json.writeStartArray();
-                    json.writeNumber(column);
-                    json.writeNumber(cells[column]);
-                    json.writeEndArray();
+            int nonZero = 0;
+            for (int count : cells) {
+                if (count != 0) {
+                    nonZero++;
                 }
             }
-            json.writeEndArray();
-            json.writeEndObject();
+            long[][] pairs = new long[nonZero][];
+            int i = 0;
+            for (int column = 0; column < cells.length; column++) {
+                if (cells[column] != 0) {
+                    pairs[i++] = new long[]{column, cells[column]};
+                }
+            }
+            out.add(row.tier() < 0
+                    ? HeatmapRow.earlier(Math.floorDiv(row.lengthNanos(), 1_000_000), pairs) // its end, for this row
+                    : HeatmapRow.window(Math.floorDiv(row.startEpochNanos(), 1_000_000),
+                    row.lengthNanos() / 1_000_000, row.tier(), pairs));
         }
-        json.writeEndArray();
-    }
-
-    private static void writeStrings(JsonGenerator json, String name, List<String> values) throws IOException {
-        json.writeArrayFieldStart(name);
-        for (String v : values) {
-            json.writeString(v);
-        }
-        json.writeEndArray();
+        return out;
     }
 }

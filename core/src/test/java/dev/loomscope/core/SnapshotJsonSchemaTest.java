@@ -7,6 +7,8 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
+import dev.loomscope.format.DumpJsonWriter;
+import dev.loomscope.format.LoomscopeDump;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -79,11 +81,13 @@ class SnapshotJsonSchemaTest {
                 DumpTriggers.ATTACH_DUMP, System.currentTimeMillis() - 10 * 3_600_000, System.currentTimeMillis(),
                 10 * HOUR, options.windowNanos(), aggregator.snapshot(new long[EventKind.COUNT], 0),
                 context.snapshot(context.schedulerNow()), 123_456_789L, "tsc");
+        LoomscopeDump records = SnapshotJsonWriter.dump(snapshot);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        SnapshotJsonWriter.write(snapshot, out);
+        DumpJsonWriter.write(records, out);
         JsonNode dump = JSON.readTree(out.toByteArray());
 
         assertEquals(List.of(), violations(dump));
+        assertEquals(records, JSON.readValue(out.toByteArray(), LoomscopeDump.class), "read back as written");
 
         JsonNode rows = dump.at("/heatmaps/activity/create");
         List<Integer> tiers = new ArrayList<>();

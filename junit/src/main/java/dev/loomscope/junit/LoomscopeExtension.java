@@ -1,5 +1,6 @@
 package dev.loomscope.junit;
 
+import dev.loomscope.format.Sites;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -68,22 +70,24 @@ public final class LoomscopeExtension implements BeforeEachCallback, AfterEachCa
 
     static List<String> violations(LoomscopeBudget budget, Recording before, Recording after) throws Exception {
         List<String> violations = new ArrayList<>();
-        checkLatency(violations, before, after, "wakeToRun", 99, budget.wakeToRunP99(), "wake");
-        checkLatency(violations, before, after, "wakeToRun", 99.9, budget.wakeToRunP999(), "wake");
+        checkLatency(violations, before, after, "wakeToRun", 99, budget.wakeToRunP99(), Sites::wake);
+        checkLatency(violations, before, after, "wakeToRun", 99.9, budget.wakeToRunP999(), Sites::wake);
         checkLatency(violations, before, after, "startDelay", 99, budget.startDelayP99(), null);
         checkLatency(violations, before, after, "runSlice", 99, budget.runSliceP99(), null);
         if (budget.pinnedBlocks() >= 0) {
-            long pinned = after.countSince(before, "/counts/pinnedBlocks");
+            long pinned = after.countSince(before, dump -> dump.counts().pinnedBlocks());
             if (pinned > budget.pinnedBlocks()) {
                 violations.add("pinnedBlocks " + pinned + " > " + budget.pinnedBlocks()
-                        + worstSite(after.sitesSince(before, "pinned"), "pinned at"));
+                        + worstSite(after.sitesSince(before, Sites::pinned), "pinned at"));
             }
         }
         return violations;
     }
 
+    /** @param sites the sites to name when over the budget, or null */
     private static void checkLatency(List<String> violations, Recording before, Recording after, String metric,
-                                     double percentile, String limitText, String siteKind) throws Exception {
+                                     double percentile, String limitText,
+                                     Function<Sites, List<? extends Sites.Site>> sites) {
         if (limitText.isEmpty()) {
             return;
         }
@@ -96,7 +100,7 @@ public final class LoomscopeExtension implements BeforeEachCallback, AfterEachCa
         if (value > limit) {
             String name = metric + " p" + (percentile == 99 ? "99" : "99.9");
             violations.add(name + " " + format(value) + " > " + limitText + " (" + delta.getTotalCount() + " samples)"
-                    + (siteKind == null ? "" : worstSite(after.sitesSince(before, siteKind), "worst wake site")));
+                    + (sites == null ? "" : worstSite(after.sitesSince(before, sites), "worst wake site")));
         }
     }
 

@@ -1,69 +1,65 @@
 package dev.loomscope.junit;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.loomscope.format.LoomscopeDump;
+import dev.loomscope.format.Sites;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.DataFormatException;
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /** One snapshot of the in-process recording, and what changed between two of them (a test's own share). */
 final class Recording {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private final JsonNode root;
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // only ever added within loomscope/1
+            .build();
+    private final LoomscopeDump dump;
 
-    private Recording(JsonNode root) {
-        this.root = root;
+    private Recording(LoomscopeDump dump) {
+        this.dump = dump;
     }
 
     static Recording parse(byte[] json) throws IOException {
-        return new Recording(JSON.readTree(json));
+        return new Recording(JSON.readValue(json, LoomscopeDump.class));
     }
 
     /** The latency distribution recorded since {@code before} (HdrHistograms subtract exactly). */
-    Histogram latencySince(Recording before, String name) throws DataFormatException {
-        Histogram now = histogram(root.at("/latencies/" + name + "/hdr").asText());
-        Histogram then = histogram(before.root.at("/latencies/" + name + "/hdr").asText());
-        now.subtract(then);
+    Histogram latencySince(Recording before, String metric) {
+        Histogram now = dump.latencies().metric(metric).histogram();
+        now.subtract(before.dump.latencies().metric(metric).histogram());
         return now;
     }
 
-    long countSince(Recording before, String pointer) {
-        return root.at(pointer).asLong() - before.root.at(pointer).asLong();
+    long countSince(Recording before, ToLongFunction<LoomscopeDump> count) {
+        return count.applyAsLong(dump) - count.applyAsLong(before.dump);
     }
 
     /**
-     * Sites of {@code kind} (sites.wake, sites.pinned, ...) whose count grew since {@code before}, with the growth,
-     * most first: the sampled sites this test added to.
+     * Sites of one list ({@code Sites::wake}, {@code Sites::pinned}, ...) whose count grew since {@code before}, with
+     * the growth, worst p99 first, then most added: the sampled sites this test added to.
      */
-    List<SiteGrowth> sitesSince(Recording before, String kind) {
-        Map<String, Long> earlier = new HashMap<>();
-        for (JsonNode site : before.root.at("/sites/" + kind)) {
-            earlier.put(site.get("frames").toString(), site.get("count").asLong());
+    List<SiteGrowth> sitesSince(Recording before, Function<Sites, List<? extends Sites.Site>> list) {
+        Map<List<String>, Long> earlier = new HashMap<>();
+        for (Sites.Site site : list.apply(before.dump.sites())) {
+            earlier.put(site.frames(), site.count());
         }
         List<SiteGrowth> grown = new ArrayList<>();
-        for (JsonNode site : root.at("/sites/" + kind)) {
-            long added = site.get("count").asLong() - earlier.getOrDefault(site.get("frames").toString(), 0L);
+        for (Sites.Site site : list.apply(dump.sites())) {
+            long added = site.count() - earlier.getOrDefault(site.frames(), 0L);
             if (added > 0) {
-                List<String> frames = new ArrayList<>();
-                site.get("frames").forEach(f -> frames.add(f.asText()));
-                grown.add(new SiteGrowth(frames, added, site.path(kind.equals("pinned") ? "pinnedBlocked"
-                        : "wakeToRun").path("p99Ns").asLong()));
+                grown.add(new SiteGrowth(site.frames(), added, site.charges() == null ? 0 : site.charges().p99Ns()));
             }
         }
         grown.sort((a, b) -> a.p99Nanos() != b.p99Nanos() ? Long.compare(b.p99Nanos(), a.p99Nanos())
                 : Long.compare(b.added(), a.added()));
         return grown;
-    }
-
-    private static Histogram histogram(String base64) throws DataFormatException {
-        return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
     }
 
     /** @param p99Nanos the site's p99 over the whole recording (its growth alone is not kept per site) */

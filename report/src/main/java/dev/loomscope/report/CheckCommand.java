@@ -1,5 +1,6 @@
 package dev.loomscope.report;
 
+import dev.loomscope.format.Merged;
 import dev.loomscope.report.CheckResult.Status;
 
 import java.io.IOException;
@@ -148,10 +149,10 @@ final class CheckCommand {
     /** {@code `base.json` (pid 4242)}, or the number of JVMs of a merged dump. */
     static String describe(Dump dump) {
         String name = "`" + dump.file().getFileName() + "`";
-        int merged = dump.json().path("merged").path("inputs").size();
-        if (merged > 0) {
-            return name + " (" + merged + " JVMs merged)";
+        Merged merged = dump.model().merged();
+        if (merged != null && merged.inputs() != null && !merged.inputs().isEmpty()) {
+            return name + " (" + merged.inputs().size() + " JVMs merged)";
         }
-        return name + " (pid " + dump.json().path("jvm").path("pid").asText("?") + ")";
+        return name + " (pid " + dump.model().jvm().pid() + ")";
     }
 }

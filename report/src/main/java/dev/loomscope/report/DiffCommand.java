@@ -1,11 +1,13 @@
 package dev.loomscope.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.loomscope.format.LoomscopeDump;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * {@code diff A.json B.json}: the metrics check compares, side by side with the ratio B/A, and the main counts. Judges
@@ -25,8 +27,20 @@ final class DiffCommand {
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--metrics", "--percentiles", "--tail-samples");
     /** Counts shown under the latencies: what changes in how much work the run did. */
-    private static final String[] COUNTS = {"counts/created", "counts/blocks", "counts/wakes", "counts/mounts",
-            "counts/pinnedBlocks", "counts/yields", "counts/dropped", "longSlices/count", "leaks/threads"};
+    private static final List<Count> COUNTS = List.of(
+            new Count("counts.created", d -> d.counts().created()),
+            new Count("counts.blocks", d -> d.counts().blocks()),
+            new Count("counts.wakes", d -> d.counts().wakes()),
+            new Count("counts.mounts", d -> d.counts().mounts()),
+            new Count("counts.pinnedBlocks", d -> d.counts().pinnedBlocks()),
+            new Count("counts.yields", d -> d.counts().yields()),
+            new Count("counts.dropped", d -> d.counts().dropped()),
+            new Count("longSlices.count", d -> d.longSlices() == null ? null : d.longSlices().count()),
+            new Count("leaks.threads", d -> d.leaks() == null ? null : d.leaks().threads()));
+
+    /** @param value the count in a dump, {@code null} if its section is absent */
+    private record Count(String name, Function<LoomscopeDump, Long> value) {
+    }
 
     private DiffCommand() {
     }
@@ -85,16 +99,17 @@ final class DiffCommand {
         md.append(latencies.render()).append('\n');
 
         MarkdownTable counts = new MarkdownTable("count", ">A", ">B", ">B/A");
-        long da = a.json().path("recording").path("durationNs").asLong();
-        long db = b.json().path("recording").path("durationNs").asLong();
+        long da = durationNanos(a.model());
+        long db = durationNanos(b.model());
         counts.row("recording duration", Durations.format(da), Durations.format(db), ratio(da, db));
-        for (String path : COUNTS) {
-            JsonNode na = a.json().at("/" + path);
-            JsonNode nb = b.json().at("/" + path);
-            if (na.isMissingNode() && nb.isMissingNode()) {
+        for (Count count : COUNTS) {
+            Long na = count.value().apply(a.model());
+            Long nb = count.value().apply(b.model());
+            if (na == null && nb == null) {
                 continue;
             }
-            counts.row(path.replace('/', '.'), na.asText("-"), nb.asText("-"), ratio(na.asLong(), nb.asLong()));
+            counts.row(count.name(), na == null ? "-" : na.toString(), nb == null ? "-" : nb.toString(),
+                    ratio(na == null ? 0 : na, nb == null ? 0 : nb));
         }
         md.append(counts.render());
         if (marked) {
@@ -102,6 +117,10 @@ final class DiffCommand {
                     .append(" samples beyond the percentile in A or B (check would skip it).\n");
         }
         return md.toString();
+    }
+
+    private static long durationNanos(LoomscopeDump dump) {
+        return dump.recording() == null ? 0 : dump.recording().durationNs();
     }
 
     /** B/A to three significant digits, e.g. {@code 5.53x}; {@code -} when A is 0 (no ratio). */

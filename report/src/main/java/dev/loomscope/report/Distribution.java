@@ -1,6 +1,7 @@
 package dev.loomscope.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.loomscope.format.HistogramCodec;
+import dev.loomscope.format.LatencySummary;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -13,21 +14,27 @@ record Distribution(String metric, Histogram histogram) {
 
     /** The distribution in {@code dump}; an empty one if the dump does not have it. */
     static Distribution of(Dump dump, String metric) throws UnusableInputException {
-        JsonNode node = node(dump, metric);
-        if (node.isMissingNode()) {
+        LatencySummary summary = dump.model().latencies().metric(metric);
+        if (summary == null) {
             return new Distribution(metric, new Histogram(3));
         }
-        String where = dump.file() + ": latencies." + metric;
-        JsonNode hdr = node.get("hdr");
-        if (hdr == null || !hdr.isTextual()) {
-            throw new UnusableInputException(where + " has no \"hdr\" histogram");
-        }
-        return new Distribution(metric, HdrCodec.decode(hdr.asText(), where + ".hdr"));
+        return new Distribution(metric, histogram(summary, dump.file() + ": latencies." + metric));
     }
 
-    /** {@code latencies.<metric>} (a dotted metric is a nested field), or a missing node. */
-    static JsonNode node(Dump dump, String metric) {
-        return dump.json().at("/latencies/" + metric.replace('.', '/'));
+    /**
+     * The summary's histogram ({@code hdr}), or the one-line reason it has none.
+     *
+     * @param where the summary, for the message ({@code file: latencies.wakeToRun})
+     */
+    static Histogram histogram(LatencySummary summary, String where) throws UnusableInputException {
+        if (summary.hdr() == null) {
+            throw new UnusableInputException(where + " has no \"hdr\" histogram");
+        }
+        try {
+            return HistogramCodec.decode(summary.hdr());
+        } catch (IllegalArgumentException e) {
+            throw new UnusableInputException(where + ".hdr is " + e.getMessage());
+        }
     }
 
     long count() {

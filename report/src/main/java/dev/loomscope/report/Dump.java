@@ -1,24 +1,42 @@
 package dev.loomscope.report;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.loomscope.format.LoomscopeDump;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
- * One Loomscope dump, read and checked: the JSON tree plus the file it came from. Every command reads its input
- * through {@link #read}, so every command rejects bad input the same way, in one line.
+ * One Loomscope dump, read and checked: the format's records, the JSON tree they were read from, and the file. Every
+ * command reads its input through {@link #read}, so every command rejects bad input the same way, in one line.
  *
- * @param json the whole dump ({@code schema} is {@link #SCHEMA})
+ * @param model         the dump as the format's records: what every command but {@code report} reads
+ * @param json          the same dump as a JSON tree: what {@link HtmlReport} still reads, field by field
+ * @param unknownFields fields this version does not know (from a later agent of the same schema), as
+ *                      {@code section.field} paths without array indices, each once; read past, and left out of a
+ *                      merge
  */
-public record Dump(Path file, JsonNode json) {
-    /** The only schema this version reads. */
-    public static final String SCHEMA = "loomscope/1";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+public record Dump(Path file, LoomscopeDump model, JsonNode json, List<String> unknownFields) {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES) // only ever added within loomscope/1
+            .build();
+    private static final ObjectReader MODEL = MAPPER.readerFor(LoomscopeDump.class);
 
     public static Dump read(Path file) throws UnusableInputException {
         byte[] bytes;
@@ -49,18 +67,63 @@ public record Dump(Path file, JsonNode json) {
             throw new UnusableInputException(file + ": not a Loomscope dump (no \"schema\" field)");
         }
         String name = schema.asText();
-        if (!name.startsWith("loomscope/")) {
+        if (!name.startsWith(LoomscopeDump.SCHEMA_FAMILY)) {
             throw new UnusableInputException(file + ": not a Loomscope dump (schema \"" + name + "\")");
         }
-        if (!name.equals(SCHEMA)) {
+        if (!name.equals(LoomscopeDump.SCHEMA)) {
             throw new UnusableInputException(file + ": schema \"" + name + "\" is not supported by this version,"
-                    + " which reads \"" + SCHEMA + "\" (use a newer loomscope-report)");
+                    + " which reads \"" + LoomscopeDump.SCHEMA + "\" (use a newer loomscope-report)");
         }
         for (String section : new String[]{"jvm", "counts", "latencies"}) {
             if (!json.path(section).isObject()) {
                 throw new UnusableInputException(file + ": incomplete Loomscope dump (no \"" + section + "\")");
             }
         }
-        return new Dump(file, json);
+        Set<String> unknown = new LinkedHashSet<>();
+        LoomscopeDump model;
+        try {
+            model = MODEL.withHandler(new UnknownFields(unknown)).readValue(json);
+        } catch (JsonMappingException e) {
+            throw new UnusableInputException(file + ": not a Loomscope dump (" + field(e) + " is not what "
+                    + LoomscopeDump.SCHEMA + " has there)");
+        } catch (IOException e) {
+            throw new UnusableInputException(file + ": cannot read (" + e.getMessage() + ")");
+        }
+        return new Dump(file, model, json, List.copyOf(unknown));
+    }
+
+    /** The dotted path of the field a mapping error is about ({@code heatmaps.activity.create.cells}). */
+    private static String field(JsonMappingException e) {
+        List<String> names = new ArrayList<>();
+        for (var reference : e.getPath()) {
+            if (reference.getFieldName() != null) {
+                names.add(reference.getFieldName());
+            }
+        }
+        return names.isEmpty() ? "the dump" : String.join(".", names);
+    }
+
+    /** Notes each field the records do not have and reads past it. */
+    private static final class UnknownFields extends DeserializationProblemHandler {
+        private final Set<String> fields;
+
+        UnknownFields(Set<String> fields) {
+            this.fields = fields;
+        }
+
+        @Override
+        public boolean handleUnknownProperty(DeserializationContext context, JsonParser parser,
+                                             JsonDeserializer<?> deserializer, Object beanOrClass,
+                                             String propertyName) throws IOException {
+            List<String> names = new ArrayList<>();
+            for (var at = parser.getParsingContext(); at != null; at = at.getParent()) {
+                if (at.inObject() && at.getCurrentName() != null) {
+                    names.add(0, at.getCurrentName());
+                }
+            }
+            fields.add(String.join(".", names));
+            parser.skipChildren();
+            return true;
+        }
     }
 }

@@ -1,18 +1,43 @@
 package dev.loomscope.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loomscope.format.Agent;
+import dev.loomscope.format.Carriers;
+import dev.loomscope.format.Context;
+import dev.loomscope.format.Counts;
+import dev.loomscope.format.HeatmapRow;
+import dev.loomscope.format.Heatmaps;
+import dev.loomscope.format.Latencies;
+import dev.loomscope.format.LatencySummary;
+import dev.loomscope.format.Leaks;
+import dev.loomscope.format.LongSlices;
+import dev.loomscope.format.LoomscopeDump;
+import dev.loomscope.format.Merged;
+import dev.loomscope.format.Recorder;
+import dev.loomscope.format.Recording;
+import dev.loomscope.format.Scheduler;
+import dev.loomscope.format.Sites;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+
+import static dev.loomscope.report.MergeRules.any;
+import static dev.loomscope.report.MergeRules.max;
+import static dev.loomscope.report.MergeRules.present;
+import static dev.loomscope.report.MergeRules.same;
+import static dev.loomscope.report.MergeRules.sum;
+import static dev.loomscope.report.MergeRules.sumByName;
+import static dev.loomscope.report.MergeRules.sumOfPresent;
+import static dev.loomscope.report.MergeRules.union;
 
 /**
  * Merges dumps of many JVMs of one service into one {@code loomscope/1} dump (docs/report.md, "merge"): counts add up,
@@ -22,123 +47,102 @@ import java.util.function.Function;
  * <p>
  * The merge is associative, so a fleet can be merged in any grouping (per host, then per region) with the same result;
  * only the cut to the top N sites and clusters can make a nested merge differ, when more than N distinct ones exist.
+ * Each field combines by a rule of {@link MergeRules}; a section some inputs lack is merged from those that have it,
+ * and one no input has stays out.
  */
 final class DumpMerger {
     /** Sites per kind, leak clusters and long slices kept: the agent's own default ({@code topSites}). */
     static final int DEFAULT_TOP = 20;
     /** Options that name a JVM's own files: expected to differ between JVMs. */
     private static final Set<String> PER_JVM_OPTIONS = Set.of("out", "dump");
-    /** Sections this version merges; any other is left out, with a note. */
-    private static final Set<String> SECTIONS = Set.of("schema", "jvm", "agent", "recording", "counts", "recorder",
-            "carriers", "latencies", "longSlices", "sites", "leaks", "heatmaps", "scheduler", "context", "merged");
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private DumpMerger() {
+    private final List<Dump> inputs;
+    private final List<LoomscopeDump> dumps;
+    private final int top;
+    private final List<String> notes = new ArrayList<>();
+
+    private DumpMerger(List<Dump> inputs, int top) {
+        this.inputs = inputs;
+        this.dumps = inputs.stream().map(Dump::model).toList();
+        this.top = top;
     }
 
-    /** @param notes what the user should know about the inputs (differing options, sections left out) */
-    record Result(ObjectNode dump, List<String> notes) {
+    /** @param notes what the user should know about the inputs (differing options, fields left out) */
+    record Result(LoomscopeDump dump, List<String> notes) {
     }
 
     static Result merge(List<Dump> inputs, int top) throws UnusableInputException {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("no dumps to merge");
         }
-        List<String> notes = new ArrayList<>();
-        JsonNode first = inputs.get(0).json();
-        ObjectNode out = NODES.objectNode();
-        out.put("schema", Dump.SCHEMA);
-        // The merged dump must be one of a JVM to every reader: the first input's stands for the fleet.
-        out.set("jvm", first.get("jvm").deepCopy());
-        out.set("agent", agent(inputs, notes));
-        out.set("recording", recording(inputs));
-        put(out, "counts", TreeSum.merge(sections(inputs, "counts"), TreeSum.SUM_ALL));
-        put(out, "recorder", TreeSum.merge(sections(inputs, "recorder"), TreeSum.SUM_ALL));
-        put(out, "carriers", carriers(inputs));
-        out.set("latencies", latencies(inputs, "/latencies"));
-        put(out, "longSlices", longSlices(inputs, top, notes));
-        put(out, "sites", rankedSection(inputs, "sites", "sampleEvery", RankedLists.BY_TIME_THEN_COUNT,
-                field -> field.equals("p99Ns") ? TreeSum.Rule.MAX : TreeSum.Rule.SUM, top, notes));
-        put(out, "leaks", rankedSection(inputs, "leaks", "thresholdNs", RankedLists.BY_THREADS,
-                field -> field.equals("oldestBlockedNs") ? TreeSum.Rule.MAX : TreeSum.Rule.SUM, top, notes));
-        put(out, "heatmaps", heatmaps(inputs));
-        put(out, "scheduler", TreeSum.merge(sections(inputs, "scheduler"), TreeSum.SUM_ALL));
-        put(out, "context", context(inputs));
-        out.set("merged", merged(inputs));
-
-        Set<String> unknown = new LinkedHashSet<>();
-        for (Dump input : inputs) {
-            input.json().fieldNames().forEachRemaining(name -> {
-                if (!SECTIONS.contains(name)) {
-                    unknown.add(name);
-                }
-            });
-        }
-        if (!unknown.isEmpty()) {
-            notes.add("left out sections this version does not know how to merge: " + String.join(", ", unknown));
-        }
-        return new Result(out, notes);
+        return new DumpMerger(inputs, top).merge();
     }
 
-    private static void put(ObjectNode out, String name, JsonNode value) {
-        if (value != null) {
-            out.set(name, value);
+    private Result merge() throws UnusableInputException {
+        LoomscopeDump first = dumps.get(0);
+        LoomscopeDump merged = new LoomscopeDump(LoomscopeDump.SCHEMA,
+                first.jvm(), // the merged dump must be one of a JVM to every reader: the first input's stands for all
+                agent(), recording(), counts(), recorder(), carriers(), latencies(), longSlices(), sites(), leaks(),
+                heatmaps(), scheduler(), context(), mergedInputs());
+        Set<String> sections = new LinkedHashSet<>();
+        Set<String> fields = new LinkedHashSet<>();
+        for (Dump input : inputs) {
+            for (String unknown : input.unknownFields()) {
+                (unknown.contains(".") ? fields : sections).add(unknown);
+            }
         }
+        if (!sections.isEmpty()) {
+            notes.add("left out sections this version does not know how to merge: " + String.join(", ", sections));
+        }
+        if (!fields.isEmpty()) {
+            notes.add("left out fields this version does not know how to merge: " + String.join(", ", fields));
+        }
+        return new Result(merged, notes);
     }
 
     /** The section of every input, {@code null} where an input lacks it. */
-    private static List<JsonNode> sections(List<Dump> inputs, String name) {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (Dump input : inputs) {
-            nodes.add(input.json().get(name));
-        }
-        return nodes;
-    }
-
-    /** The objects at {@code pointer} of the inputs that have one. */
-    private static List<JsonNode> objects(List<Dump> inputs, String pointer) {
-        List<JsonNode> nodes = new ArrayList<>();
-        for (Dump input : inputs) {
-            JsonNode node = input.json().at(pointer);
-            if (node.isObject()) {
-                nodes.add(node);
-            }
-        }
-        return nodes;
+    private <T> List<T> sections(Function<LoomscopeDump, T> section) {
+        List<T> all = new ArrayList<>();
+        dumps.forEach(dump -> all.add(section.apply(dump)));
+        return all;
     }
 
     /**
      * The first input's version and options (notes name options that differ); hooks: a hook missing in any JVM is
      * missing in the merge, since the events it produces are absent from that JVM's counts.
      */
-    private static ObjectNode agent(List<Dump> inputs, List<String> notes) {
-        JsonNode first = inputs.get(0).json().path("agent");
-        ObjectNode agent = NODES.objectNode();
-        if (first.has("version")) {
-            agent.set("version", first.get("version").deepCopy());
-        }
-        ObjectNode options = first.path("options").isObject() ? first.get("options").deepCopy() : NODES.objectNode();
-        agent.set("options", options);
+    private Agent agent() {
+        Agent first = dumps.get(0).agent();
+        Map<String, Object> options = first == null || first.options() == null ? new LinkedHashMap<>()
+                : first.options();
         Set<String> differing = new LinkedHashSet<>();
         Set<String> versions = new LinkedHashSet<>();
         Set<String> missing = new LinkedHashSet<>();
         Set<String> applied = new LinkedHashSet<>();
-        for (Dump input : inputs) {
-            JsonNode a = input.json().path("agent");
-            versions.add(a.path("version").asText("?"));
-            for (Map.Entry<String, JsonNode> option : a.path("options").properties()) {
-                String name = option.getKey();
-                if (!PER_JVM_OPTIONS.contains(name) && !option.getValue().equals(options.get(name))) {
-                    differing.add(name);
+        for (LoomscopeDump dump : dumps) {
+            Agent a = dump.agent();
+            versions.add(a == null || a.version() == null ? "?" : a.version());
+            if (a == null) {
+                continue;
+            }
+            if (a.options() != null) {
+                a.options().forEach((name, value) -> {
+                    if (!PER_JVM_OPTIONS.contains(name) && !value.equals(options.get(name))) {
+                        differing.add(name);
+                    }
+                });
+            }
+            if (a.hooks() != null) {
+                if (a.hooks().missing() != null) {
+                    missing.addAll(a.hooks().missing());
+                }
+                if (a.hooks().applied() != null) {
+                    applied.addAll(a.hooks().applied());
                 }
             }
-            a.path("hooks").path("missing").forEach(h -> missing.add(h.asText()));
-            a.path("hooks").path("applied").forEach(h -> applied.add(h.asText()));
         }
         applied.removeAll(missing);
-        ObjectNode hooks = agent.putObject("hooks");
-        applied.forEach(hooks.putArray("applied")::add);
-        missing.forEach(hooks.putArray("missing")::add);
         if (versions.size() > 1) {
             notes.add("inputs come from different agent versions (" + String.join(", ", versions) + ")");
         }
@@ -146,332 +150,338 @@ final class DumpMerger {
             notes.add("inputs differ in agent options " + String.join(", ", differing)
                     + "; agent.options of the merged dump are the first input's");
         }
-        return agent;
+        return new Agent(first == null ? null : first.version(), options,
+                new Agent.Hooks(List.copyOf(applied), List.copyOf(missing)));
     }
 
     /**
      * The span of all recordings: from the earliest start to the latest end. Late if any input attached late (its
      * counts miss what came before the attach).
      */
-    private static ObjectNode recording(List<Dump> inputs) {
-        JsonNode first = inputs.get(0).json().path("recording");
-        ObjectNode recording = NODES.objectNode();
-        recording.put("trigger", first.path("trigger").asText("exit"));
+    private Recording recording() {
+        Recording first = dumps.get(0).recording();
         boolean late = false;
         long start = Long.MAX_VALUE;
         long dump = Long.MIN_VALUE;
         long endNanos = Long.MIN_VALUE;
-        for (Dump input : inputs) {
-            JsonNode r = input.json().path("recording");
-            late |= r.path("attach").asText().equals("late");
-            long s = r.path("startEpochMs").asLong();
-            start = Math.min(start, s);
-            dump = Math.max(dump, r.path("dumpEpochMs").asLong());
-            endNanos = Math.max(endNanos, s * 1_000_000 + r.path("durationNs").asLong());
+        for (LoomscopeDump input : dumps) {
+            Recording r = Objects.requireNonNullElse(input.recording(), new Recording(null, null, 0, 0, 0));
+            late |= r.lateAttach();
+            start = Math.min(start, r.startEpochMs());
+            dump = Math.max(dump, r.dumpEpochMs());
+            endNanos = Math.max(endNanos, r.startEpochMs() * 1_000_000 + r.durationNs());
         }
-        recording.put("attach", late ? "late" : "startup");
-        recording.put("startEpochMs", start);
-        recording.put("dumpEpochMs", dump);
-        recording.put("durationNs", endNanos - start * 1_000_000);
-        return recording;
+        return new Recording(first == null || first.trigger() == null ? "exit" : first.trigger(),
+                late ? Recording.LATE : Recording.STARTUP, start, dump, endNanos - start * 1_000_000);
+    }
+
+    /** Every number added (so {@code created == ended + live} and the other relations of schema.md still hold). */
+    private Counts counts() {
+        List<Counts> c = present(dumps, LoomscopeDump::counts);
+        return new Counts(sum(c, Counts::created), sum(c, Counts::started), sum(c, Counts::ended),
+                sum(c, Counts::live), sum(c, Counts::blocks), sum(c, Counts::pinnedBlocks), sum(c, Counts::wakes),
+                sum(c, Counts::yields), sum(c, Counts::mounts), sum(c, Counts::unmounts),
+                sum(c, Counts::submitFailed), sum(c, Counts::dropped), sum(c, Counts::agentErrors),
+                sum(c, Counts::preexistingEnded), sumByName(c, Counts::blocksByKind),
+                sumByName(c, Counts::droppedByKind));
+    }
+
+    private Recorder recorder() {
+        List<Recorder> all = sections(LoomscopeDump::recorder);
+        List<Recorder> r = present(all, Function.identity());
+        return r.isEmpty() ? null : new Recorder(sum(r, Recorder::events), sum(r, Recorder::trackedThreads),
+                sum(r, Recorder::drainCpuNs), same(all, Recorder::clock));
     }
 
     /** Totals add up; per-carrier entries add up by column (the same column of every JVM), as the heatmaps do. */
-    private static JsonNode carriers(List<Dump> inputs) {
-        List<JsonNode> totals = new ArrayList<>();
-        List<JsonNode> perCarrier = new ArrayList<>();
-        for (JsonNode carriers : sections(inputs, "carriers")) {
-            if (carriers == null || !carriers.isObject()) {
-                totals.add(null);
-                continue;
-            }
-            ObjectNode copy = carriers.deepCopy();
-            JsonNode list = copy.remove("perCarrier");
-            if (list != null && list.isArray()) {
-                perCarrier.add(list);
-            }
-            totals.add(copy);
+    private Carriers carriers() {
+        List<Carriers> c = present(dumps, LoomscopeDump::carriers);
+        if (c.isEmpty()) {
+            return null;
         }
-        JsonNode merged = TreeSum.merge(totals, TreeSum.SUM_ALL);
-        if (merged != null && !perCarrier.isEmpty()) {
-            ((ObjectNode) merged).set("perCarrier", RankedLists.merge(perCarrier,
-                    entry -> entry.path("column").asText(),
-                    field -> switch (field) {
-                        case "column", "threadId" -> TreeSum.Rule.SAME;
-                        case "longestSliceNs" -> TreeSum.Rule.MAX;
-                        default -> TreeSum.Rule.SUM;
-                    },
-                    Comparator.comparingLong(entry -> entry.path("column").asLong()), Integer.MAX_VALUE));
-        }
-        return merged;
-    }
-
-    /** Every distribution (an object with {@code hdr}) merged exactly; nested groups such as blockedByKind too. */
-    private static ObjectNode latencies(List<Dump> inputs, String pointer) throws UnusableInputException {
-        Set<String> names = fieldNames(objects(inputs, pointer));
-        ObjectNode out = NODES.objectNode();
-        for (String name : names) {
-            String child = pointer + "/" + name;
-            List<JsonNode> nodes = objects(inputs, child);
-            if (nodes.stream().anyMatch(n -> n.has("hdr"))) {
-                out.set(name, distribution(inputs, child));
-            } else if (!nodes.isEmpty()) {
-                out.set(name, latencies(inputs, child));
-            }
-        }
-        return out;
+        List<Carriers.Carrier> perCarrier = ranked(c, Carriers::perCarrier,
+                carrier -> Integer.toString(carrier.column()),
+                same -> new Carriers.Carrier(same.get(0).column(), same(same, Carriers.Carrier::threadId),
+                        same(same, Carriers.Carrier::name), sum(same, Carriers.Carrier::mounts),
+                        sum(same, Carriers.Carrier::busyNs), sum(same, Carriers.Carrier::idleNs),
+                        max(same, Carriers.Carrier::longestSliceNs), any(same, Carriers.Carrier::mountedNow)),
+                Comparator.comparingInt(Carriers.Carrier::column), Integer.MAX_VALUE);
+        return new Carriers(sum(c, Carriers::started), sum(c, Carriers::exited), sum(c, Carriers::idlePeriods),
+                perCarrier);
     }
 
     /**
-     * One distribution: the inputs' histograms added into one, re-encoded, and every headline value recomputed from
-     * it, so the merged p99 is the p99 of all samples pooled (not an average of p99s, which means nothing).
+     * One list of every section that has it, merged by {@link RankedLists}; {@code null} if no section has the list.
      */
-    private static ObjectNode distribution(List<Dump> inputs, String pointer) throws UnusableInputException {
+    private static <S, T> List<T> ranked(List<S> sections, Function<S, List<T>> list, Function<T, String> key,
+                                         Function<List<T>, T> combine, Comparator<? super T> order, int limit) {
+        List<List<T>> lists = present(sections, list);
+        return lists.isEmpty() ? null : RankedLists.merge(lists, key, combine, order, limit);
+    }
+
+    /** Every distribution merged exactly; a block kind some inputs lack is merged from those that have it. */
+    private Latencies latencies() throws UnusableInputException {
+        List<Latencies> l = present(dumps, LoomscopeDump::latencies);
+        Map<String, LatencySummary> byKind = null;
+        List<Map<String, LatencySummary>> kindMaps = present(l, Latencies::blockedByKind);
+        if (!kindMaps.isEmpty()) {
+            byKind = new LinkedHashMap<>();
+            Set<String> kinds = new LinkedHashSet<>();
+            kindMaps.forEach(map -> kinds.addAll(map.keySet()));
+            for (String kind : kinds) {
+                byKind.put(kind, distribution("latencies.blockedByKind." + kind,
+                        latencies -> latencies.blockedByKind() == null ? null : latencies.blockedByKind().get(kind)));
+            }
+        }
+        return new Latencies(distribution("latencies.startDelay", Latencies::startDelay),
+                distribution("latencies.wakeToRun", Latencies::wakeToRun),
+                distribution("latencies.blocked", Latencies::blocked),
+                distribution("latencies.runSlice", Latencies::runSlice),
+                distribution("latencies.pinnedBlocked", Latencies::pinnedBlocked), byKind);
+    }
+
+    /**
+     * One distribution: the inputs' histograms added into one, and every headline value recomputed from it, so the
+     * merged p99 is the p99 of all samples pooled (not an average of p99s, which means nothing). {@code null} if no
+     * input has it.
+     */
+    private LatencySummary distribution(String field, Function<Latencies, LatencySummary> summary)
+            throws UnusableInputException {
         Histogram sum = null;
         long clamped = 0;
         String unit = null;
-        String field = pointer.substring(1).replace('/', '.');
         for (Dump input : inputs) {
-            JsonNode node = input.json().at(pointer);
-            if (node.isMissingNode()) {
+            LatencySummary s = input.model().latencies() == null ? null : summary.apply(input.model().latencies());
+            if (s == null) {
                 continue;
             }
             String where = input.file() + ": " + field;
-            if (!node.path("hdr").isTextual()) {
-                throw new UnusableInputException(where + " has no \"hdr\" histogram");
-            }
-            String u = node.path("unit").asText("ns");
+            Histogram h = Distribution.histogram(s, where);
+            String u = s.unit() == null ? LatencySummary.NANOSECONDS : s.unit();
             if (unit != null && !unit.equals(u)) {
                 throw new UnusableInputException(where + " is in " + u + ", other inputs in " + unit);
             }
             unit = u;
-            Histogram h = HdrCodec.decode(node.get("hdr").asText(), where + ".hdr");
             if (sum == null) {
                 sum = new Histogram(h.getLowestDiscernibleValue(), h.getHighestTrackableValue(),
                         h.getNumberOfSignificantValueDigits());
                 sum.setAutoResize(true); // an input with a wider range must still fit
             }
             sum.add(h);
-            clamped += node.path("clamped").asLong();
+            clamped += s.clamped();
         }
-        ObjectNode s = NODES.objectNode();
-        s.put("unit", unit);
-        long count = sum.getTotalCount();
-        s.put("count", count);
-        s.put("min", count == 0 ? 0 : sum.getMinValue());
-        s.put("mean", count == 0 ? 0 : Math.round(sum.getMean()));
-        s.put("p50", count == 0 ? 0 : sum.getValueAtPercentile(50));
-        s.put("p90", count == 0 ? 0 : sum.getValueAtPercentile(90));
-        s.put("p99", count == 0 ? 0 : sum.getValueAtPercentile(99));
-        s.put("p999", count == 0 ? 0 : sum.getValueAtPercentile(99.9));
-        s.put("max", count == 0 ? 0 : sum.getMaxValue());
-        s.put("clamped", clamped);
-        s.put("hdr", HdrCodec.encode(sum));
-        return s;
+        return sum == null ? null : LatencySummary.of(sum, clamped);
     }
 
     /** Counts add up; the longest slices of all JVMs, each marked with its JVM's pid, longest first. */
-    private static ObjectNode longSlices(List<Dump> inputs, int top, List<String> notes) {
-        List<JsonNode> present = objects(inputs, "/longSlices");
+    private LongSlices longSlices() {
+        List<LongSlices> present = present(dumps, LoomscopeDump::longSlices);
         if (present.isEmpty()) {
             return null;
         }
-        ObjectNode out = NODES.objectNode();
-        out.set("thresholdNs", setting(present, "thresholdNs", "longSlices", notes));
-        out.put("count", present.stream().mapToLong(n -> n.path("count").asLong()).sum());
-        List<JsonNode> slices = new ArrayList<>();
-        for (Dump input : inputs) {
-            for (JsonNode slice : input.json().path("longSlices").path("longest")) {
-                if (!slice.isObject()) {
-                    continue;
-                }
-                ObjectNode marked = NODES.objectNode();
-                copy(input.json().path("jvm"), "pid", marked, "pid"); // replaced below if a merge marked it already
-                marked.setAll((ObjectNode) slice);
-                slices.add(marked);
+        List<LongSlices.LongSlice> slices = new ArrayList<>();
+        for (LoomscopeDump dump : dumps) {
+            if (dump.longSlices() == null || dump.longSlices().longest() == null) {
+                continue;
+            }
+            for (LongSlices.LongSlice slice : dump.longSlices().longest()) {
+                // a slice of a merged input says which JVM it ran in already
+                long pid = slice.pid() != null ? slice.pid() : dump.jvm().pid();
+                slices.add(new LongSlices.LongSlice(pid, slice.threadId(), slice.carrierThreadId(),
+                        slice.startEpochMs(), slice.durationNs(), slice.ongoing(), slice.frames()));
             }
         }
-        slices.sort(Comparator.comparingLong((JsonNode n) -> n.path("durationNs").asLong()).reversed()
-                .thenComparingLong(n -> n.path("startEpochMs").asLong())
-                .thenComparingLong(n -> n.path("pid").asLong())
-                .thenComparingLong(n -> n.path("threadId").asLong()));
-        slices.stream().limit(top).forEach(out.putArray("longest")::add);
-        return out;
+        slices.sort(Comparator.comparingLong(LongSlices.LongSlice::durationNs).reversed()
+                .thenComparingLong(LongSlices.LongSlice::startEpochMs)
+                .thenComparingLong(LongSlices.LongSlice::pid)
+                .thenComparingLong(LongSlices.LongSlice::threadId));
+        return new LongSlices(threshold(present, LongSlices::thresholdNs, "longSlices"),
+                sum(present, LongSlices::count), slices.stream().limit(top).toList());
     }
 
     /**
-     * {@code sites} and {@code leaks}: lists merged by identical frames and cut to the top N, numbers added, except
-     * {@code setting} (how the JVMs were configured: see {@link #setting}).
+     * The lists merged by identical frames and cut to the top N, numbers added ({@code p99Ns}: the largest, an upper
+     * bound of the pooled p99). {@code sampleEvery} is the first input's, with a note if they differ.
      */
-    private static ObjectNode rankedSection(List<Dump> inputs, String section, String setting,
-                                            Comparator<JsonNode> order, Function<String, TreeSum.Rule> rules,
-                                            int top, List<String> notes) {
-        List<JsonNode> present = objects(inputs, "/" + section);
-        if (present.isEmpty()) {
+    private Sites sites() {
+        List<Sites> s = present(dumps, LoomscopeDump::sites);
+        if (s.isEmpty()) {
             return null;
         }
-        Set<String> names = fieldNames(present);
-        ObjectNode out = NODES.objectNode();
-        for (String name : names) {
-            List<JsonNode> values = new ArrayList<>();
-            present.forEach(n -> values.add(n.get(name)));
-            if (name.equals(setting)) {
-                out.set(name, setting(present, name, section, notes));
-            } else if (values.stream().allMatch(v -> v == null || v.isArray())) {
-                out.set(name, RankedLists.merge(values.stream().filter(v -> v != null).toList(),
-                        RankedLists::framesKey, rules, order, top));
-            } else {
-                JsonNode merged = TreeSum.merge(values, TreeSum.SUM_ALL);
-                if (merged != null) {
-                    out.set(name, merged);
-                }
-            }
+        long sampleEvery = s.get(0).sampleEvery();
+        if (s.stream().anyMatch(sites -> sites.sampleEvery() != sampleEvery)) {
+            notes.add("inputs differ in sites.sampleEvery; the merged dump has the first input's (" + sampleEvery
+                    + ")");
         }
-        return out;
+        return new Sites(sampleEvery, sum(s, Sites::samples), sum(s, Sites::samplesLost),
+                sum(s, Sites::distinctStacks),
+                sites(s, Sites::create, same -> new Sites.CreateSite(sum(same, Sites.CreateSite::count),
+                        same.get(0).frames())),
+                sites(s, Sites::block, same -> new Sites.BlockSite(sum(same, Sites.BlockSite::count),
+                        sumByName(same, Sites.BlockSite::kinds), charges(same, Sites.BlockSite::blocked),
+                        same.get(0).frames())),
+                sites(s, Sites::wake, same -> new Sites.WakeSite(sum(same, Sites.WakeSite::count),
+                        charges(same, Sites.WakeSite::wakeToRun), same.get(0).frames())),
+                sites(s, Sites::pinned, same -> new Sites.PinnedSite(sum(same, Sites.PinnedSite::count),
+                        charges(same, Sites.PinnedSite::pinnedBlocked), same.get(0).frames())));
+    }
+
+    private <T extends Sites.Site> List<T> sites(List<Sites> sites, Function<Sites, List<T>> list,
+                                                 Function<List<T>, T> combine) {
+        return ranked(sites, list, site -> RankedLists.framesKey(site.frames()), combine, RankedLists.SITES, top);
+    }
+
+    private static <T> Sites.Charges charges(List<T> entries, Function<T, Sites.Charges> charges) {
+        List<Sites.Charges> c = present(entries, charges);
+        return c.isEmpty() ? null : new Sites.Charges(sum(c, Sites.Charges::count), sum(c, Sites.Charges::totalNs),
+                max(c, Sites.Charges::p99Ns));
+    }
+
+    /** Clusters with identical frames are one, most threads first; the threshold is the smallest. */
+    private Leaks leaks() {
+        List<Leaks> l = present(dumps, LoomscopeDump::leaks);
+        if (l.isEmpty()) {
+            return null;
+        }
+        List<Leaks.Cluster> clusters = ranked(l, Leaks::clusters, cluster -> RankedLists.framesKey(cluster.frames()),
+                same -> new Leaks.Cluster(sum(same, Leaks.Cluster::threads), max(same, Leaks.Cluster::oldestBlockedNs),
+                        sumByName(same, Leaks.Cluster::kinds), same.get(0).frames()),
+                RankedLists.BY_THREADS, top);
+        return new Leaks(threshold(l, Leaks::thresholdNs, "leaks"), sum(l, Leaks::threads), clusters);
     }
 
     /**
-     * A setting of the recording where inputs may differ, with a note if they do. A threshold ({@code thresholdNs}:
-     * long slices, leaks) becomes the smallest of the inputs', the one that every merged entry is known to reach;
-     * anything else ({@code sampleEvery}) is the first input's.
+     * A threshold of the recording ({@code thresholdNs}: long slices, leaks) where inputs may differ: the smallest of
+     * the inputs', the one every merged entry is known to reach, with a note if they differ.
      */
-    private static JsonNode setting(List<JsonNode> sections, String field, String section, List<String> notes) {
-        JsonNode first = sections.get(0).path(field);
-        if (sections.stream().allMatch(n -> n.path(field).equals(first))) {
-            return first.deepCopy();
+    private <T> long threshold(List<T> sections, Function<T, Long> threshold, String section) {
+        long first = threshold.apply(sections.get(0));
+        long min = sections.stream().mapToLong(threshold::apply).min().orElseThrow();
+        if (sections.stream().anyMatch(s -> threshold.apply(s) != first)) {
+            notes.add("inputs differ in " + section + ".thresholdNs; the merged dump has the smallest (" + min + ")");
         }
-        if (field.equals("thresholdNs")) {
-            long min = sections.stream().mapToLong(n -> n.path(field).asLong(Long.MAX_VALUE)).min().orElseThrow();
-            notes.add("inputs differ in " + section + "." + field + "; the merged dump has the smallest (" + min + ")");
-            return JsonNodeFactory.instance.numberNode(min);
-        }
-        notes.add("inputs differ in " + section + "." + field + "; the merged dump has the first input's (" + first
-                + ")");
-        return first.deepCopy();
+        return min;
     }
 
     /** Heatmaps of the same window length, merged row by row. Different windows cannot be aligned: refused. */
-    private static ObjectNode heatmaps(List<Dump> inputs) throws UnusableInputException {
-        List<JsonNode> present = objects(inputs, "/heatmaps");
-        if (present.isEmpty()) {
+    private Heatmaps heatmaps() throws UnusableInputException {
+        List<Heatmaps> h = present(dumps, LoomscopeDump::heatmaps);
+        if (h.isEmpty()) {
             return null;
         }
-        JsonNode window = present.get(0).path("windowMs");
+        long window = h.get(0).windowMs();
         for (Dump input : inputs) {
-            JsonNode w = input.json().path("heatmaps").path("windowMs");
-            if (input.json().path("heatmaps").isObject() && !w.equals(window)) {
+            Heatmaps heatmaps = input.model().heatmaps();
+            if (heatmaps != null && heatmaps.windowMs() != window) {
                 throw new UnusableInputException("cannot merge heatmaps of different windows: "
-                        + inputs.get(0).file() + " has windowMs " + window + ", " + input.file() + " " + w
-                        + " (record the JVMs with the same agent option window=)");
+                        + inputs.get(0).file() + " has windowMs " + window + ", " + input.file() + " "
+                        + heatmaps.windowMs() + " (record the JVMs with the same agent option window=)");
             }
         }
-        ObjectNode out = NODES.objectNode();
-        out.set("windowMs", window.deepCopy());
-        Set<String> groups = new LinkedHashSet<>();
-        present.forEach(n -> n.fieldNames().forEachRemaining(groups::add));
-        groups.remove("windowMs");
-        for (String group : groups) {
-            out.set(group, rows(inputs, "/heatmaps/" + group));
-        }
-        return out;
+        List<Heatmaps.Activity> a = present(h, Heatmaps::activity);
+        Heatmaps.Activity activity = a.isEmpty() ? null : new Heatmaps.Activity(
+                present(a, Heatmaps.Activity::columns).stream().findFirst().orElse(null), // words: the first's
+                rows(a, Heatmaps.Activity::create, "heatmaps.activity.create"),
+                rows(a, Heatmaps.Activity::block, "heatmaps.activity.block"),
+                rows(a, Heatmaps.Activity::wake, "heatmaps.activity.wake"),
+                rows(a, Heatmaps.Activity::mount, "heatmaps.activity.mount"));
+        List<Heatmaps.Latency> l = present(h, Heatmaps::latency);
+        Heatmaps.Latency latency = l.isEmpty() ? null : new Heatmaps.Latency(
+                agreed(present(l, Heatmaps.Latency::buckets), "heatmaps.latency.buckets"),
+                rows(l, Heatmaps.Latency::startDelay, "heatmaps.latency.startDelay"),
+                rows(l, Heatmaps.Latency::wakeToRun, "heatmaps.latency.wakeToRun"),
+                rows(l, Heatmaps.Latency::blocked, "heatmaps.latency.blocked"),
+                rows(l, Heatmaps.Latency::runSlice, "heatmaps.latency.runSlice"));
+        return new Heatmaps(window, activity, latency);
     }
 
-    /** {@code heatmaps.activity}, {@code heatmaps.latency}: every field as {@link #rowsField} merges it. */
-    private static ObjectNode rows(List<Dump> inputs, String pointer) throws UnusableInputException {
-        List<JsonNode> present = objects(inputs, pointer);
-        Set<String> names = fieldNames(present);
-        ObjectNode out = NODES.objectNode();
-        String where = pointer.substring(1).replace('/', '.');
-        for (String name : names) {
-            out.set(name, rowsField(present.stream().map(n -> n.get(name)).filter(v -> v != null).toList(),
-                    where + "." + name));
-        }
-        return out;
+    private static <T> List<HeatmapRow> rows(List<T> groups, Function<T, List<HeatmapRow>> rows, String where)
+            throws UnusableInputException {
+        List<List<HeatmapRow>> lists = present(groups, rows);
+        return lists.isEmpty() ? null : HeatmapMerger.merge(lists, where);
     }
 
     /**
-     * One field next to heatmap rows: a list of rows is merged by {@link HeatmapMerger}; a description (text) is the
-     * first input's; anything else says what the columns mean ({@code buckets}, {@code columns}) and must be the same
-     * in every input, or the columns would not add up.
+     * What the columns of rows mean ({@code buckets}, {@code columns}): the same in every input that has it, or the
+     * columns would not add up.
      */
-    private static JsonNode rowsField(List<JsonNode> values, String where) throws UnusableInputException {
-        JsonNode first = values.get(0);
-        if (first.isArray() && (first.isEmpty() || first.get(0).isObject())) {
-            return HeatmapMerger.merge(values, where);
+    private static <T> T agreed(List<T> values, String where) throws UnusableInputException {
+        if (values.isEmpty()) {
+            return null;
         }
-        if (first.isTextual()) {
-            return first.deepCopy();
-        }
-        for (JsonNode v : values) {
+        T first = values.get(0);
+        for (T v : values) {
             if (!v.equals(first)) {
-                throw new UnusableInputException("cannot merge " + where + ": the inputs differ (" + first + " vs "
-                        + v + ")");
+                throw new UnusableInputException("cannot merge " + where + ": the inputs differ (" + json(first)
+                        + " vs " + json(v) + ")");
             }
         }
-        return first.deepCopy();
+        return first;
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            return String.valueOf(value);
+        }
+    }
+
+    /** Fleet totals of the values at the dumps. */
+    private Scheduler scheduler() {
+        List<Scheduler> s = present(dumps, LoomscopeDump::scheduler);
+        if (s.isEmpty()) {
+            return null;
+        }
+        List<Scheduler.MxBean> m = present(s, Scheduler::mxBean);
+        return new Scheduler(sumOfPresent(s, Scheduler::parallelism), sumOfPresent(s, Scheduler::poolSize),
+                sumOfPresent(s, Scheduler::activeThreads), sumOfPresent(s, Scheduler::runningThreads),
+                sumOfPresent(s, Scheduler::queuedTasks), sumOfPresent(s, Scheduler::queuedSubmissions),
+                sumOfPresent(s, Scheduler::steals),
+                m.isEmpty() ? null : new Scheduler.MxBean(sum(m, Scheduler.MxBean::parallelism),
+                        sum(m, Scheduler.MxBean::poolSize), sum(m, Scheduler.MxBean::mountedVirtualThreadCount),
+                        sum(m, Scheduler.MxBean::queuedVirtualThreadCount)));
     }
 
     /** GC and CPU-throttling totals add up; the per-window series merges like a heatmap. */
-    private static ObjectNode context(List<Dump> inputs) throws UnusableInputException {
-        List<JsonNode> present = objects(inputs, "/context");
-        if (present.isEmpty()) {
+    private Context context() throws UnusableInputException {
+        List<Context> c = present(dumps, LoomscopeDump::context);
+        if (c.isEmpty()) {
             return null;
         }
-        Set<String> names = fieldNames(present);
-        ObjectNode out = NODES.objectNode();
-        for (String name : names) {
-            List<JsonNode> values = new ArrayList<>();
-            present.forEach(n -> values.add(n.get(name)));
-            if (values.stream().allMatch(v -> v == null || v.isObject())) {
-                JsonNode merged = TreeSum.merge(values, TreeSum.SUM_ALL);
-                if (merged != null) {
-                    out.set(name, merged);
-                }
-            } else {
-                out.set(name, rowsField(values.stream().filter(v -> v != null).toList(), "context." + name));
-            }
-        }
-        return out;
+        List<Context.Gc> gc = present(c, Context::gc);
+        List<Context.CpuThrottling> all = new ArrayList<>();
+        c.forEach(context -> all.add(context.cpuThrottling()));
+        List<Context.CpuThrottling> t = present(all, Function.identity());
+        return new Context(
+                gc.isEmpty() ? null : new Context.Gc(union(gc, Context.Gc::collectors), sum(gc, Context.Gc::pauses),
+                        sum(gc, Context.Gc::pauseNs)),
+                t.isEmpty() ? null : new Context.CpuThrottling(any(t, Context.CpuThrottling::available),
+                        same(all, Context.CpuThrottling::file), sum(t, Context.CpuThrottling::throttledPeriods),
+                        sum(t, Context.CpuThrottling::throttledNs)),
+                agreed(present(c, Context::columns), "context.columns"),
+                rows(c, Context::windows, "context.windows"));
     }
 
     /**
      * Which JVMs the dump covers. An input that is itself a merge contributes its own inputs, so that a nested merge
      * lists the same JVMs as a flat one.
      */
-    private static ObjectNode merged(List<Dump> inputs) {
-        ObjectNode merged = NODES.objectNode();
-        ArrayNode list = merged.putArray("inputs");
+    private Merged mergedInputs() {
+        List<Merged.Input> list = new ArrayList<>();
         for (Dump input : inputs) {
-            JsonNode earlier = input.json().path("merged").path("inputs");
-            if (earlier.isArray()) {
-                earlier.forEach(entry -> list.add(entry.deepCopy()));
+            LoomscopeDump dump = input.model();
+            if (dump.merged() != null && dump.merged().inputs() != null) {
+                list.addAll(dump.merged().inputs());
                 continue;
             }
-            JsonNode jvm = input.json().path("jvm");
-            JsonNode recording = input.json().path("recording");
-            ObjectNode entry = list.addObject();
-            entry.put("file", String.valueOf(input.file().getFileName()));
-            copy(jvm, "pid", entry, "pid");
-            copy(jvm, "javaVersion", entry, "javaVersion");
-            copy(jvm, "startEpochMs", entry, "jvmStartEpochMs");
-            copy(recording, "startEpochMs", entry, "recordingStartEpochMs");
-            copy(recording, "dumpEpochMs", entry, "dumpEpochMs");
-            copy(recording, "trigger", entry, "trigger");
+            Recording recording = dump.recording();
+            list.add(new Merged.Input(String.valueOf(input.file().getFileName()), dump.jvm().pid(),
+                    dump.jvm().javaVersion(), dump.jvm().startEpochMs(),
+                    recording == null ? null : recording.startEpochMs(),
+                    recording == null ? null : recording.dumpEpochMs(),
+                    recording == null ? null : recording.trigger()));
         }
-        return merged;
-    }
-
-    private static void copy(JsonNode from, String field, ObjectNode to, String as) {
-        JsonNode value = from.get(field);
-        if (value != null) {
-            to.set(as, value.deepCopy());
-        }
-    }
-
-    /** The field names of all {@code objects}, in first-seen order: what a merged object has. */
-    private static Set<String> fieldNames(List<JsonNode> objects) {
-        Set<String> names = new LinkedHashSet<>();
-        objects.forEach(n -> n.fieldNames().forEachRemaining(names::add));
-        return names;
+        return new Merged(list);
     }
 }

@@ -1,9 +1,6 @@
 package dev.loomscope.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loomscope.format.HeatmapRow;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,10 +23,6 @@ import java.util.TreeMap;
  * rows, not on how the inputs were grouped, so merging is associative.
  */
 final class HeatmapMerger {
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    /** The tier of the "earlier" row, as the agent writes it. */
-    private static final int EARLIER_TIER = -1;
-
     private HeatmapMerger() {
     }
 
@@ -53,26 +46,29 @@ final class HeatmapMerger {
         void add(Row other) {
             other.cells.forEach((column, count) -> cells.merge(column, count, Long::sum));
         }
+
+        /** Only non-zero cells, as {@code [column, count]}, by column: the agent's format. */
+        long[][] cells() {
+            return cells.entrySet().stream().filter(cell -> cell.getValue() != 0)
+                    .map(cell -> new long[]{cell.getKey(), cell.getValue()}).toArray(long[][]::new);
+        }
     }
 
     /**
-     * @param rowLists one row array per input that has this heatmap
+     * @param rowLists one row list per input that has this heatmap
      * @param where    the field, for messages
      */
-    static ArrayNode merge(List<JsonNode> rowLists, String where) throws UnusableInputException {
+    static List<HeatmapRow> merge(List<List<HeatmapRow>> rowLists, String where) throws UnusableInputException {
         Row earlier = null;
         long earlierEnd = Long.MIN_VALUE;
         Map<List<Long>, Row> timed = new LinkedHashMap<>();
-        for (JsonNode rows : rowLists) {
-            if (!rows.isArray()) {
-                throw new UnusableInputException(where + " is not a list of rows");
-            }
-            for (JsonNode json : rows) {
-                Row row = read(json, where);
-                if (json.path("startEpochMs").isNull()) {
-                    earlier = earlier == null ? new Row(Long.MIN_VALUE, 0, EARLIER_TIER) : earlier;
+        for (List<HeatmapRow> rows : rowLists) {
+            for (HeatmapRow input : rows) {
+                Row row = read(input, where);
+                if (input.isEarlier()) {
+                    earlier = earlier == null ? new Row(Long.MIN_VALUE, 0, HeatmapRow.EARLIER_TIER) : earlier;
                     earlier.add(row);
-                    earlierEnd = Math.max(earlierEnd, json.path("endEpochMs").asLong());
+                    earlierEnd = Math.max(earlierEnd, orZero(input.endEpochMs()));
                 } else {
                     Row same = timed.computeIfAbsent(List.of(row.start, row.length),
                             k -> new Row(row.start, row.length, row.tier));
@@ -117,35 +113,17 @@ final class HeatmapMerger {
             kept.put(row.start, row);
         }
 
-        ArrayNode out = NODES.arrayNode();
+        List<HeatmapRow> out = new ArrayList<>();
         if (earlier != null) {
-            ObjectNode json = out.addObject();
-            json.putNull("startEpochMs");
-            json.put("endEpochMs", earlierEnd);
-            json.put("tier", EARLIER_TIER);
-            cells(json, earlier);
+            out.add(HeatmapRow.earlier(earlierEnd, earlier.cells()));
         }
         // The agent's order: coarser tiers (older times) first, each oldest first.
         List<Row> ordered = new ArrayList<>(kept.values());
         ordered.sort(Comparator.comparingInt((Row r) -> r.tier).reversed().thenComparingLong(r -> r.start));
         for (Row row : ordered) {
-            ObjectNode json = out.addObject();
-            json.put("startEpochMs", row.start);
-            json.put("lengthMs", row.length);
-            json.put("tier", row.tier);
-            cells(json, row);
+            out.add(HeatmapRow.window(row.start, row.length, row.tier, row.cells()));
         }
         return out;
-    }
-
-    /** Only non-zero cells, as {@code [column, count]}, by column: the agent's format. */
-    private static void cells(ObjectNode json, Row row) {
-        ArrayNode cells = json.putArray("cells");
-        row.cells.forEach((column, count) -> {
-            if (count != 0) {
-                cells.addArray().add(column).add(count);
-            }
-        });
     }
 
     /** Windows that overlap without one containing the other: dumps recorded with incompatible windows. */
@@ -154,19 +132,21 @@ final class HeatmapMerger {
                 + b.start + "+" + b.length + " ms without containing it (dumps recorded with different windows?)");
     }
 
-    private static Row read(JsonNode json, String where) throws UnusableInputException {
-        JsonNode cells = json.path("cells");
-        if (!json.isObject() || !cells.isArray()) {
+    private static Row read(HeatmapRow input, String where) throws UnusableInputException {
+        if (input == null || input.cells() == null) {
             throw new UnusableInputException(where + ": a row without \"cells\"");
         }
-        Row row = new Row(json.path("startEpochMs").asLong(), json.path("lengthMs").asLong(),
-                json.path("tier").asInt());
-        for (JsonNode cell : cells) {
-            if (!cell.isArray() || cell.size() != 2) {
+        Row row = new Row(orZero(input.startEpochMs()), orZero(input.lengthMs()), input.tier());
+        for (long[] cell : input.cells()) {
+            if (cell == null || cell.length != 2) {
                 throw new UnusableInputException(where + ": a cell is not [column, count]");
             }
-            row.cells.merge(cell.get(0).asInt(), cell.get(1).asLong(), Long::sum);
+            row.cells.merge((int) cell[0], cell[1], Long::sum);
         }
         return row;
+    }
+
+    private static long orZero(Long value) {
+        return value == null ? 0 : value;
     }
 }

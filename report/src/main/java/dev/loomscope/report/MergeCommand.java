@@ -1,11 +1,13 @@
 package dev.loomscope.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loomscope.format.DumpJsonWriter;
+import dev.loomscope.format.LoomscopeDump;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,7 +28,6 @@ final class MergeCommand {
             .formatted(DumpMerger.DEFAULT_TOP);
 
     private static final Set<String> VALUE_OPTIONS = Set.of("-o", "--output", "--top");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private MergeCommand() {
     }
@@ -62,31 +63,34 @@ final class MergeCommand {
             err.println("loomscope-report: merge: note: " + note);
         }
         if (output.equals("-")) {
-            out.println(text(result.dump()));
+            out.println(new String(json(result.dump()), StandardCharsets.UTF_8));
         } else {
             write(result.dump(), Path.of(output));
-            out.println("merged " + result.dump().path("merged").path("inputs").size() + " JVMs into " + output);
+            out.println("merged " + result.dump().merged().inputs().size() + " JVMs into " + output);
         }
         return ExitCode.OK;
     }
 
-    private static String text(JsonNode dump) throws UnusableInputException {
+    /** The agent's own writer: a merged dump is written as every dump is. */
+    private static byte[] json(LoomscopeDump dump) throws UnusableInputException {
         try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(dump);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DumpJsonWriter.write(dump, bytes);
+            return bytes.toByteArray();
         } catch (IOException e) {
             throw new UnusableInputException("merge: cannot write JSON: " + e.getMessage());
         }
     }
 
     /** Atomically (temporary file in the same directory, then rename), like the agent's dumps. */
-    private static void write(JsonNode dump, Path file) throws UnusableInputException {
+    private static void write(LoomscopeDump dump, Path file) throws UnusableInputException {
         Path tmp = null;
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
             tmp = Files.createTempFile(dir, ".loomscope-merge-", ".json");
             try (OutputStream stream = Files.newOutputStream(tmp)) {
-                stream.write(text(dump).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                stream.write(json(dump));
                 stream.write('\n');
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);

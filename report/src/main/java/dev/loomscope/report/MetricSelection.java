@@ -1,7 +1,10 @@
 package dev.loomscope.report;
 
+import dev.loomscope.format.Latencies;
+
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -49,11 +52,12 @@ record MetricSelection(List<String> metrics, List<Percentile> percentiles) {
             return;
         }
         for (Dump dump : dumps) {
-            if (!Distribution.node(dump, metric).isMissingNode()) {
+            if (dump.model().latencies().metric(metric) != null) {
                 return;
             }
-            String kind = metric.startsWith("blockedByKind.") ? metric.substring("blockedByKind.".length()) : null;
-            if (kind != null && dump.json().path("counts").path("blocksByKind").has(kind)) {
+            String kind = metric.startsWith(Latencies.BY_KIND) ? metric.substring(Latencies.BY_KIND.length()) : null;
+            Map<String, Long> counted = dump.model().counts().blocksByKind();
+            if (kind != null && counted != null && counted.containsKey(kind)) {
                 return;
             }
         }

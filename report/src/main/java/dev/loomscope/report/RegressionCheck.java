@@ -1,6 +1,7 @@
 package dev.loomscope.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.loomscope.format.Leaks;
+import dev.loomscope.format.Sites;
 import dev.loomscope.report.CheckResult.Kind;
 import dev.loomscope.report.CheckResult.Status;
 
@@ -9,6 +10,7 @@ import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /** The logic of check: two dumps and the criteria in, verdicts out. No I/O, so it is tested on hand-made dumps. */
 final class RegressionCheck {
@@ -95,46 +97,47 @@ final class RegressionCheck {
     }
 
     private static CheckResult pinning(Dump baseline, Dump current) {
-        long before = baseline.json().path("counts").path("pinnedBlocks").asLong();
-        long now = current.json().path("counts").path("pinnedBlocks").asLong();
+        long before = baseline.model().counts().pinnedBlocks();
+        long now = current.model().counts().pinnedBlocks();
         if (now == 0) {
             return new CheckResult(Kind.PINNING, "pinning", Status.PASS, before + " pinned", "0 pinned", "", "none",
                     "no pinned blocks");
         }
-        String where = topFrame(current.json().path("sites").path("pinned"));
+        Sites sites = current.model().sites();
+        String where = sites == null || sites.pinned() == null ? "" : topFrame(sites.pinned(), Sites.Site::frames);
         return new CheckResult(Kind.PINNING, "pinning", Status.FAIL, before + " pinned", now + " pinned", "", "none",
                 now + " pinned blocks (a virtual thread parked while holding its carrier)"
                         + (where.isEmpty() ? "" : "; most time pinned at " + where));
     }
 
     private static CheckResult leaks(Dump current) {
-        JsonNode leaks = current.json().path("leaks");
-        if (!leaks.isObject()) {
+        Leaks leaks = current.model().leaks();
+        if (leaks == null) {
             return new CheckResult(Kind.LEAKS, "leaks", Status.SKIP, "", "", "", "none",
                     "the current dump has no leak data (\"leaks\"): written by an older agent?");
         }
-        long threads = leaks.path("threads").asLong();
-        String threshold = Durations.format(leaks.path("thresholdNs").asLong());
+        long threads = leaks.threads();
+        String threshold = Durations.format(leaks.thresholdNs());
         if (threads == 0) {
             return new CheckResult(Kind.LEAKS, "leaks", Status.PASS, "", "0 leaked", "", "none",
                     "no virtual thread blocked for " + threshold + " or longer at the dump");
         }
-        String where = topFrame(leaks.path("clusters"));
+        String where = leaks.clusters() == null ? "" : topFrame(leaks.clusters(), Leaks.Cluster::frames);
         return new CheckResult(Kind.LEAKS, "leaks", Status.FAIL, "", threads + " leaked", "", "none",
                 threads + " virtual threads blocked for " + threshold + " or longer at the dump"
                         + (where.isEmpty() ? "" : "; largest group at " + where));
     }
 
     /** The first frame of the first entry of a site or cluster list, or empty. */
-    private static String topFrame(JsonNode list) {
-        JsonNode frames = list.path(0).path("frames");
-        return frames.isArray() && !frames.isEmpty() ? frames.get(0).asText() : "";
+    private static <T> String topFrame(List<T> list, Function<T, List<String>> frames) {
+        List<String> first = list.isEmpty() ? null : frames.apply(list.get(0));
+        return first == null || first.isEmpty() ? "" : first.get(0);
     }
 
     private static List<String> notes(Dump baseline, Dump current, List<CheckResult> results) {
         List<String> notes = new ArrayList<>();
         for (Dump dump : new Dump[]{baseline, current}) {
-            long dropped = dump.json().path("counts").path("dropped").asLong();
+            long dropped = dump.model().counts().dropped();
             if (dropped > 0) {
                 notes.add((dump == baseline ? "baseline" : "current") + " lost " + dropped
                         + " records (counts.dropped): its distributions miss samples");

@@ -3,6 +3,8 @@ package dev.loomscope.report;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loomscope.format.HistogramCodec;
+import dev.loomscope.format.LoomscopeDump;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,6 +95,10 @@ class DumpMergerTest {
 
     private Dump write(String name, JsonNode json) throws Exception {
         return TestDumps.write(dir, name, json);
+    }
+
+    private Dump write(String name, LoomscopeDump dump) throws Exception {
+        return TestDumps.write(dir, name, dump);
     }
 
     private Dump merged(String name, int top, Dump... inputs) throws Exception {
@@ -218,10 +224,11 @@ class DumpMergerTest {
         ((ObjectNode) b.get("leaks")).put("thresholdNs", 300 * MS);
         ((ObjectNode) b.get("sites")).put("sampleEvery", 100);
         DumpMerger.Result r = DumpMerger.merge(List.of(write("a.json", dump(1, 1)), write("b.json", b)), 20);
-        assertEquals(300 * MS, r.dump().at("/leaks/thresholdNs").asLong());
-        assertEquals(1, r.dump().at("/sites/sampleEvery").asLong(), "the first input's");
-        assertEquals("[\"VirtualThread.start\"]", r.dump().at("/agent/hooks/applied").toString());
-        assertEquals("[\"VirtualThread.mount\"]", r.dump().at("/agent/hooks/missing").toString());
+        JsonNode merged = write("r.json", r.dump()).json();
+        assertEquals(300 * MS, merged.at("/leaks/thresholdNs").asLong());
+        assertEquals(1, merged.at("/sites/sampleEvery").asLong(), "the first input's");
+        assertEquals("[\"VirtualThread.start\"]", merged.at("/agent/hooks/applied").toString());
+        assertEquals("[\"VirtualThread.mount\"]", merged.at("/agent/hooks/missing").toString());
         assertEquals(List.of(
                 "inputs differ in agent options sampleEvery; agent.options of the merged dump are the first input's",
                 "inputs differ in sites.sampleEvery; the merged dump has the first input's (1)",
@@ -230,6 +237,22 @@ class DumpMergerTest {
         // out differs between JVMs by design: no note for it.
         assertEquals(List.of(), DumpMerger.merge(List.of(write("a.json", dump(1, 1)), write("c.json", dump(3, 1))),
                 20).notes());
+    }
+
+    @Test
+    void sectionsAndFieldsOfLaterAgentsAreLeftOutWithANote() throws Exception {
+        ObjectNode later = dump(2, 2);
+        later.putObject("gpu").put("kernels", 3);
+        ((ObjectNode) later.get("counts")).put("teleports", 5);
+        ((ObjectNode) later.at("/sites/block/0")).put("hotness", 9);
+        DumpMerger.Result r = DumpMerger.merge(List.of(write("a.json", dump(1, 1)), write("b.json", later)), 20);
+        assertEquals(List.of("left out sections this version does not know how to merge: gpu",
+                "left out fields this version does not know how to merge: counts.teleports, sites.block.hotness"),
+                r.notes());
+        JsonNode merged = write("r.json", r.dump()).json();
+        assertFalse(merged.has("gpu"));
+        assertFalse(merged.get("counts").has("teleports"));
+        assertEquals(30, merged.at("/counts/created").asLong(), "the fields it knows are merged as ever");
     }
 
     @Test
@@ -247,7 +270,7 @@ class DumpMergerTest {
         assertTrue(e.getMessage().startsWith("cannot merge heatmaps.latency.buckets"), e.getMessage());
     }
 
-    private static Histogram decode(Dump dump, String metric) throws UnusableInputException {
-        return HdrCodec.decode(dump.json().at("/latencies/" + metric + "/hdr").asText(), metric);
+    private static Histogram decode(Dump dump, String metric) {
+        return HistogramCodec.decode(dump.json().at("/latencies/" + metric + "/hdr").asText());
     }
 }

@@ -2,6 +2,7 @@ package dev.loomscope.report;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loomscope.format.HeatmapRow;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,7 @@ class HtmlReportIT {
 
         for (String[] map : new String[][]{{"activity", "mount"}, {"activity", "block"}, {"activity", "wake"},
                 {"latency", "wakeToRun"}, {"latency", "blocked"}, {"latency", "runSlice"}}) {
-            long total = sum(dump.at("/heatmaps/" + map[0] + "/" + map[1]));
+            long total = HeatmapRow.sum(TestDumps.heatmapRows(dump.at("/heatmaps/" + map[0] + "/" + map[1])));
             assertTrue(total > 0, map[1]);
             String figure = openingTag(dom, "heatmap-" + map[0] + "-" + map[1]);
             assertEquals(String.valueOf(total), attribute(figure, "data-drawn-total"), map[1] + " drawn in full");
@@ -301,16 +302,6 @@ class HtmlReportIT {
     }
 
     // ---- DOM text -------------------------------------------------------------------------------------------------------
-
-    private static long sum(JsonNode rows) {
-        long total = 0;
-        for (JsonNode row : rows) {
-            for (JsonNode cell : row.path("cells")) {
-                total += cell.path(1).asLong();
-            }
-        }
-        return total;
-    }
 
     private static String text(String html, String id) {
         Matcher m = Pattern.compile("id=\"" + Pattern.quote(id) + "\"[^>]*>([^<]*)<").matcher(html);

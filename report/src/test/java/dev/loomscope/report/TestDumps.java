@@ -1,14 +1,21 @@
 package dev.loomscope.report;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loomscope.format.DumpJsonWriter;
+import dev.loomscope.format.HeatmapRow;
+import dev.loomscope.format.LatencySummary;
+import dev.loomscope.format.LoomscopeDump;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Hand-made dumps for unit tests: the fields the report tool reads, in the agent's format. */
@@ -66,19 +73,7 @@ final class TestDumps {
         for (int i = 0; i < path.length - 1; i++) {
             parent = parent.has(path[i]) ? (ObjectNode) parent.get(path[i]) : parent.putObject(path[i]);
         }
-        ObjectNode s = parent.putObject(path[path.length - 1]);
-        long n = h.getTotalCount();
-        s.put("unit", "ns");
-        s.put("count", n);
-        s.put("min", n == 0 ? 0 : h.getMinValue());
-        s.put("mean", n == 0 ? 0 : Math.round(h.getMean()));
-        s.put("p50", n == 0 ? 0 : h.getValueAtPercentile(50));
-        s.put("p90", n == 0 ? 0 : h.getValueAtPercentile(90));
-        s.put("p99", n == 0 ? 0 : h.getValueAtPercentile(99));
-        s.put("p999", n == 0 ? 0 : h.getValueAtPercentile(99.9));
-        s.put("max", n == 0 ? 0 : h.getMaxValue());
-        s.put("clamped", 0);
-        s.put("hdr", HdrCodec.encode(h));
+        parent.set(path[path.length - 1], JSON.valueToTree(LatencySummary.of(h, 0)));
         return dump;
     }
 
@@ -117,10 +112,25 @@ final class TestDumps {
         return array;
     }
 
+    /** Rows made with {@link #row} and {@link #earlier}, as the format's records. */
+    static List<HeatmapRow> heatmapRows(JsonNode rows) {
+        return JSON.convertValue(rows, new TypeReference<>() {
+        });
+    }
+
     /** Writes the dump and reads it back the way every command does. */
     static Dump write(Path dir, String name, JsonNode dump) throws IOException, UnusableInputException {
         Path file = dir.resolve(name);
         Files.write(file, JSON.writeValueAsBytes(dump));
+        return Dump.read(file);
+    }
+
+    /** Writes the records as merge and the agent do, and reads them back the way every command does. */
+    static Dump write(Path dir, String name, LoomscopeDump dump) throws IOException, UnusableInputException {
+        Path file = dir.resolve(name);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            DumpJsonWriter.write(dump, out);
+        }
         return Dump.read(file);
     }
 }

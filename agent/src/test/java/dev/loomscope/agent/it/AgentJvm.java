@@ -2,6 +2,7 @@ package dev.loomscope.agent.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loomscope.format.LoomscopeDump;
 
 import java.io.File;
 import java.io.IOException;
@@ -193,5 +194,17 @@ public final class AgentJvm {
 
     public static JsonNode readJson(Path file) throws IOException {
         return JSON.readTree(file.toFile());
+    }
+
+    /**
+     * The dump as the format's records, read the way the report and the JUnit extension read it, but strictly: a
+     * field the records do not know fails the test.
+     */
+    public static LoomscopeDump records(JsonNode dump) {
+        try {
+            return JSON.treeToValue(dump, LoomscopeDump.class);
+        } catch (IOException e) {
+            throw new AssertionError("the dump does not read into the format's records", e);
+        }
     }
 }

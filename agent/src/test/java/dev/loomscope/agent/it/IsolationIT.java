@@ -98,6 +98,8 @@ class IsolationIT {
     void agentJarHoldsNoUnrelocatedThirdPartyClasses() throws IOException {
         List<String> outside = new ArrayList<>();
         List<String> bootstrapClasses = new ArrayList<>();
+        List<String> formatClasses = new ArrayList<>();
+        int relocatedFormatClasses = 0;
         int classes = 0;
         try (JarFile jar = new JarFile(AgentJvm.AGENT_JAR.toFile())) {
             for (JarEntry entry : jar.stream().toList()) {
@@ -115,12 +117,20 @@ class IsolationIT {
                 if (classPath.startsWith("dev/loomscope/bootstrap/")) {
                     bootstrapClasses.add(name);
                 }
+                if (classPath.startsWith("dev/loomscope/format/")) {
+                    formatClasses.add(name);
+                }
+                if (classPath.startsWith("dev/loomscope/shaded/format/")) {
+                    relocatedFormatClasses++;
+                }
             }
         }
         assertTrue(classes > 0, "no classes in " + AgentJvm.AGENT_JAR);
         assertEquals(List.of(), outside, "classes outside dev/loomscope/ in the agent jar");
         assertEquals(List.of(), bootstrapClasses,
                 "bootstrap classes must come only from the nested jar on the boot class path");
+        assertEquals(List.of(), formatClasses, "the dump format is a library too: relocated like the others");
+        assertTrue(relocatedFormatClasses > 0, "the dump format's writer is in the agent, relocated");
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.loomscope.agent.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loomscope.format.HeatmapRow;
+import dev.loomscope.format.Heatmaps;
 import dev.loomscope.agent.it.workloads.Scheduling;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,25 +79,18 @@ class SchedulingLatencyIT {
     /** Every activity heatmap sums to its count, every latency heatmap to its distribution's count. */
     static void assertHeatmapsSumToCounts(JsonNode dump) {
         JsonNode counts = dump.get("counts");
-        JsonNode activity = dump.at("/heatmaps/activity");
-        assertEquals(counts.get("created").asLong(), sum(activity.get("create")), "create");
-        assertEquals(counts.get("blocks").asLong(), sum(activity.get("block")), "block");
-        assertEquals(counts.get("wakes").asLong(), sum(activity.get("wake")), "wake");
-        assertEquals(counts.get("mounts").asLong(), sum(activity.get("mount")), "mount");
-        JsonNode latency = dump.at("/heatmaps/latency");
-        for (String name : new String[]{"startDelay", "wakeToRun", "blocked", "runSlice"}) {
-            assertEquals(dump.at("/latencies/" + name + "/count").asLong(), sum(latency.get(name)), name);
-        }
-    }
-
-    private static long sum(JsonNode rows) {
-        long total = 0;
-        for (JsonNode row : rows) {
-            for (JsonNode cell : row.get("cells")) {
-                total += cell.get(1).asLong();
-            }
-        }
-        return total;
+        Heatmaps.Activity activity = AgentJvm.records(dump).heatmaps().activity();
+        assertEquals(counts.get("created").asLong(), HeatmapRow.sum(activity.create()), "create");
+        assertEquals(counts.get("blocks").asLong(), HeatmapRow.sum(activity.block()), "block");
+        assertEquals(counts.get("wakes").asLong(), HeatmapRow.sum(activity.wake()), "wake");
+        assertEquals(counts.get("mounts").asLong(), HeatmapRow.sum(activity.mount()), "mount");
+        Heatmaps.Latency latency = AgentJvm.records(dump).heatmaps().latency();
+        assertEquals(dump.at("/latencies/startDelay/count").asLong(), HeatmapRow.sum(latency.startDelay()),
+                "startDelay");
+        assertEquals(dump.at("/latencies/wakeToRun/count").asLong(), HeatmapRow.sum(latency.wakeToRun()),
+                "wakeToRun");
+        assertEquals(dump.at("/latencies/blocked/count").asLong(), HeatmapRow.sum(latency.blocked()), "blocked");
+        assertEquals(dump.at("/latencies/runSlice/count").asLong(), HeatmapRow.sum(latency.runSlice()), "runSlice");
     }
 
     /**

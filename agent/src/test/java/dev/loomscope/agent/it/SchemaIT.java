@@ -14,6 +14,10 @@ import dev.loomscope.agent.it.workloads.Lifecycle;
 import dev.loomscope.agent.it.workloads.Scheduling;
 import dev.loomscope.agent.it.workloads.SpinUntilStopped;
 import dev.loomscope.agent.it.workloads.UntilStopped;
+import dev.loomscope.format.DumpJsonWriter;
+import dev.loomscope.format.HeatmapRow;
+import dev.loomscope.format.Heatmaps;
+import dev.loomscope.format.LoomscopeDump;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -211,6 +216,20 @@ class SchemaIT {
         assertEquals(List.of(), violations(dumps.get(name)), name);
     }
 
+    /**
+     * The format's records know every field of a real dump (read strictly), and writing them again gives the same
+     * JSON, field order included: what the agent wrote, readers read whole.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("dumpNames")
+    void everyRealDumpReadsIntoTheRecordsAndWritesBackTheSame(String name) throws IOException {
+        JsonNode dump = dumps.get(name);
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        DumpJsonWriter.write(AgentJvm.records(dump), again);
+        assertEquals(JSON.writeValueAsString(dump), JSON.writeValueAsString(JSON.readTree(again.toByteArray())),
+                name);
+    }
+
     /** Between them, the dumps fill every part of the format that can be empty, absent or null. */
     @Test
     void theDumpsExerciseEveryOptionalPartOfTheFormat() {
@@ -294,15 +313,23 @@ class SchemaIT {
                     <= counts.get("blocks").asLong() - counts.get("pinnedBlocks").asLong(), "wakes <= unpinned blocks");
         }
 
-        JsonNode activity = dump.at("/heatmaps/activity");
-        assertEquals(created, cellSum(activity.get("create")), "activity create == counts.created");
-        assertEquals(counts.get("blocks").asLong(), cellSum(activity.get("block")), "activity block == counts.blocks");
-        assertEquals(counts.get("wakes").asLong(), cellSum(activity.get("wake")), "activity wake == counts.wakes");
-        assertEquals(counts.get("mounts").asLong(), cellSum(activity.get("mount")), "activity mount == counts.mounts");
-        for (String latency : List.of("startDelay", "wakeToRun", "blocked", "runSlice")) {
-            assertEquals(dump.at("/latencies/" + latency + "/count").asLong(),
-                    cellSum(dump.at("/heatmaps/latency/" + latency)), "latency heatmap " + latency);
-        }
+        LoomscopeDump records = AgentJvm.records(dump);
+        Heatmaps.Activity activity = records.heatmaps().activity();
+        assertEquals(created, HeatmapRow.sum(activity.create()), "activity create == counts.created");
+        assertEquals(counts.get("blocks").asLong(), HeatmapRow.sum(activity.block()),
+                "activity block == counts.blocks");
+        assertEquals(counts.get("wakes").asLong(), HeatmapRow.sum(activity.wake()), "activity wake == counts.wakes");
+        assertEquals(counts.get("mounts").asLong(), HeatmapRow.sum(activity.mount()),
+                "activity mount == counts.mounts");
+        Heatmaps.Latency latencyHeatmaps = records.heatmaps().latency();
+        assertEquals(dump.at("/latencies/startDelay/count").asLong(), HeatmapRow.sum(latencyHeatmaps.startDelay()),
+                "latency heatmap startDelay");
+        assertEquals(dump.at("/latencies/wakeToRun/count").asLong(), HeatmapRow.sum(latencyHeatmaps.wakeToRun()),
+                "latency heatmap wakeToRun");
+        assertEquals(dump.at("/latencies/blocked/count").asLong(), HeatmapRow.sum(latencyHeatmaps.blocked()),
+                "latency heatmap blocked");
+        assertEquals(dump.at("/latencies/runSlice/count").asLong(), HeatmapRow.sum(latencyHeatmaps.runSlice()),
+                "latency heatmap runSlice");
         long unpinnedByKind = 0;
         for (Iterator<Map.Entry<String, JsonNode>> it = dump.at("/latencies/blockedByKind").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> kind = it.next();
@@ -342,7 +369,7 @@ class SchemaIT {
         for (JsonNode carrier : dump.at("/carriers/perCarrier")) {
             assertEquals(++column, carrier.get("column").asInt(), "carriers in column order, from 1");
         }
-        assertEquals(dump.at("/context/gc/pauses").asLong(), columnSum(dump.at("/context/windows"), 0),
+        assertEquals(dump.at("/context/gc/pauses").asLong(), HeatmapRow.columnSum(records.context().windows(), 0),
                 "every GC pause is in a context window");
         for (String heatmap : List.of("activity/create", "activity/block", "activity/wake", "activity/mount",
                 "latency/startDelay", "latency/wakeToRun", "latency/blocked", "latency/runSlice")) {
@@ -397,28 +424,6 @@ class SchemaIT {
         long sum = 0;
         for (JsonNode value : object) {
             sum += value.asLong();
-        }
-        return sum;
-    }
-
-    private static long cellSum(JsonNode rows) {
-        long sum = 0;
-        for (JsonNode row : rows) {
-            for (JsonNode cell : row.get("cells")) {
-                sum += cell.get(1).asLong();
-            }
-        }
-        return sum;
-    }
-
-    private static long columnSum(JsonNode rows, int column) {
-        long sum = 0;
-        for (JsonNode row : rows) {
-            for (JsonNode cell : row.get("cells")) {
-                if (cell.get(0).asInt() == column) {
-                    sum += cell.get(1).asLong();
-                }
-            }
         }
         return sum;
     }

@@ -1,6 +1,8 @@
 package dev.loomscope.report.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.loomscope.format.HeatmapRow;
+import dev.loomscope.format.Heatmaps;
 import dev.loomscope.report.Dump;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,7 +88,7 @@ class MergeIT {
         }
         JsonNode counts = merged.json().get("counts");
         assertEquals(counts.get("created").asLong(), counts.get("ended").asLong() + counts.get("live").asLong());
-        assertHeatmapsSumToCounts(merged.json());
+        assertHeatmapsSumToCounts(merged);
         assertEquals(7, merged.json().at("/leaks/threads").asLong());
     }
 
@@ -198,25 +200,21 @@ class MergeIT {
     }
 
     /** The agent's invariant, kept by merge: each activity heatmap sums to its count, each latency one to its count. */
-    static void assertHeatmapsSumToCounts(JsonNode dump) {
+    static void assertHeatmapsSumToCounts(Dump merged) {
+        JsonNode dump = merged.json();
+        Heatmaps.Activity activity = merged.model().heatmaps().activity();
+        List<List<HeatmapRow>> activityRows = List.of(activity.create(), activity.block(), activity.wake(),
+                activity.mount());
         String[] counts = {"created", "blocks", "wakes", "mounts"};
         for (int i = 0; i < ACTIVITY.length; i++) {
-            assertEquals(dump.at("/counts/" + counts[i]).asLong(), sum(dump.at("/heatmaps/activity/" + ACTIVITY[i])),
-                    ACTIVITY[i]);
+            assertEquals(dump.at("/counts/" + counts[i]).asLong(), HeatmapRow.sum(activityRows.get(i)), ACTIVITY[i]);
         }
-        for (String name : LATENCY) {
-            assertEquals(dump.at("/latencies/" + name + "/count").asLong(), sum(dump.at("/heatmaps/latency/" + name)),
-                    name);
+        Heatmaps.Latency latency = merged.model().heatmaps().latency();
+        List<List<HeatmapRow>> latencyRows = List.of(latency.startDelay(), latency.wakeToRun(), latency.blocked(),
+                latency.runSlice());
+        for (int i = 0; i < LATENCY.length; i++) {
+            assertEquals(dump.at("/latencies/" + LATENCY[i] + "/count").asLong(), HeatmapRow.sum(latencyRows.get(i)),
+                    LATENCY[i]);
         }
-    }
-
-    private static long sum(JsonNode rows) {
-        long total = 0;
-        for (JsonNode row : rows) {
-            for (JsonNode cell : row.get("cells")) {
-                total += cell.get(1).asLong();
-            }
-        }
-        return total;
     }
 }

@@ -1,0 +1,14 @@
+package dev.loomscope.format;
+
+import java.util.Map;
+
+/**
+ * {@code counts}: exact totals of recorded transitions since the recording began; {@code created == ended + live}.
+ *
+ * @param blocksByKind  blocks by block kind, every kind present ({@code park}, ..., {@code pinned}, {@code unknown})
+ * @param droppedByKind records lost to a full ring, by event kind, every kind present
+ */
+public record Counts(long created, long started, long ended, long live, long blocks, long pinnedBlocks, long wakes,
+                     long yields, long mounts, long unmounts, long submitFailed, long dropped, long agentErrors,
+                     long preexistingEnded, Map<String, Long> blocksByKind, Map<String, Long> droppedByKind) {
+}
