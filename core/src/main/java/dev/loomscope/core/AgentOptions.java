@@ -1,5 +1,7 @@
 package dev.loomscope.core;
 
+import dev.loomscope.format.DurationText;
+
 import java.io.File;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -298,31 +300,17 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
     }
 
     /**
-     * Parses a duration: a whole number followed by {@code ns}, {@code us}, {@code ms}, {@code s}, {@code m},
-     * {@code h} or {@code d}.
+     * Parses a duration in the grammar every part of Loomscope shares ({@link DurationText}: {@code 500us},
+     * {@code 1.5ms}, {@code 10s}, {@code 2h}, ...).
      *
      * @return nanoseconds, or -1 if {@code text} is not a duration
      */
     public static long parseDuration(String text) {
-        int unitStart = 0;
-        while (unitStart < text.length() && Character.isDigit(text.charAt(unitStart))) {
-            unitStart++;
-        }
-        if (unitStart == 0 || unitStart > 12) {
+        try {
+            return DurationText.parseNanos(text);
+        } catch (IllegalArgumentException e) {
             return -1;
         }
-        long amount = Long.parseLong(text.substring(0, unitStart));
-        TimeUnit unit = switch (text.substring(unitStart)) {
-            case "ns" -> TimeUnit.NANOSECONDS;
-            case "us" -> TimeUnit.MICROSECONDS;
-            case "ms" -> TimeUnit.MILLISECONDS;
-            case "s" -> TimeUnit.SECONDS;
-            case "m" -> TimeUnit.MINUTES;
-            case "h" -> TimeUnit.HOURS;
-            case "d" -> TimeUnit.DAYS;
-            default -> null;
-        };
-        return unit == null ? -1 : unit.toNanos(amount);
     }
 
     /** The shortest exact spelling of {@code nanos} that {@link #parseDuration} reads back. */

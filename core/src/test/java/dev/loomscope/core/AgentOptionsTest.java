@@ -154,7 +154,7 @@ class AgentOptionsTest {
         }
         assertEquals(1_500_000_000L, AgentOptions.parseDuration("1500ms"));
         assertEquals("1500ms", AgentOptions.formatDuration(1_500_000_000L));
-        assertEquals(-1, AgentOptions.parseDuration("1.5s"));
+        assertEquals(1_500_000_000L, AgentOptions.parseDuration("1.5s"), "the grammar the report and budgets read");
         assertEquals(-1, AgentOptions.parseDuration("ms"));
         assertEquals(-1, AgentOptions.parseDuration("10 s"));
     }

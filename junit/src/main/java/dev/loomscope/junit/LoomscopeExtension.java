@@ -2,6 +2,7 @@ package dev.loomscope.junit;
 
 import dev.loomscope.format.Sites;
 import org.HdrHistogram.Histogram;
+import dev.loomscope.format.DurationText;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -11,10 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Checks a test against its {@link LoomscopeBudget}: snapshots the in-process recording before and after the test,
@@ -26,7 +24,6 @@ public final class LoomscopeExtension implements BeforeEachCallback, AfterEachCa
             + " (see docs/junit.md)";
     private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
             LoomscopeExtension.class);
-    private static final Pattern DURATION = Pattern.compile("(\\d+)(ns|us|ms|s)");
 
     private final AgentConnection agent;
 
@@ -120,19 +117,13 @@ public final class LoomscopeExtension implements BeforeEachCallback, AfterEachCa
                 : context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, LoomscopeBudget.class));
     }
 
-    /** {@code 250us}, {@code 5ms}, {@code 1s}: the agent's duration syntax (whole numbers). */
+    /** {@code 250us}, {@code 1.5ms}, {@code 1s}: the duration grammar of the agent's options ({@link DurationText}). */
     static long parseDuration(String text) {
-        Matcher m = DURATION.matcher(text.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("@LoomscopeBudget: '" + text + "' is not a duration like 5ms");
+        try {
+            return DurationText.parseNanos(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("@LoomscopeBudget: " + e.getMessage());
         }
-        long amount = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ns" -> amount;
-            case "us" -> TimeUnit.MICROSECONDS.toNanos(amount);
-            case "ms" -> TimeUnit.MILLISECONDS.toNanos(amount);
-            default -> TimeUnit.SECONDS.toNanos(amount);
-        };
     }
 
     static String format(long nanos) {

@@ -1,38 +1,17 @@
 package dev.loomscope.report;
 
-import java.math.BigDecimal;
+import dev.loomscope.format.DurationText;
+
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-/** Durations on the command line ({@code 5ms}, {@code 1.5ms}, {@code 200us}) and in tables, in nanoseconds. */
+/** Durations on the command line ({@code 5ms}, {@code 1.5ms}, {@code 200us}: {@link DurationText}) and in tables. */
 final class Durations {
-    private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ns|us|µs|ms|s)");
-
     private Durations() {
     }
 
-    /** Parses a non-negative duration with a unit (ns, us, ms, s); {@code 0} alone is allowed too. */
+    /** Parses a duration in the grammar every part of Loomscope shares ({@link DurationText}). */
     static long parse(String text) {
-        String t = text.trim();
-        if (t.equals("0")) {
-            return 0;
-        }
-        Matcher m = DURATION.matcher(t);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (e.g. 500us, 5ms, 1.5s)");
-        }
-        long unit = switch (m.group(2)) {
-            case "ns" -> 1;
-            case "us", "µs" -> 1_000;
-            case "ms" -> 1_000_000;
-            default -> 1_000_000_000;
-        };
-        BigDecimal nanos = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(unit));
-        if (nanos.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
-            throw new IllegalArgumentException("'" + text + "' is too long");
-        }
-        return nanos.setScale(0, java.math.RoundingMode.HALF_UP).longValueExact();
+        return DurationText.parseNanos(text);
     }
 
     /**

@@ -16,8 +16,9 @@ class DurationsTest {
         assertEquals(10, Durations.parse("10ns"));
         assertEquals(2_000_000_000, Durations.parse("2s"));
         assertEquals(0, Durations.parse("0"));
-        assertEquals(1_000_000, Durations.parse(" 1 ms "));
-        for (String bad : new String[]{"5", "5 parsecs", "-1ms", "ms", "1e3ms", ""}) {
+        assertEquals(1_000_000, Durations.parse(" 1ms "));
+        assertEquals(120_000_000_000L, Durations.parse("2m"), "the agent's units, one grammar (DurationText)");
+        for (String bad : new String[]{"5", "5 parsecs", "-1ms", "ms", "1e3ms", "", "1 ms"}) {
             assertThrows(IllegalArgumentException.class, () -> Durations.parse(bad), bad);
         }
     }
