@@ -64,6 +64,9 @@ final class ContextSampler {
         this.lastThrottling = throttling == null ? null : throttling.read();
     }
 
+    /** What a pause's duration is known to: {@code GcInfo} durations are whole milliseconds. */
+    static final long GC_PAUSE_RESOLUTION_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
     /**
      * Listens to GC notifications of the beans whose notifications are stop-the-world pauses, and not to those that
      * report whole concurrent cycles ({@code ZGC Cycles}, {@code Shenandoah Cycles}), whose durations are not pauses.

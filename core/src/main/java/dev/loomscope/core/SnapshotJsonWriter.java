@@ -223,7 +223,8 @@ public final class SnapshotJsonWriter {
     }
 
     private static Context context(Snapshot.Context context) {
-        return new Context(new Context.Gc(context.pauseCollectors(), context.gcPauses(), context.gcPauseNanos()),
+        return new Context(new Context.Gc(context.pauseCollectors(), context.gcPauses(), context.gcPauseNanos(),
+                        ContextSampler.GC_PAUSE_RESOLUTION_NANOS),
                 new Context.CpuThrottling(context.cpuStatFile() != null, context.cpuStatFile(),
                         context.throttledPeriods(), context.throttledNanos()),
                 ContextSampler.COLUMNS, rows(context.series()));

@@ -12,9 +12,11 @@ public record Context(Gc gc, CpuThrottling cpuThrottling, List<String> columns, 
 
     /**
      * @param collectors the collectors whose notifications count as pauses
-     * @param pauseNs    the pauses' total duration
+     * @param pauseNs      the pauses' total duration
+     * @param resolutionNs the resolution of each pause's duration: the JVM's notifications carry whole milliseconds,
+     *                     so a shorter pause adds 0 (null in dumps written before it was recorded)
      */
-    public record Gc(List<String> collectors, long pauses, long pauseNs) {
+    public record Gc(List<String> collectors, long pauses, long pauseNs, Long resolutionNs) {
     }
 
     /**

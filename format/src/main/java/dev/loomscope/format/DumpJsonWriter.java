@@ -291,6 +291,9 @@ public final class DumpJsonWriter {
             strings(j, "collectors", gc.collectors());
             j.writeNumberField("pauses", gc.pauses());
             j.writeNumberField("pauseNs", gc.pauseNs());
+            if (gc.resolutionNs() != null) {
+                j.writeNumberField("resolutionNs", gc.resolutionNs());
+            }
         });
         object(json, "cpuThrottling", context.cpuThrottling(), (j, throttling) -> {
             j.writeBooleanField("available", throttling.available());

@@ -75,7 +75,7 @@ class DumpJsonWriterTest {
                         new Heatmaps.Latency(new Heatmaps.Buckets("base2-exponential", 4, 161, "i holds ..."), rows,
                                 List.of(), rows, rows)),
                 new Scheduler(2L, 2L, 1L, 1L, 0L, 3L, 17L, new Scheduler.MxBean(2, 2, 1, 4)),
-                new Context(new Context.Gc(List.of("G1 Young Generation"), 1, 2_000_000),
+                new Context(new Context.Gc(List.of("G1 Young Generation"), 1, 2_000_000, 1_000_000L),
                         new Context.CpuThrottling(true, "/sys/fs/cgroup/cpu.stat", 1, 500), List.of("gcPauses"),
                         rows),
                 new Merged(List.of(new Merged.Input("a.json", 42L, "25", 1L, 2L, 3L, "exit"),

@@ -32,6 +32,7 @@ import java.util.function.Function;
 
 import static dev.loomscope.report.MergeRules.any;
 import static dev.loomscope.report.MergeRules.max;
+import static dev.loomscope.report.MergeRules.maxOfPresent;
 import static dev.loomscope.report.MergeRules.present;
 import static dev.loomscope.report.MergeRules.same;
 import static dev.loomscope.report.MergeRules.sum;
@@ -455,7 +456,7 @@ final class DumpMerger {
         List<Context.CpuThrottling> t = present(all, Function.identity());
         return new Context(
                 gc.isEmpty() ? null : new Context.Gc(union(gc, Context.Gc::collectors), sum(gc, Context.Gc::pauses),
-                        sum(gc, Context.Gc::pauseNs)),
+                        sum(gc, Context.Gc::pauseNs), maxOfPresent(gc, Context.Gc::resolutionNs)),
                 t.isEmpty() ? null : new Context.CpuThrottling(any(t, Context.CpuThrottling::available),
                         same(all, Context.CpuThrottling::file), sum(t, Context.CpuThrottling::throttledPeriods),
                         sum(t, Context.CpuThrottling::throttledNs)),

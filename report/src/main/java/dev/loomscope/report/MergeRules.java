@@ -46,6 +46,11 @@ final class MergeRules {
     }
 
     /** A total that inputs may lack: {@code null} if none has it. */
+    /** The largest of the values present (the coarsest of several resolutions), or null if none is. */
+    static <T> Long maxOfPresent(List<T> inputs, Function<T, Long> value) {
+        return inputs.stream().map(value).filter(java.util.Objects::nonNull).max(Long::compare).orElse(null);
+    }
+
     static <T> Long sumOfPresent(List<T> inputs, Function<T, Long> value) {
         List<Long> values = present(inputs, value);
         return values.isEmpty() ? null : sum(values, Long::longValue);
