@@ -1,5 +1,6 @@
 package dev.loomscope.report;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loomscope.format.DumpJsonWriter;
 import dev.loomscope.format.LoomscopeDump;
 
@@ -56,9 +57,24 @@ final class MergeCommand {
         }
         List<Dump> inputs = new ArrayList<>();
         for (String file : cli.positional()) {
-            inputs.add(Dump.read(Path.of(file)));
+            Dump dump = Dump.read(Path.of(file));
+            String violation = DumpSchemaCheck.firstViolation(dump.json());
+            if (violation != null) {
+                throw new UnusableInputException(file + ": not a valid " + LoomscopeDump.SCHEMA + " dump: " + violation);
+            }
+            inputs.add(dump);
         }
         DumpMerger.Result result = DumpMerger.merge(inputs, top);
+        String outputViolation;
+        try {
+            outputViolation = DumpSchemaCheck.firstViolation(new ObjectMapper().readTree(json(result.dump())));
+        } catch (IOException e) {
+            throw new UnusableInputException("merge: cannot read back its own output: " + e.getMessage());
+        }
+        if (outputViolation != null) {
+            throw new UnusableInputException("merge: the merged dump would not be a valid " + LoomscopeDump.SCHEMA
+                    + " dump (" + outputViolation + "); nothing written");
+        }
         for (String note : result.notes()) {
             err.println("loomscope-report: merge: note: " + note);
         }

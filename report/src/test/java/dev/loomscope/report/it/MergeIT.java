@@ -1,6 +1,10 @@
 package dev.loomscope.report.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SpecificationVersion;
 import dev.loomscope.format.HeatmapRow;
 import dev.loomscope.format.Heatmaps;
 import dev.loomscope.report.Dump;
@@ -182,6 +186,37 @@ class MergeIT {
         ReportJar.Result diff = ReportJar.run("diff", a, merged.file());
         assertEquals(0, diff.exitCode(), diff.stderr());
         assertTrue(diff.stdout().contains("3 JVMs merged"), diff.stdout());
+    }
+
+    @Test
+    void theMergedDumpMatchesTheJsonSchema() throws Exception {
+        Dump merged = merge("abc.json", a, b, c);
+        JsonNode schema = new ObjectMapper().readTree(Path.of(System.getProperty("loomscope.schemaFile",
+                "../docs/loomscope-1.schema.json")).toFile());
+        List<String> violations = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12)
+                .getSchema(schema).validate(merged.json()).stream().map(Object::toString).toList();
+        assertEquals(List.of(), violations);
+    }
+
+    @Test
+    void malformedInputIsRefusedWithExitCode2AndNothingIsWritten() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode missing = (ObjectNode) json.readTree(a.toFile());
+        ((ObjectNode) missing.get("counts")).remove("created");
+        ObjectNode infinite = (ObjectNode) json.readTree(a.toFile());
+        ((ObjectNode) infinite.get("counts")).put("created", "Infinity");
+        for (ObjectNode bad : List.of(missing, infinite)) {
+            Path input = RealDumps.file("malformed.json");
+            json.writeValue(input.toFile(), bad);
+            Path output = RealDumps.file("from-malformed.json");
+            java.nio.file.Files.deleteIfExists(output);
+            ReportJar.Result merging = ReportJar.run("merge", a, input, "-o", output);
+            assertEquals(2, merging.exitCode(), merging.stdout() + merging.stderr());
+            assertEquals(1, merging.stderr().lines().count(), "one line: " + merging.stderr());
+            assertTrue(merging.stderr().contains("counts") && merging.stderr().contains("created"),
+                    merging.stderr());
+            assertTrue(!java.nio.file.Files.exists(output), "nothing written");
+        }
     }
 
     private static Dump merge(String output, Path... inputs) throws Exception {
