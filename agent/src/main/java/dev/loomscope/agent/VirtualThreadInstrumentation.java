@@ -111,14 +111,15 @@ final class VirtualThreadInstrumentation implements TypeInstrumentation {
     }
 
     /**
-     * The one advice inside a method that is on the stack when the virtual thread yields: as few bytecodes as
-     * possible, no exception handler ({@code suppress}), and an out-of-line call through {@link Recorder#yieldAttempt}
-     * (its target catches everything), so that the JDK's frame, frozen with every parked thread, keeps its size.
+     * The one advice inside a method that is on the stack when the virtual thread yields: no exception handler of its
+     * own ({@code suppress}; {@link Recorder#onYieldAttempt} never throws), so that {@code yieldContinuation} stays
+     * within the size the JIT inlines at any call site, and its frame, frozen with every parked thread, nearly as the
+     * JDK made it (docs/PERFORMANCE.md, "Memory").
      */
     static final class YieldAttemptAdvice {
         @Advice.OnMethodEnter
-        static void enter(@Advice.This Thread self) throws Throwable {
-            Recorder.yieldAttempt.invokeExact(self);
+        static void enter(@Advice.This Thread self) {
+            Recorder.onYieldAttempt(self);
         }
     }
 

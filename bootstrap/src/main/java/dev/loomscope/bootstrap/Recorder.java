@@ -142,6 +142,7 @@ public final class Recorder {
     public static synchronized void installSampling(int every, String[] critical, int maxDepth, int sampleCapacity) {
         StackCapture capture = new StackCapture(maxDepth);
         capture.capture(); // warm up: class loading and linking happen here, not inside advice
+        onYieldAttempt(null); // links the method-handle call site in it, also not inside advice
         java.util.concurrent.ThreadLocalRandom.current().nextInt(2);
         stackCapture = capture;
         criticalPrefixes = critical.clone();
@@ -212,36 +213,40 @@ public final class Recorder {
 
     /**
      * {@code VirtualThread.yieldContinuation} entry, on the virtual thread itself, about to give up its carrier: the
-     * only moment its blocking stack can be walked cheaply. Records nothing unless the stack is sampled.
+     * only moment its blocking stack can be walked cheaply. Records nothing unless the stack is sampled. Never throws.
      * <p>
-     * The advice calls this handle, and not a method: it is a non-final field, so the JIT cannot inline through it.
-     * This is the one hook inside a method that is on the virtual thread's stack when it yields: whatever is
-     * inlined there makes the compiled frame larger (or {@code yieldContinuation} too large to inline into
-     * {@code park}: one frame more), and the frames are copied into the continuation's stack chunk for as long as the
-     * thread stays parked. Inlined, the sampling path added 72 bytes to every parked thread's frozen stack, a third
-     * more (docs/PERFORMANCE.md, "Memory"); the handle costs a few nanoseconds per block. Its target,
-     * {@link #onYieldAttempt}, never throws.
+     * This is the one hook inside a method that is on the virtual thread's stack when it yields: whatever the JIT
+     * inlines there makes the compiled frame larger, and the frames are copied into the continuation's stack chunk
+     * for as long as the thread stays parked. With the sampling path inlined, every parked thread's frozen stack grew
+     * by 72 bytes, a third (docs/PERFORMANCE.md, "Memory"). So the sampling goes through {@link #sampleBlock}, a
+     * method handle in a non-final field, which the JIT cannot inline: 16 bytes remain. The handle's call site here is
+     * linked by {@link #installSampling} before any advice is woven, so that linking it (which runs Java code) never
+     * happens in the middle of a park.
      */
-    @SuppressWarnings("FieldMayBeFinal")
-    public static MethodHandle yieldAttempt = yieldAttemptHandle();
-
-    private static MethodHandle yieldAttemptHandle() {
+    public static void onYieldAttempt(Thread vthread) {
         try {
-            return MethodHandles.lookup().findStatic(Recorder.class, "onYieldAttempt",
+            sampleBlock.invokeExact(vthread);
+        } catch (Throwable t) {
+            countError();
+        }
+    }
+
+    @SuppressWarnings("FieldMayBeFinal") // not final on purpose: the JIT inlines through a constant method handle
+    private static MethodHandle sampleBlock = sampleBlockHandle();
+
+    private static MethodHandle sampleBlockHandle() {
+        try {
+            return MethodHandles.lookup().findStatic(Recorder.class, "sampleBlock",
                     java.lang.invoke.MethodType.methodType(void.class, Thread.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
     }
 
-    /** What {@link #yieldAttempt} calls. */
-    static void onYieldAttempt(Thread vthread) {
-        try {
-            if (traced(vthread.threadId())) {
-                maybeSample(vthread, SitePurpose.BLOCK, false);
-            }
-        } catch (Throwable t) {
-            countError();
+    /** What {@link #sampleBlock} calls; null (the warm-up call of {@link #installSampling}) does nothing. */
+    private static void sampleBlock(Thread vthread) {
+        if (vthread != null && traced(vthread.threadId())) {
+            maybeSample(vthread, SitePurpose.BLOCK, false);
         }
     }
 
