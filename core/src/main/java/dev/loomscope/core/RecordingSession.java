@@ -69,6 +69,8 @@ public final class RecordingSession {
     private long lastSampleRefill;
     /** The drain's CPU time when it stopped (the exit dump runs after it). */
     private volatile long lastDrainCpuNanos = -1;
+    /** How long the last snapshot held {@link #lock}: the time the drain was kept waiting (metrics report it). */
+    private volatile long lastSnapshotLockNanos;
 
     private RecordingSession(AgentOptions options, Supplier<HookReport> hooks, String agentVersion,
                              long firstObservableThreadId, boolean lateAttach, ForkJoinPool scheduler) {
@@ -290,6 +292,7 @@ public final class RecordingSession {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the recording");
         }
+        long lockedAt = System.nanoTime();
         try {
             drainUpToLocked(producerIndexes());
             context.sample(System.nanoTime());
@@ -298,11 +301,17 @@ public final class RecordingSession {
             dumpEpochMs = System.currentTimeMillis();
             recordingNanos = System.nanoTime() - startNanos;
         } finally {
+            lastSnapshotLockNanos = System.nanoTime() - lockedAt;
             lock.unlock();
         }
         return new Snapshot(jvm, agentVersion, effectiveOptions, hookReport, lateAttach, trigger, startEpochMs,
                 dumpEpochMs, recordingNanos, options.windowNanos(), data, contextAtDump, drainCpuNanos(),
                 clock.ticks() ? "tsc" : "nanoTime");
+    }
+
+    /** How long the last {@link #snapshot} held the recording's lock, ns. */
+    long lastSnapshotLockNanos() {
+        return lastSnapshotLockNanos;
     }
 
     /** The snapshot as JSON, for in-process readers (the JUnit extension); nothing is written to disk. */
