@@ -12,9 +12,8 @@ import java.util.Map;
 /**
  * What the metrics endpoint exports, read from one {@link Snapshot}: the one place where the metrics see the
  * recording, so that the snapshot's shape can change without the endpoint noticing. Every value comes from the same
- * snapshot, taken as a dump takes it (the rings drained up to where their producers stood, the drain's state copied
- * under its lock), so the values are consistent with each other and with a dump taken at that moment; nothing here
- * summarises or writes JSON.
+ * snapshot (the drain's state copied under its lock, as a dump copies it), so the values are consistent with each
+ * other and lie between those of a dump taken before and one taken after; nothing here summarises or writes JSON.
  * <p>
  * Names of kinds are the JSON's ({@code docs/schema.md}): {@code blocksByKind} has every block kind of
  * {@code counts.blocksByKind}, {@code droppedByKind} every event kind of {@code counts.droppedByKind}.
@@ -38,12 +37,14 @@ public final class MetricsReading {
     }
 
     /**
-     * Takes a snapshot of {@code session} now. Holds the recording's lock as a dump does (the drain waits meanwhile;
-     * {@link #lockHeldNanos} says how long), for at most the time a dump waits for it.
+     * Takes a snapshot of {@code session} now, without draining the rings first: what the drain thread has aggregated
+     * so far (its last pass, milliseconds ago unless it falls behind, which {@code dropped} then shows). A scrape
+     * leaves the draining to the drain and holds the recording's lock only to copy its state ({@link #lockHeldNanos});
+     * it waits for the lock at most as long as a dump does.
      */
     public static MetricsReading read(RecordingSession session) throws IOException {
         long start = System.nanoTime();
-        Snapshot snapshot = session.snapshot("metrics");
+        Snapshot snapshot = session.snapshot("metrics", false);
         long readNanos = System.nanoTime() - start;
         return new MetricsReading(snapshot, readNanos, session.lastSnapshotLockNanos());
     }

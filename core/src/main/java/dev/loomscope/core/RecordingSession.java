@@ -276,6 +276,15 @@ public final class RecordingSession {
      * the hooks.
      */
     Snapshot snapshot(String trigger) throws IOException {
+        return snapshot(trigger, true);
+    }
+
+    /**
+     * @param drainFirst drain the rings up to where their producers stand first, as a dump does; without, the
+     *                   snapshot is what the drain thread has aggregated so far (its last pass, milliseconds ago
+     *                   unless it falls behind), and the lock is held only to copy: what a metrics scrape needs
+     */
+    Snapshot snapshot(String trigger, boolean drainFirst) throws IOException {
         Snapshot.JvmInfo jvm = jvmInfo();
         Map<String, Object> effectiveOptions = options.asMap();
         HookReport hookReport = hooks.get();
@@ -294,7 +303,9 @@ public final class RecordingSession {
         }
         long lockedAt = System.nanoTime();
         try {
-            drainUpToLocked(producerIndexes());
+            if (drainFirst) {
+                drainUpToLocked(producerIndexes());
+            }
             context.sample(System.nanoTime());
             data = aggregator.snapshot(droppedByKind(), Recorder.agentErrors());
             contextAtDump = context.snapshot(scheduler);
