@@ -45,6 +45,11 @@ public final class MetricsEndpoint {
     /** Requests accepted while both handler threads are busy; more are closed at once. */
     private static final int QUEUED_REQUESTS = 16;
     private static final AtomicInteger THREADS = new AtomicInteger();
+    /**
+     * For the endpoint's threads: an error the code did not expect (an {@code OutOfMemoryError} while answering) ends
+     * that request, never with a stack trace on the application's stderr.
+     */
+    private static final Thread.UncaughtExceptionHandler SILENT = (thread, error) -> { };
 
     private MetricsEndpoint() {
     }
@@ -58,6 +63,7 @@ public final class MetricsEndpoint {
         try {
             Thread starter = new Thread(() -> serve(address, service, session), "loomscope-metrics-start");
             starter.setDaemon(true);
+            starter.setUncaughtExceptionHandler(SILENT);
             starter.start();
         } catch (RuntimeException | Error e) {
             System.err.println("loomscope: cannot start the metrics endpoint (" + e + "); recording goes on without it");
@@ -117,6 +123,7 @@ public final class MetricsEndpoint {
                 new ArrayBlockingQueue<>(QUEUED_REQUESTS), runnable -> {
                     Thread thread = new Thread(runnable, "loomscope-metrics-" + THREADS.incrementAndGet());
                     thread.setDaemon(true);
+                    thread.setUncaughtExceptionHandler(SILENT);
                     return thread;
                 });
         executor.allowCoreThreadTimeOut(true); // no idle threads between scrapes a minute apart
@@ -144,8 +151,9 @@ public final class MetricsEndpoint {
             } else {
                 dump(exchange, json);
             }
-        } catch (IOException | RuntimeException e) {
-            // the scraper went away, or the recording could not be read in time: nothing for the application to see
+        } catch (IOException | RuntimeException | Error e) {
+            // the scraper went away, the recording could not be read in time, or worse: one failed request, nothing
+            // for the application to see (the JDK's server would rethrow an Error into the thread's uncaught handler)
         }
     }
 
