@@ -85,7 +85,7 @@ public final class MetricsReading {
         return snapshot.recordingStartEpochMs();
     }
 
-    // ---- counts ------------------------------------------------------------------------------------------------------
+    // ---- counts -----------------------------------------------------------------------------------------------------
 
     public long created() {
         return counts.created();

@@ -66,7 +66,8 @@ public final class MetricsEndpoint {
             starter.setUncaughtExceptionHandler(SILENT);
             starter.start();
         } catch (RuntimeException | Error e) {
-            System.err.println("loomscope: cannot start the metrics endpoint (" + e + "); recording goes on without it");
+            System.err.println("loomscope: cannot start the metrics endpoint (" + e
+                    + "); recording goes on without it");
         }
     }
 

@@ -171,7 +171,8 @@ final class RecordingCollector implements MultiCollector {
     /** Busy: a virtual thread mounted now; idle: the rest of the scheduler's pool. */
     private void carriers(List<MetricSnapshot> metrics, MetricsReading r) {
         GaugeSnapshot.Builder carriers = GaugeSnapshot.builder().name("loomscope_carriers")
-                .help("Carrier threads now: busy (a virtual thread mounted) or idle (the rest of the scheduler's pool)");
+                .help("Carrier threads now: busy (a virtual thread mounted) or idle (the rest of the scheduler's"
+                        + " pool)");
         int busy = r.carriersMountedNow();
         carriers.dataPoint(gaugePoint(busy, jvmLabels.add("state", "busy")));
         long poolSize = r.schedulerPoolSize();

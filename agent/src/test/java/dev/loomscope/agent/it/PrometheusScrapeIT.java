@@ -70,17 +70,20 @@ class PrometheusScrapeIT {
     void start(@TempDir Path tempDir) throws Exception {
         dir = tempDir;
         metricsPort = PrometheusServer.freePort();
-        PrometheusServer.executable("prometheus"); // fails (or skips) before anything starts
-        app = AgentJvm.withAgent("metrics=" + metricsPort + ",service=" + SERVICE
-                        + ",leakThreshold=1s,longSlice=20ms,quiet=true,out=" + dir.resolve("exit.json"))
-                .jvmOption("-Djdk.virtualThreadScheduler.parallelism=1")
-                .start(KnownLatencies.class, dir.resolve("stop").toString(), Integer.toString(ACTIVE_SECONDS),
-                        Integer.toString(LEAKED));
         String target = "127.0.0.1:" + metricsPort;
+        // Prometheus first, so that the workload's active seconds are not spent waiting for it to start
         classic = PrometheusServer.start(Files.createDirectory(dir.resolve("classic")), target,
                 List.of(DEPLOY.resolve("prometheus/loomscope-rules.yml")));
         nativeHistograms = PrometheusServer.start(Files.createDirectory(dir.resolve("native")), target, List.of(),
                 "native-histograms");
+        // the leaked threads are critical, so every one of their blocks is sampled: one cluster, at one site (with
+        // random sampling, one that happened to be sampled would make a cluster of its own)
+        app = AgentJvm.withAgent("metrics=" + metricsPort + ",service=" + SERVICE
+                        + ",leakThreshold=1s,longSlice=20ms,critical=leaked-,quiet=true,out="
+                        + dir.resolve("exit.json"))
+                .jvmOption("-Djdk.virtualThreadScheduler.parallelism=1")
+                .start(KnownLatencies.class, dir.resolve("stop").toString(), Integer.toString(ACTIVE_SECONDS),
+                        Integer.toString(LEAKED));
         app.awaitStdout("ready", 1, WAIT_SECONDS);
     }
 
@@ -138,6 +141,9 @@ class PrometheusScrapeIT {
         assertEquals(counts.get("blocks").asDouble(), sum(scraped, "loomscope_blocks_total{"));
         assertEquals(counts.get("dropped").asDouble(), sum(scraped, "loomscope_dropped_records_total{"));
         assertEquals(dump.at("/leaks/threads").asDouble(), scraped.get("loomscope_leaked_threads"));
+        assertEquals(LEAKED, dump.at("/leaks/threads").asLong());
+        assertEquals(dump.at("/leaks/clusters/0/threads").asDouble(),
+                scraped.get("loomscope_leak_largest_cluster_threads"));
         assertEquals(LEAKED, scraped.get("loomscope_leak_largest_cluster_threads"));
         assertTrue(counts.get("pinnedBlocks").asLong() >= 10, "pinned every 500 ms: " + counts);
         assertTrue(dump.at("/longSlices/count").asLong() >= 10, "a long slice every 300 ms");

@@ -80,7 +80,7 @@ final class PrometheusServer implements AutoCloseable {
         return server;
     }
 
-    /** An executable on the PATH; fails the test saying how to install it, or skips it (LOOMSCOPE_SKIP_PROMETHEUS=1). */
+    /** An executable on the PATH; fails saying how to install it, or skips the test (LOOMSCOPE_SKIP_PROMETHEUS=1). */
     static String executable(String name) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             Path candidate = Path.of(dir, name);
