@@ -1,5 +1,6 @@
 package dev.loomscope.agent;
 
+import dev.loomscope.agent.metrics.MetricsEndpoint;
 import dev.loomscope.bootstrap.Recorder;
 import dev.loomscope.core.AgentOptions;
 import dev.loomscope.core.DumpTriggers;
@@ -99,6 +100,9 @@ final class Installer {
         dumpTriggers = triggers;
         if (options.sigquit()) {
             NativeSupport.armSigquit(instrumentation, triggers::sigquit);
+        }
+        if (options.metrics() != null) {
+            MetricsEndpoint.start(options.metrics(), options.serviceName(), session);
         }
     }
 

@@ -39,12 +39,42 @@ import java.util.function.Consumer;
  *                     and ends always, for every thread
  * @param clock        {@link #CLOCK_AUTO} (the CPU's time-stamp counter where it is invariant and readable, else
  *                     {@code System.nanoTime()}) or {@link #CLOCK_NANO_TIME}
+ * @param metrics      where the metrics endpoint listens ({@code docs/fleet.md}), or null: no endpoint
+ * @param service      the {@code service} label of the metrics, or null for the main class or jar name
+ *                     ({@link ServiceName})
  */
 public record AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet,
                            long windowNanos, long retentionNanos, long longSliceNanos, int sampleEvery,
                            List<String> critical, int samplesPerSecond, int stackDepth, int topSites,
                            long leakThresholdNanos,
-                           String dump, Duration interval, boolean sigquit, int threadSample, String clock) {
+                           String dump, Duration interval, boolean sigquit, int threadSample, String clock,
+                           MetricsAddress metrics, String service) {
+
+    /** The options without a metrics endpoint and with the default service name. */
+    public AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet, long windowNanos,
+                        long retentionNanos, long longSliceNanos, int sampleEvery, List<String> critical,
+                        int samplesPerSecond, int stackDepth, int topSites, long leakThresholdNanos, String dump,
+                        Duration interval, boolean sigquit, int threadSample, String clock) {
+        this(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos, longSliceNanos, sampleEvery,
+                critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos, dump, interval, sigquit,
+                threadSample, clock, null, null);
+    }
+
+    /**
+     * Where the metrics endpoint listens: an IP address or host name, and a TCP port.
+     *
+     * @param hostGiven the option named the host ({@code HOST:PORT}); a bare port binds {@link #LOOPBACK}
+     */
+    public record MetricsAddress(String host, int port, boolean hostGiven) {
+        /** Where a bare {@code metrics=PORT} listens: this machine only. */
+        public static final String LOOPBACK = "127.0.0.1";
+
+        /** As the option spells it, IPv6 addresses in brackets: {@code 127.0.0.1:9404}, {@code [::1]:9404}. */
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
 
     public static final String CLOCK_AUTO = "auto";
     public static final String CLOCK_NANO_TIME = "nanoTime";
@@ -52,7 +82,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
     public static final AgentOptions DEFAULTS = new AgentOptions("loomscope-%p.json", 16, 32768, true, false,
             TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20), 100,
             List.of(), 1000, 32, 20, TimeUnit.SECONDS.toNanos(60), "loomscope-%p-%t.json", Duration.ZERO, true, 1,
-            CLOCK_AUTO);
+            CLOCK_AUTO, null, null);
 
     /** Shortest {@code interval}: a dump drains and writes a file; more often than this is a mistake. */
     public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
@@ -81,6 +111,8 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         boolean sigquit = DEFAULTS.sigquit;
         int threadSample = DEFAULTS.threadSample;
         String clock = DEFAULTS.clock;
+        MetricsAddress metrics = DEFAULTS.metrics;
+        String service = DEFAULTS.service;
         if (text == null || text.isBlank()) {
             return DEFAULTS;
         }
@@ -142,10 +174,26 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                         warn.accept(bad(key, value, CLOCK_AUTO + " or " + CLOCK_NANO_TIME, DEFAULTS.clock));
                     }
                 }
+                case "metrics" -> {
+                    metrics = metricsAddress(value);
+                    if (metrics == BAD_ADDRESS) {
+                        warn.accept(bad(key, value, "PORT (1-65535, on " + MetricsAddress.LOOPBACK + "), HOST:PORT,"
+                                + " [IPv6]:PORT or off", "off"));
+                        metrics = null;
+                    }
+                }
+                case "service" -> {
+                    if (ServiceName.isValid(value)) {
+                        service = value;
+                    } else {
+                        warn.accept(bad(key, value, "1 to " + ServiceName.MAX_LENGTH + " printable ASCII characters",
+                                "the main class or jar name"));
+                    }
+                }
                 default -> warn.accept("loomscope: unknown option '" + key + "' ignored (options: "
                         + "out, rings, ringCapacity, recording, quiet, window, retention, longSlice, sampleEvery,"
                         + " critical, samplesPerSecond, stackDepth, topSites, leakThreshold, dump, interval, sigquit,"
-                        + " threadSample, clock;"
+                        + " threadSample, clock, metrics, service;"
                         + " see docs/options.md)");
             }
         }
@@ -156,7 +204,45 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         }
         return new AgentOptions(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
-                dump == null ? timestamped(out) : dump, interval, sigquit, threadSample, clock);
+                dump == null ? timestamped(out) : dump, interval, sigquit, threadSample, clock, metrics, service);
+    }
+
+    /** What {@link #metricsAddress} returns for a value it cannot use. */
+    private static final MetricsAddress BAD_ADDRESS = new MetricsAddress("", 0, false);
+
+    /**
+     * {@code PORT}, {@code HOST:PORT}, {@code [IPV6]:PORT}, or {@code off} (null). The host is not resolved here:
+     * a name lookup can take seconds, and the agent starts inside the application's {@code premain}; the endpoint
+     * resolves it on its own thread.
+     */
+    private static MetricsAddress metricsAddress(String value) {
+        if (value.equals("off") || value.equals("false") || value.equals("no")) {
+            return null;
+        }
+        String host = MetricsAddress.LOOPBACK;
+        String port = value;
+        boolean hostGiven = false;
+        int colon = value.lastIndexOf(':');
+        if (colon >= 0) {
+            host = value.substring(0, colon);
+            port = value.substring(colon + 1);
+            hostGiven = true;
+            if (host.startsWith("[") && host.endsWith("]")) {
+                host = host.substring(1, host.length() - 1);
+            } else if (host.indexOf(':') >= 0) {
+                return BAD_ADDRESS; // an IPv6 address without brackets: where does the port begin?
+            }
+            if (host.isEmpty() || !host.chars().allMatch(c -> c > ' ' && c < 127 && c != '/' && c != '[' && c != ']')) {
+                return BAD_ADDRESS;
+            }
+        }
+        try {
+            int n = Integer.parseInt(port);
+            return n >= 1 && n <= 65535 && port.charAt(0) != '+' ? new MetricsAddress(host, n, hostGiven)
+                    : BAD_ADDRESS;
+        } catch (NumberFormatException e) {
+            return BAD_ADDRESS;
+        }
     }
 
     /** Bytes one record takes in a ring (four longs: see {@code EventRing}). */
@@ -198,7 +284,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                 + ",ringCapacity=" + fittedCapacity + " (" + mebibytes(ringBytes(fittedRings, fittedCapacity)) + ")");
         return new AgentOptions(out, fittedRings, fittedCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
-                dump, interval, sigquit, threadSample, clock);
+                dump, interval, sigquit, threadSample, clock, metrics, service);
     }
 
     static long ringBytes(int rings, int ringCapacity) {
@@ -265,6 +351,8 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         map.put("sigquit", sigquit);
         map.put("threadSample", threadSample);
         map.put("clock", clock);
+        map.put("metrics", metrics == null ? "off" : metrics.toString());
+        map.put("service", serviceName());
         return map;
     }
 
@@ -292,6 +380,11 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         }
         warn.accept(bad(key, value, "a power of two from " + min + " to " + max, fallback));
         return fallback;
+    }
+
+    /** The {@code service} label: the option, or the main class or jar name of this JVM ({@link ServiceName}). */
+    public String serviceName() {
+        return service != null ? service : ServiceName.ofThisJvm();
     }
 
     /** Heatmap windows kept at full resolution (at least one). */

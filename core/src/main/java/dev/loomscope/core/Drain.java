@@ -58,6 +58,7 @@ final class Drain {
     private long lastSampleRefill;
     /** The drain's CPU time when it stopped (the exit dump runs after it). */
     private volatile long lastCpuNanos = -1;
+    private volatile long lastReadLockNanos;
 
     /**
      * @param rings            the recorder's rings, or null when not recording
@@ -151,6 +152,23 @@ final class Drain {
      * @throws IOException the lock was not had in time, or the wait was interrupted
      */
     <T> T drainThenRead(Supplier<T> read) throws IOException {
+        return readLocked(true, read);
+    }
+
+    /**
+     * For a metrics scrape: what the drain has aggregated so far (its last pass, milliseconds ago unless it falls
+     * behind), read under the lock without draining first, so the lock is held only to copy.
+     */
+    <T> T readWithoutDraining(Supplier<T> read) throws IOException {
+        return readLocked(false, read);
+    }
+
+    /** How long the last {@link #drainThenRead} or {@link #readWithoutDraining} held the lock: the drain's wait. */
+    long lastReadLockNanos() {
+        return lastReadLockNanos;
+    }
+
+    private <T> T readLocked(boolean drainFirst, Supplier<T> read) throws IOException {
         try {
             if (!lock.tryLock(LOCK_WAIT_SECONDS, TimeUnit.SECONDS)) {
                 throw new IOException("another dump held the recording for more than " + LOCK_WAIT_SECONDS + " s");
@@ -159,10 +177,14 @@ final class Drain {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for the recording");
         }
+        long lockedAt = System.nanoTime();
         try {
-            drainUpToLocked(producerIndexes());
+            if (drainFirst) {
+                drainUpToLocked(producerIndexes());
+            }
             return read.get();
         } finally {
+            lastReadLockNanos = System.nanoTime() - lockedAt;
             lock.unlock();
         }
     }

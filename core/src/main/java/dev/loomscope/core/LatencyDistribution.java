@@ -24,6 +24,24 @@ final class LatencyDistribution {
         return histogram.getTotalCount();
     }
 
+    /**
+     * Calls {@code values} once per distinct recorded value range, in increasing order, for exports that bucket the
+     * distribution their own way (the metrics endpoint). Each range is reported by its highest value (what
+     * HdrHistogram's percentiles report) and its middle (what its mean adds up).
+     */
+    void forEachRecordedValue(RecordedValues values) {
+        for (org.HdrHistogram.HistogramIterationValue value : histogram.recordedValues()) {
+            long highest = value.getValueIteratedTo();
+            values.accept(highest, histogram.medianEquivalentValue(highest), value.getCountAtValueIteratedTo());
+        }
+    }
+
+    /** See {@link #forEachRecordedValue}. */
+    @FunctionalInterface
+    interface RecordedValues {
+        void accept(long highestEquivalentNanos, long medianEquivalentNanos, long count);
+    }
+
     /** The headline values and the encoded histogram, as the dump writes them. */
     LatencySummary summary() {
         return LatencySummary.of(histogram, clamped);

@@ -149,16 +149,26 @@ public final class RecordingSession {
      * docs/design.md, "A dump holds the lock only to copy".
      */
     Snapshot snapshot(String trigger) throws IOException {
+        return snapshot(trigger, true);
+    }
+
+    /**
+     * @param drainFirst drain the rings up to where their producers stand first, as a dump does; without, the
+     *                   snapshot is what the drain thread has aggregated so far (its last pass, milliseconds ago
+     *                   unless it falls behind), and the lock is held only to copy: what a metrics scrape needs
+     */
+    Snapshot snapshot(String trigger, boolean drainFirst) throws IOException {
         Snapshot.JvmInfo jvm = jvmInfo();
         Map<String, Object> effectiveOptions = options.asMap();
         HookReport hookReport = hooks.get();
         Map<String, Object> scheduler = context.schedulerNow();
-        DrainedState drained = drain.drainThenRead(() -> {
+        Supplier<DrainedState> read = () -> {
             context.sample(System.nanoTime());
             Snapshot.Data data = aggregator.snapshot(drain.droppedByKind(), Recorder.agentErrors());
             Snapshot.Context contextAtDump = context.snapshot(scheduler);
             return new DrainedState(data, contextAtDump, System.currentTimeMillis(), System.nanoTime() - startNanos);
-        });
+        };
+        DrainedState drained = drainFirst ? drain.drainThenRead(read) : drain.readWithoutDraining(read);
         return new Snapshot(jvm, agentVersion, effectiveOptions, hookReport, lateAttach, trigger, startEpochMs,
                 drained.dumpEpochMs(), drained.recordingNanos(), options.windowNanos(), drained.data(),
                 drained.context(), drain.cpuNanos(), clock.ticks() ? "tsc" : "nanoTime");
@@ -166,6 +176,11 @@ public final class RecordingSession {
 
     /** What a dump reads under the drain's lock. */
     private record DrainedState(Snapshot.Data data, Snapshot.Context context, long dumpEpochMs, long recordingNanos) {
+    }
+
+    /** How long the last {@link #snapshot} held the recording's lock, ns. */
+    long lastSnapshotLockNanos() {
+        return drain.lastReadLockNanos();
     }
 
     /** The snapshot as JSON, for in-process readers (the JUnit extension); nothing is written to disk. */

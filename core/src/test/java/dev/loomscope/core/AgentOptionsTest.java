@@ -169,6 +169,64 @@ class AgentOptionsTest {
     }
 
     @Test
+    void metricsIsOffByDefaultAndABarePortListensOnLoopbackOnly() {
+        assertEquals(null, AgentOptions.DEFAULTS.metrics());
+        assertEquals("off", AgentOptions.DEFAULTS.asMap().get("metrics"));
+        AgentOptions.MetricsAddress bare = AgentOptions.parse("metrics=9404", warnings::add).metrics();
+        assertEquals(new AgentOptions.MetricsAddress("127.0.0.1", 9404, false), bare);
+        assertEquals("127.0.0.1:9404", bare.toString());
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void metricsTakesAnAddressSpelledOut() {
+        assertEquals(new AgentOptions.MetricsAddress("0.0.0.0", 9404, true),
+                AgentOptions.parse("metrics=0.0.0.0:9404", warnings::add).metrics());
+        assertEquals(new AgentOptions.MetricsAddress("payments-7.internal", 1, true),
+                AgentOptions.parse("metrics=payments-7.internal:1", warnings::add).metrics());
+        AgentOptions.MetricsAddress ipv6 = AgentOptions.parse("metrics=[::1]:65535", warnings::add).metrics();
+        assertEquals(new AgentOptions.MetricsAddress("::1", 65535, true), ipv6);
+        assertEquals("[::1]:65535", ipv6.toString());
+        assertEquals("[::1]:65535", AgentOptions.parse("metrics=[::1]:65535", warnings::add).asMap().get("metrics"));
+        assertEquals(null, AgentOptions.parse("metrics=off", warnings::add).metrics());
+        assertEquals(List.of(), warnings);
+    }
+
+    @Test
+    void badMetricsAddressesAreOneLineAndMeanNoEndpoint() {
+        for (String bad : new String[] {"", "0", "65536", "-1", "+80", "http", "::1:9404", ":9404", "host:",
+                "[::1]", "a/b:80", "9404x"}) {
+            warnings.clear();
+            assertEquals(null, AgentOptions.parse("metrics=" + bad, warnings::add).metrics(), bad);
+            assertEquals(1, warnings.size(), bad);
+            assertTrue(warnings.get(0).contains("'metrics'") && warnings.get(0).endsWith("using off"),
+                    warnings.get(0));
+        }
+    }
+
+    @Test
+    void serviceDefaultsToTheMainClassOrJarAndCanBeNamed() {
+        assertEquals(null, AgentOptions.DEFAULTS.service());
+        assertEquals(ServiceName.ofThisJvm(), AgentOptions.DEFAULTS.serviceName());
+        assertEquals(ServiceName.ofThisJvm(), AgentOptions.DEFAULTS.asMap().get("service"));
+        assertEquals("payments-api", AgentOptions.parse("service=payments-api", warnings::add).serviceName());
+        assertEquals(List.of(), warnings);
+        AgentOptions spaced = AgentOptions.parse("service=pay ments", warnings::add);
+        assertEquals(ServiceName.ofThisJvm(), spaced.serviceName());
+        assertEquals(1, warnings.size(), warnings::toString);
+        assertTrue(warnings.get(0).contains("'service'"), warnings.get(0));
+    }
+
+    @Test
+    void serviceNameIsTheJarOrTheMainClass() {
+        assertEquals("payments-api", ServiceName.fromCommand("/srv/app/payments-api.jar --port 8080"));
+        assertEquals("com.example.Payments", ServiceName.fromCommand("com.example.Payments a b"));
+        assertEquals("com.example.Main", ServiceName.fromCommand("com.example.app/com.example.Main"));
+        assertEquals("java", ServiceName.fromCommand(null));
+        assertEquals("java", ServiceName.fromCommand("  "));
+    }
+
+    @Test
     void dumpPathPatternExpandsPidAndTime() {
         String expanded = RecordingSession.expand("dir/loomscope-%p-%t.json");
         assertTrue(expanded.startsWith("dir/loomscope-" + ProcessHandle.current().pid() + "-"), expanded);

@@ -54,8 +54,11 @@ import static dev.loomscope.report.MergeRules.union;
 final class DumpMerger {
     /** Sites per kind, leak clusters and long slices kept: the agent's own default ({@code topSites}). */
     static final int DEFAULT_TOP = 20;
-    /** Options that name a JVM's own files: expected to differ between JVMs. */
-    private static final Set<String> PER_JVM_OPTIONS = Set.of("out", "dump");
+    /**
+     * Options expected to differ between JVMs, and that do not change what is recorded: the JVM's own files, the
+     * address of its metrics endpoint (a pod's IP), and its service label (derived from the main class when not given).
+     */
+    private static final Set<String> PER_JVM_OPTIONS = Set.of("out", "dump", "metrics", "service");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<Dump> inputs;

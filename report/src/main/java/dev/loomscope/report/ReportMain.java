@@ -18,6 +18,7 @@ public final class ReportMain {
                                                     CI gate: exit 1 on a regression
               diff A.json B.json                    side-by-side table of the same metrics
               merge A.json B.json ... -o OUT.json   one dump for many JVMs of one service
+              alerts --baseline BASE.json [options] Prometheus alert rules: slower than the baseline
             <command> --help shows a command's options. Exit codes: 0 ok, 1 check failed, 2 unusable input.""";
 
     public static void main(String[] args) {
@@ -37,6 +38,7 @@ public final class ReportMain {
                 case "check" -> CheckCommand.run(rest, out, err);
                 case "diff" -> DiffCommand.run(rest, out, err);
                 case "merge" -> MergeCommand.run(rest, out, err);
+                case "alerts" -> AlertsCommand.run(rest, out, err);
                 default -> {
                     err.println("loomscope-report: unknown command '" + args[0] + "'\n" + USAGE);
                     yield ExitCode.UNUSABLE_INPUT;

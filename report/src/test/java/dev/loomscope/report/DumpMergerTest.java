@@ -237,6 +237,12 @@ class DumpMergerTest {
         // out differs between JVMs by design: no note for it.
         assertEquals(List.of(), DumpMerger.merge(List.of(write("a.json", dump(1, 1)), write("c.json", dump(3, 1))),
                 20).notes());
+        // nor do the metrics endpoint's address and the service label, which change nothing that is recorded
+        ObjectNode d = dump(4, 1);
+        ObjectNode e = dump(5, 1);
+        ((ObjectNode) d.at("/agent/options")).put("metrics", "10.0.0.4:9404").put("service", "payments");
+        ((ObjectNode) e.at("/agent/options")).put("metrics", "10.0.0.5:9404").put("service", "ledger");
+        assertEquals(List.of(), DumpMerger.merge(List.of(write("d.json", d), write("e.json", e)), 20).notes());
     }
 
     @Test

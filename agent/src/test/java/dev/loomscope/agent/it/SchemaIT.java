@@ -111,6 +111,7 @@ class SchemaIT {
         intervalDumps();
         sigquitDumpWhileSpinning();
         attachDumpAfterLateAttach();
+        httpDumpFromTheMetricsEndpoint();
     }
 
     private void exitDump(String name, String options, List<String> jvmOptions, Class<?> main, String... args)
@@ -175,6 +176,31 @@ class SchemaIT {
         dumps.put("attach-dump: UntilStopped, late attach", AgentJvm.readJson(file));
         dumps.put("exit: UntilStopped, late attach",
                 AgentJvm.readJson(workDir.resolve("loomscope-" + jvm.pid() + ".json")));
+    }
+
+    /** {@code GET /loomscope.json} on the metrics endpoint: a dump that is served, not written. */
+    private void httpDumpFromTheMetricsEndpoint() throws Exception {
+        Path stop = dir.resolve("stop-http");
+        int port = PrometheusServer.freePort();
+        AgentJvm.Running jvm = AgentJvm.withAgent("out=" + dir.resolve("http-exit.json") + ",quiet=true,metrics="
+                        + port + ",service=schema-it")
+                .start(UntilStopped.class, stop.toString(), "120");
+        jvm.awaitStdout("ready", 1, WAIT_SECONDS);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + port + "/loomscope.json")).build();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+        String body = null;
+        while (body == null) {
+            try {
+                body = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            } catch (java.net.ConnectException notYet) {
+                assertTrue(System.nanoTime() < deadline, "no metrics endpoint: " + jvm.stderrSoFar());
+                Thread.sleep(50);
+            }
+        }
+        stop(jvm, stop);
+        dumps.put("http: UntilStopped, GET /loomscope.json", JSON.readTree(body));
     }
 
     private static void stop(AgentJvm.Running jvm, Path stopFile) throws IOException, InterruptedException {
@@ -278,7 +304,7 @@ class SchemaIT {
             }
         }
         List<String> expected = new ArrayList<>(List.of("trigger exit", "trigger interval", "trigger sigquit",
-                "trigger attach-dump", "attach startup", "attach late", "sites.create", "sites.block", "sites.wake",
+                "trigger attach-dump", "trigger http", "attach startup", "attach late", "sites.create", "sites.block", "sites.wake",
                 "sites.pinned", "leak cluster with frames", "leak cluster, frames null", "long slice, ongoing",
                 "long slice, finished", "long slice with frames", "blockedByKind.park", "blockedByKind.sleep",
                 "blockedByKind.pinned", "heatmaps.activity.create", "heatmaps.activity.block",

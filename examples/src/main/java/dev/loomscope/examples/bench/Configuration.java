@@ -39,7 +39,12 @@ enum Configuration {
      * ({@code clock=nanoTime}): what the cheaper clock saves where {@code loomscope} uses it (the dump's
      * {@code recorder.clock} says whether it did).
      */
-    LOOMSCOPE_NANOTIME("loomscope-nanotime", "clock=nanoTime", List.of(), false, false);
+    LOOMSCOPE_NANOTIME("loomscope-nanotime", "clock=nanoTime", List.of(), false, false),
+    /**
+     * Loomscope with its metrics endpoint on ({@code metrics=127.0.0.1:PORT}, a free port per run) and the harness
+     * scraping it once a second as Prometheus would ({@link Scraper}): what always-on metrics add to loomscope.
+     */
+    LOOMSCOPE_SCRAPED("loomscope-scraped", "", List.of(), false, false);
 
     /** The name used on the command line and in the table. */
     final String label;
@@ -64,6 +69,11 @@ enum Configuration {
         this.selectedByDefault = selectedByDefault;
     }
 
+    /** The harness scrapes the agent's metrics endpoint once a second while the JVM runs. */
+    boolean scrapedEverySecond() {
+        return this == LOOMSCOPE_SCRAPED;
+    }
+
     boolean hasAgent() {
         return defaultAgentOptions != null;
     }
@@ -79,13 +89,15 @@ enum Configuration {
      * @param agentOptions  this configuration's agent options (its default or the command line's), ignored without
      *                      an agent
      * @param runDirectory  an empty directory owned by this run, for the dump or the recording
+     * @param metricsPort   the loopback port of the agent's metrics endpoint, or 0 for none
      */
-    List<String> jvmOptions(Path agentJar, String agentOptions, Path jfcFile, Path runDirectory) {
+    List<String> jvmOptions(Path agentJar, String agentOptions, Path jfcFile, Path runDirectory, int metricsPort) {
         List<String> options = new ArrayList<>(extraJvmOptions);
         if (hasAgent()) {
             // The harness's own options last: the agent takes the last value of a key, and the harness must find the
             // dump where it looks for it, whatever the configuration's options say.
-            String harnessOwn = "quiet=true,out=" + dumpFile(runDirectory);
+            String harnessOwn = "quiet=true,out=" + dumpFile(runDirectory)
+                    + (metricsPort > 0 ? ",metrics=127.0.0.1:" + metricsPort : "");
             options.add("-javaagent:" + agentJar + "="
                     + (agentOptions.isBlank() ? harnessOwn : agentOptions + "," + harnessOwn));
         }

@@ -43,7 +43,7 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
               --configurations LIST
                                    the configurations to alternate, in this order (also --configs); known: plain,
                                    empty-agent, loomscope, jfr, loomscope-sampled, loomscope-novtms,
-                                   loomscope-nanotime (default: the first four)
+                                   loomscope-nanotime, loomscope-scraped (default: the first four)
               --agent-options CONFIGURATION=OPTIONS
                                    the agent options of one configuration instead of its own (repeatable), e.g.
                                    --agent-options loomscope-sampled=threadSample=50 (the harness adds quiet and out)

@@ -50,6 +50,7 @@ final class MarkdownReport {
         if (payments != null) {
             paymentsTable(md, options.payments(), payments);
         }
+        scrapeTable(md, results, payments);
         Map<Configuration, Set<String>> messages = new EnumMap<>(Configuration.class);
         results.values().forEach(byConfiguration -> byConfiguration.forEach((configuration, runs) -> runs.forEach(
                 r -> messages.computeIfAbsent(configuration, c -> new LinkedHashSet<>()).addAll(r.agentMessages()))));
@@ -172,6 +173,67 @@ final class MarkdownReport {
                 .append('\n');
     }
 
+    /**
+     * The configurations whose metrics endpoint was scraped once a second: each scrape's time and lock hold, over all
+     * runs, and what the scraping added: the timed pass (or the service's CPU) against loomscope's, the same agent
+     * without the endpoint.
+     */
+    private static void scrapeTable(StringBuilder md, Map<Workload, Map<Configuration, List<RunResult>>> results,
+                                    Map<Configuration, List<PaymentsResult>> payments) {
+        StringBuilder rows = new StringBuilder();
+        for (Map.Entry<Workload, Map<Configuration, List<RunResult>>> workload : results.entrySet()) {
+            List<RunResult> loomscope = workload.getValue().get(Configuration.LOOMSCOPE);
+            workload.getValue().forEach((configuration, runs) -> {
+                List<Scraper.ScrapeStats> scrapes = runs.stream().flatMap(r -> r.scrapes().stream()).toList();
+                if (!scrapes.isEmpty()) {
+                    scrapeRow(rows, workload.getKey().name(), configuration, Scraper.ScrapeStats.combine(scrapes),
+                            loomscope == null ? "–" : ratio(median(elapsed(runs)), median(elapsed(loomscope)))
+                                    + " (time)");
+                }
+            });
+        }
+        if (payments != null) {
+            List<PaymentsResult> loomscope = payments.get(Configuration.LOOMSCOPE);
+            payments.forEach((configuration, runs) -> {
+                List<Scraper.ScrapeStats> scrapes = runs.stream().flatMap(r -> r.scrapes().stream()).toList();
+                if (!scrapes.isEmpty()) {
+                    scrapeRow(rows, "Payments", configuration, Scraper.ScrapeStats.combine(scrapes),
+                            loomscope == null ? "–" : ratio(medianOfLongs(runs, PaymentsResult::serviceCpuNanos),
+                                    medianOfLongs(loomscope, PaymentsResult::serviceCpuNanos)) + " (service CPU)");
+                }
+            });
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        md.append("| Workload | Configuration | Scrapes | Scrape (ms): median; max | Lock held (ms): median; max"
+                + " | Failed | Against loomscope |\n");
+        md.append("|---|---|--:|--:|--:|--:|--:|\n");
+        md.append(rows).append('\n');
+        md.append("- Scrapes: the harness asked the agent's metrics endpoint for `/metrics` once a second, as"
+                + " Prometheus does (its Accept header: OpenMetrics), over every run. Scrape: from the request to the"
+                + " last byte of the answer. Lock held: how long the scrape held the recording's lock (the drain"
+                + " waited meanwhile), as the endpoint reports it (`loomscope_scrape_lock_held_seconds`). Against"
+                + " loomscope: the median of this configuration over the median of loomscope, the same agent without"
+                + " the endpoint.\n\n");
+    }
+
+    private static void scrapeRow(StringBuilder rows, String workload, Configuration configuration,
+                                  Scraper.ScrapeStats stats, String against) {
+        rows.append("| ").append(workload).append(" | ").append(configuration.label)
+                .append(" | ").append(stats.scrapes())
+                .append(" | ").append(millis(stats.scrapeNanos()))
+                .append(" | ").append(millis(stats.lockHeldNanos()))
+                .append(" | ").append(stats.failed())
+                .append(" | ").append(against).append(" |\n");
+    }
+
+    /** Median and maximum of sorted nanoseconds, in milliseconds. */
+    private static String millis(long[] sortedNanos) {
+        return sortedNanos.length == 0 ? "–" : String.format("%.2f; %.2f", median(sortedNanos) / 1e6,
+                sortedNanos[sortedNanos.length - 1] / 1e6);
+    }
+
     private static void throughputCells(StringBuilder md, List<PaymentsResult> runs, List<PaymentsResult> plain) {
         double throughput = medianOfDoubles(runs, PaymentsResult::throughputPerSecond);
         md.append(" | ").append(String.format("%.1f", throughput))
@@ -221,6 +283,9 @@ final class MarkdownReport {
             }
             if (configuration.jfr) {
                 parts.add("JFR");
+            }
+            if (configuration.scrapedEverySecond()) {
+                parts.add("metrics endpoint on loopback, scraped once a second");
             }
             md.append(parts.isEmpty() ? "no agent" : parts.stream().map(p -> p.startsWith("-") ? "`" + p + "`" : p)
                     .collect(Collectors.joining(", ")));

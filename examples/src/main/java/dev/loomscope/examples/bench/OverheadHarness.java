@@ -215,7 +215,10 @@ public final class OverheadHarness {
                 .redirectOutput(stdout.toFile())
                 .redirectError(stderr.toFile())
                 .start();
-        if (!process.waitFor(options.timeoutSeconds(), TimeUnit.SECONDS)) {
+        Optional<Scraper> scraper = Scraper.startFor(runDirectory);
+        boolean finished = process.waitFor(options.timeoutSeconds(), TimeUnit.SECONDS);
+        Optional<Scraper.ScrapeStats> scrapes = scraper.map(Scraper::stop);
+        if (!finished) {
             process.destroyForcibly().waitFor();
             throw new IllegalStateException(failure("did not finish within " + options.timeoutSeconds() + " s",
                     command, stderr));
@@ -228,7 +231,7 @@ public final class OverheadHarness {
 
         Recorded recorded = recorded(configuration, runDirectory, stderr);
         RunResult result = new RunResult(configuration, elapsedNanos, recorded.events(), recorded.dropped(),
-                otherCores, recorded.agentMessages(), recorded.clock());
+                otherCores, recorded.agentMessages(), recorded.clock(), scrapes);
         if (!options.keepFiles()) {
             deleteRecursively(runDirectory); // a storm's JFR file is tens of MB; do not pile them up
         }
@@ -255,8 +258,16 @@ public final class OverheadHarness {
 
     /** This configuration's JVM options for one run, with its agent options as given on the command line. */
     List<String> configurationJvmOptions(Configuration configuration, Path runDirectory) {
+        int metricsPort = 0;
+        if (configuration.scrapedEverySecond()) {
+            try {
+                metricsPort = Scraper.choosePort(runDirectory);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         return configuration.jvmOptions(options.agentJar().toAbsolutePath(),
-                options.agentOptions().getOrDefault(configuration, ""), jfcFile, runDirectory);
+                options.agentOptions().getOrDefault(configuration, ""), jfcFile, runDirectory, metricsPort);
     }
 
     /**
@@ -348,14 +359,22 @@ public final class OverheadHarness {
 
     private static String progressDetail(RunResult result) {
         return String.format("%9.1f ms", result.elapsedNanos() / 1e6)
-                + recorderDetail(result.eventsRecorded(), result.dropped(), result.otherCores());
+                + recorderDetail(result.eventsRecorded(), result.dropped(), result.otherCores())
+                + scrapeDetail(result.scrapes());
+    }
+
+    private static String scrapeDetail(Optional<Scraper.ScrapeStats> scrapes) {
+        return scrapes.map(s -> String.format("; %d scrapes, median %.1f ms, lock held median %.2f ms%s", s.scrapes(),
+                MarkdownReport.median(s.scrapeNanos()) / 1e6, MarkdownReport.median(s.lockHeldNanos()) / 1e6,
+                s.failed() > 0 ? ", " + s.failed() + " failed" : "")).orElse("");
     }
 
     private static String progressDetail(PaymentsResult result) {
         return String.format("%7.1f req/s, p50 %.1f ms, p99 %.1f ms, service CPU %.2f s", result.throughputPerSecond(),
                 result.p50Nanos() / 1e6, result.p99Nanos() / 1e6, result.serviceCpuNanos() / 1e9)
                 + (result.failed() > 0 ? String.format(", %,d failed", result.failed()) : "")
-                + recorderDetail(result.eventsRecorded(), result.dropped(), result.otherCores());
+                + recorderDetail(result.eventsRecorded(), result.dropped(), result.otherCores())
+                + scrapeDetail(result.scrapes());
     }
 
     private static String recorderDetail(OptionalLong eventsRecorded, OptionalLong dropped, OptionalDouble otherCores) {

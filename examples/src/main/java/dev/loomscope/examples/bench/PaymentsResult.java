@@ -19,8 +19,10 @@ import java.util.OptionalLong;
  * @param dropped             as in {@link RunResult}
  * @param otherCores          as in {@link RunResult}
  * @param agentMessages       as in {@link RunResult}
+ * @param scrapes             as in {@link RunResult}
  */
 record PaymentsResult(Configuration configuration, double throughputPerSecond, long ok, long failed, long p50Nanos,
                       long p99Nanos, long serviceCpuNanos, long generatorCpuNanos, OptionalLong eventsRecorded,
-                      OptionalLong dropped, OptionalDouble otherCores, List<String> agentMessages) {
+                      OptionalLong dropped, OptionalDouble otherCores, List<String> agentMessages,
+                      java.util.Optional<Scraper.ScrapeStats> scrapes) {
 }

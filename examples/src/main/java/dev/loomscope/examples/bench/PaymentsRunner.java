@@ -58,6 +58,8 @@ final class PaymentsRunner {
                 .redirectOutput(serviceStdout.toFile())
                 .redirectError(serviceStderr.toFile())
                 .start();
+        java.util.Optional<Scraper> scraper = Scraper.startFor(runDirectory);
+        java.util.Optional<Scraper.ScrapeStats> scrapes;
         Measured measured;
         try {
             awaitPort(service, portFile, serviceCommand, serviceStderr);
@@ -70,6 +72,7 @@ final class PaymentsRunner {
             long serviceCpu = cpuNanos(service) - cpuBefore;
             measured = new Measured(JSON.readTree(summaryFile.toFile()), serviceCpu);
         } finally {
+            scrapes = scraper.map(Scraper::stop);
             stop(service);
         }
         if (service.exitValue() != 0 && service.exitValue() != EXIT_ON_SIGTERM) {
@@ -89,7 +92,7 @@ final class PaymentsRunner {
                 load.path("ok").asLong(), load.path("failed").asLong() + load.path("notSent").asLong(),
                 latency.path("p50").asLong(), latency.path("p99").asLong(), measured.serviceCpuNanos(),
                 load.path("generatorCpuNanos").asLong(-1), recorded.events(), recorded.dropped(), otherCores,
-                recorded.agentMessages());
+                recorded.agentMessages(), scrapes);
         if (deleteFiles) {
             OverheadHarness.deleteRecursively(runDirectory);
         }

@@ -15,7 +15,9 @@ import java.util.OptionalLong;
  * @param otherCores     CPU used by other processes while the child ran, in cores ({@link OtherCpuMeter})
  * @param agentMessages  the agent's complaints on stderr, such as an option it ignored; empty when all was well
  * @param clock          Loomscope's {@code recorder.clock} ({@code tsc} or {@code nanoTime}); empty otherwise
+ * @param scrapes        what scraping the metrics endpoint measured, for configurations scraped; empty otherwise
  */
 record RunResult(Configuration configuration, long elapsedNanos, OptionalLong eventsRecorded, OptionalLong dropped,
-                 OptionalDouble otherCores, List<String> agentMessages, Optional<String> clock) {
+                 OptionalDouble otherCores, List<String> agentMessages, Optional<String> clock,
+                 Optional<Scraper.ScrapeStats> scrapes) {
 }
