@@ -29,6 +29,12 @@ public final class AgentLauncher {
      * Exit code 0 ok, 1 the target refused or failed, 2 usage error or bad pid.
      */
     public static void main(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("version"))) {
+            // answered on any Java: what a user runs first to see which jar they have
+            String version = AgentLauncher.class.getPackage().getImplementationVersion();
+            System.out.println("loomscope-agent " + (version == null ? "(development build)" : version));
+            System.exit(0);
+        }
         if (featureVersion() < FIRST_JAVA_WITH_VIRTUAL_THREADS) {
             System.err.println("loomscope: needs Java " + FIRST_JAVA_WITH_VIRTUAL_THREADS + " or later; this is Java "
                     + System.getProperty("java.version"));

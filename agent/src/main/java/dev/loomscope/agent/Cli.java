@@ -31,7 +31,22 @@ final class Cli {
     static final String USAGE_TEXT = """
             usage: java -jar loomscope-agent.jar dump PID [FILE]       write a dump of JVM PID now (docs/cli.md)
                    java -jar loomscope-agent.jar attach PID [OPTIONS]  start recording in JVM PID (docs/options.md)
-                   java -javaagent:loomscope-agent.jar[=OPTIONS] ...   record from the JVM's start""";
+                   java -jar loomscope-agent.jar --version             this jar's version
+                   java -javaagent:loomscope-agent.jar[=OPTIONS] ...   record from the JVM's start
+            COMMAND --help shows a command's arguments. Exit codes: 0 ok, 1 the target refused or failed,
+            2 usage error or bad pid.""";
+
+    static final String DUMP_HELP = """
+            usage: java -jar loomscope-agent.jar dump PID [FILE]
+              Writes a dump of the recording in JVM PID now, through the Attach API (same OS user as the target).
+              FILE: where to write it (default: the target's dump= pattern, loomscope-PID-TIME.json in its
+              working directory). The target loads the agent first if it was not running it; that dump then
+              covers only the moment since.""";
+
+    static final String ATTACH_HELP = """
+            usage: java -jar loomscope-agent.jar attach PID [OPTIONS]
+              Starts recording in the running JVM PID with OPTIONS (key=value,..., docs/options.md), as
+              -javaagent would at its start; the threads already running are counted from their next event.""";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -61,6 +76,9 @@ final class Cli {
             err.println(USAGE_TEXT);
             return args.length == 0 ? USAGE : OK;
         }
+        if (args.length == 2 && (args[1].equals("--help") || args[1].equals("-h"))) {
+            return help(args[0]);
+        }
         switch (args[0]) {
             case "dump" -> {
                 if (args.length < 2 || args.length > 3) {
@@ -80,6 +98,19 @@ final class Cli {
                 return usage("unknown command '" + args[0] + "'");
             }
         }
+    }
+
+    private int help(String command) {
+        String text = switch (command) {
+            case "dump" -> DUMP_HELP;
+            case "attach" -> ATTACH_HELP;
+            default -> null;
+        };
+        if (text == null) {
+            return usage("unknown command '" + command + "'");
+        }
+        out.println(text);
+        return OK;
     }
 
     private int usage(String problem) {

@@ -106,7 +106,7 @@ public final class RecordingSession {
 
     private void dumpAtExit() {
         drain.stop();
-        dump("exit", options.out());
+        dump("exit", options.out(), options.out().equals(AgentOptions.DEFAULTS.out()));
         AtomicFileWriter.finishOrDiscardAtExit(IN_FLIGHT_WAIT_AT_EXIT);
     }
 
@@ -115,6 +115,16 @@ public final class RecordingSession {
      * Never throws: a failure is one line on stderr, and the same reason in the result.
      */
     public DumpTriggers.Result dump(String trigger, String pathPattern) {
+        return dump(trigger, pathPattern, false);
+    }
+
+    /**
+     * @param onlyIfVirtualThreadsRan write nothing if no virtual thread was seen: the exit dump at the default path,
+     *                                so that every JVM a build starts with the agent (`java -version` included) does
+     *                                not leave a file in its working directory; an {@code out} the user chose is
+     *                                always written
+     */
+    private DumpTriggers.Result dump(String trigger, String pathPattern, boolean onlyIfVirtualThreadsRan) {
         Path target;
         try {
             target = Path.of(expand(pathPattern)).toAbsolutePath();
@@ -123,6 +133,12 @@ public final class RecordingSession {
         }
         try {
             Snapshot snapshot = snapshot(trigger);
+            if (onlyIfVirtualThreadsRan && !snapshot.sawVirtualThreads()) {
+                if (!options.quiet()) {
+                    System.err.println("loomscope: no virtual thread ran: no exit dump (out=FILE writes one always)");
+                }
+                return DumpTriggers.Result.failed("no virtual thread ran");
+            }
             AtomicFileWriter.write(target, out -> SnapshotJsonWriter.write(snapshot, out));
             if (!options.quiet()) {
                 System.err.println("loomscope: wrote " + target + " (" + trigger + ")");

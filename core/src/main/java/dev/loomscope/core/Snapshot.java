@@ -23,6 +23,12 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
                        long recordingNanos, long windowNanos, Data data, Context context,
                        long drainCpuNanos, String clock) {
 
+    /** Whether any virtual thread was created, started or ended while recording. */
+    boolean sawVirtualThreads() {
+        Counts counts = data.counts();
+        return counts.created() > 0 || counts.started() > 0 || counts.preexistingEnded() > 0;
+    }
+
     /** @param startEpochMs when the JVM started */
     public record JvmInfo(long pid, String javaVersion, String vendor, long startEpochMs) {
     }

@@ -19,6 +19,7 @@ public final class ReportMain {
               diff A.json B.json                    side-by-side table of the same metrics
               merge A.json B.json ... -o OUT.json   one dump for many JVMs of one service
               alerts --baseline BASE.json [options] Prometheus alert rules: slower than the baseline
+              --version                             this jar's version
             <command> --help shows a command's options. Exit codes: 0 ok, 1 check failed, 2 unusable input.""";
 
     public static void main(String[] args) {

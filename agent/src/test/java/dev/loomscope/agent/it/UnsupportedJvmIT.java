@@ -88,6 +88,18 @@ class UnsupportedJvmIT {
         assertEquals(0, jvm.waitFor(60).exitCode());
     }
 
+    @Test
+    void theAgentJarTellsItsVersionOnJava17() throws Exception {
+        Path java = JDK17.resolve("bin/java");
+        assumeTrue(Files.isExecutable(java), "no JDK 17 at " + JDK17);
+        Process process = new ProcessBuilder(java.toString(), "-jar", AgentJvm.AGENT_JAR.toString(), "--version")
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "java -jar did not finish");
+        assertEquals(0, process.exitValue(), output);
+        assertEquals("loomscope-agent " + System.getProperty("loomscope.version"), output.trim());
+    }
+
     /** {@code JAVA_VERSION} of the JDK's {@code release} file: what its {@code java.version} reports. */
     private static String releaseJavaVersion() throws IOException {
         for (String line : Files.readAllLines(JDK17.resolve("release"))) {
