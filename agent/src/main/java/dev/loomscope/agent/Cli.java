@@ -12,6 +12,7 @@ import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -31,6 +32,7 @@ final class Cli {
     static final String USAGE_TEXT = """
             usage: java -jar loomscope-agent.jar dump PID [FILE]       write a dump of JVM PID now (docs/cli.md)
                    java -jar loomscope-agent.jar attach PID [OPTIONS]  start recording in JVM PID (docs/options.md)
+                   java -jar loomscope-agent.jar stop PID [FILE]       last dump, then stop recording in JVM PID
                    java -jar loomscope-agent.jar --version             this jar's version
                    java -javaagent:loomscope-agent.jar[=OPTIONS] ...   record from the JVM's start
             COMMAND --help shows a command's arguments. Exit codes: 0 ok, 1 the target refused or failed,
@@ -46,7 +48,15 @@ final class Cli {
     static final String ATTACH_HELP = """
             usage: java -jar loomscope-agent.jar attach PID [OPTIONS]
               Starts recording in the running JVM PID with OPTIONS (key=value,..., docs/options.md), as
-              -javaagent would at its start; the threads already running are counted from their next event.""";
+              -javaagent would at its start; the threads already running are counted from their next event.
+              duration=30s records for 30 s, then writes the last dump to out= and stops recording
+              (like asprof -d or jcmd JFR.start duration=); `stop PID` ends a recording earlier.""";
+
+    static final String STOP_HELP = """
+            usage: java -jar loomscope-agent.jar stop PID [FILE]
+              Writes the recording's last dump (to FILE, default: the target's out= file) and stops recording in
+              JVM PID: every hook returns at once from then on, and the JVM's exit writes no further dump.
+              Prints the dump's absolute path.""";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -94,16 +104,34 @@ final class Cli {
                 Long pid = pid(args[1]);
                 return pid == null ? USAGE : attach(pid, args.length == 3 ? args[2] : "");
             }
+            case "stop" -> {
+                if (args.length < 2 || args.length > 3) {
+                    return usage("stop takes PID and optionally FILE");
+                }
+                Long pid = pid(args[1]);
+                return pid == null ? USAGE : stop(pid, args.length == 3 ? args[2] : null);
+            }
             default -> {
                 return usage("unknown command '" + args[0] + "'");
             }
         }
     }
 
+    private int stop(long pid, String file) throws Exception {
+        String absoluteFile = file == null ? null : Path.of(file).toAbsolutePath().normalize().toString();
+        String answer = send(pid, AgentCommand.stop(requestId(), absoluteFile));
+        if (answer == null) {
+            return FAILED;
+        }
+        out.println(answer.substring(answer.indexOf(' ') + 1));
+        return OK;
+    }
+
     private int help(String command) {
         String text = switch (command) {
             case "dump" -> DUMP_HELP;
             case "attach" -> ATTACH_HELP;
+            case "stop" -> STOP_HELP;
             default -> null;
         };
         if (text == null) {
@@ -165,8 +193,10 @@ final class Cli {
         if (send(pid, AgentCommand.attach(requestId(), options)) == null) {
             return FAILED;
         }
+        Duration duration = AgentOptions.parse(options, warning -> { }).duration();
         out.println("loomscope: recording in " + pid + " from now on (late attach: earlier transitions are not"
-                + " counted)");
+                + " counted)" + (duration.isZero() ? "" : "; for " + AgentOptions.formatDuration(duration.toNanos())
+                + ", then its last dump goes to its out= file and the recording stops"));
         return OK;
     }
 

@@ -109,6 +109,15 @@ public final class LoomscopeAgent {
             answer(command.resultProperty(), refusal == null ? command.ok("recording") : command.error(refusal));
             return;
         }
+        if (command.name().equals(AgentCommand.STOP)) {
+            DumpTriggers triggers = running ? Installer.dumpTriggers() : null;
+            DumpTriggers.Result result = triggers == null
+                    ? DumpTriggers.Result.failed("does not run the agent: nothing to stop")
+                    : triggers.stopNow(command.file(), COMMAND_TIMEOUT);
+            answer(command.resultProperty(), result.ok() ? command.ok(result.path().toString())
+                    : command.error(result.error()));
+            return;
+        }
         boolean startedNow = false;
         if (!running) {
             String refusal = install("", instrumentation, true);

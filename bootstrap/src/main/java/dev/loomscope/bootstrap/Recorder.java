@@ -105,6 +105,15 @@ public final class Recorder {
         rings = created;
     }
 
+    /**
+     * Stops recording for good: from here on every hook returns at once (the advice stays woven: removing it would
+     * retransform the JDK's classes again). The rings stay with the drain, which takes what they hold for the last
+     * dump. A record being offered right now may still land in a ring; nothing reads it after that dump.
+     */
+    public static synchronized void stop() {
+        rings = null;
+    }
+
     /** For {@link EventClock}'s initialiser only. */
     static MethodHandle tickReaderForClock() {
         return tickReader;

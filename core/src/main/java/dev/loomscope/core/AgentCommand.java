@@ -27,6 +27,8 @@ public record AgentCommand(String name, String id, String file, String options) 
     public static final String PREFIX = "command=";
     public static final String DUMP = "dump";
     public static final String ATTACH = "attach";
+    /** Write the recording's last dump and stop recording. */
+    public static final String STOP = "stop";
     public static final String RESULT_PROPERTY = "dev.loomscope.agent.result";
     public static final String OK = "ok";
     public static final String STARTED = "started";
@@ -39,6 +41,10 @@ public record AgentCommand(String name, String id, String file, String options) 
 
     public static AgentCommand dump(String id, String file) {
         return new AgentCommand(DUMP, id, file, null);
+    }
+
+    public static AgentCommand stop(String id, String file) {
+        return new AgentCommand(STOP, id, file, null);
     }
 
     public static AgentCommand attach(String id, String options) {
@@ -81,11 +87,12 @@ public record AgentCommand(String name, String id, String file, String options) 
                         + " file, options)");
             }
         }
-        if (!DUMP.equals(name) && !ATTACH.equals(name)) {
-            throw new IllegalArgumentException("unknown command '" + name + "' (commands: dump, attach)");
+        if (!DUMP.equals(name) && !ATTACH.equals(name) && !STOP.equals(name)) {
+            throw new IllegalArgumentException("unknown command '" + name + "' (commands: dump, attach, stop)");
         }
-        if (file != null && (file.isEmpty() || !DUMP.equals(name))) {
-            throw new IllegalArgumentException(file.isEmpty() ? "empty file in command" : "file goes with dump only");
+        if (file != null && (file.isEmpty() || ATTACH.equals(name))) {
+            throw new IllegalArgumentException(file.isEmpty() ? "empty file in command"
+                    : "file goes with dump and stop only");
         }
         if (options != null && !ATTACH.equals(name)) {
             throw new IllegalArgumentException("options go with attach only");

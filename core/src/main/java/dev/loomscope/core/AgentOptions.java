@@ -42,22 +42,25 @@ import java.util.function.Consumer;
  * @param metrics      where the metrics endpoint listens ({@code docs/fleet.md}), or null: no endpoint
  * @param service      the {@code service} label of the metrics, or null for the main class or jar name
  *                     ({@link ServiceName})
+ * @param duration     how long to record: then the agent writes a dump ({@code duration}, to {@link #out}) and
+ *                     stops recording; {@link Duration#ZERO}: until the JVM exits
+ * @param keep         interval dumps kept: after each, the oldest this JVM wrote beyond this many are deleted; 0: all
  */
 public record AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet,
                            long windowNanos, long retentionNanos, long longSliceNanos, int sampleEvery,
                            List<String> critical, int samplesPerSecond, int stackDepth, int topSites,
                            long leakThresholdNanos,
                            String dump, Duration interval, boolean sigquit, int threadSample, String clock,
-                           MetricsAddress metrics, String service) {
+                           MetricsAddress metrics, String service, Duration duration, int keep) {
 
-    /** The options without a metrics endpoint and with the default service name. */
+    /** The options without a metrics endpoint, with the default service name, without a duration, keeping all. */
     public AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet, long windowNanos,
                         long retentionNanos, long longSliceNanos, int sampleEvery, List<String> critical,
                         int samplesPerSecond, int stackDepth, int topSites, long leakThresholdNanos, String dump,
                         Duration interval, boolean sigquit, int threadSample, String clock) {
         this(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos, longSliceNanos, sampleEvery,
                 critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos, dump, interval, sigquit,
-                threadSample, clock, null, null);
+                threadSample, clock, null, null, Duration.ZERO, 0);
     }
 
     /**
@@ -82,11 +85,12 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
     public static final AgentOptions DEFAULTS = new AgentOptions("loomscope-%p.json", 16, 32768, true, false,
             TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20), 100,
             List.of(), 1000, 32, 20, TimeUnit.SECONDS.toNanos(60), "loomscope-%p-%t.json", Duration.ZERO, true, 1,
-            CLOCK_AUTO, null, null);
+            CLOCK_AUTO, null, null, Duration.ZERO, 0);
 
     /** Shortest {@code interval}: a dump drains and writes a file; more often than this is a mistake. */
     public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
     public static final Duration MAX_INTERVAL = Duration.ofDays(1);
+    public static final Duration MAX_DURATION = Duration.ofDays(365);
     /** Most windows kept at full resolution: bounds the heatmaps' memory whatever the options. */
     static final long MAX_FINE_WINDOWS = 100_000;
 
@@ -113,6 +117,8 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         String clock = DEFAULTS.clock;
         MetricsAddress metrics = DEFAULTS.metrics;
         String service = DEFAULTS.service;
+        Duration duration = DEFAULTS.duration;
+        int keep = DEFAULTS.keep;
         if (text == null || text.isBlank()) {
             return DEFAULTS;
         }
@@ -165,6 +171,9 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                     }
                 }
                 case "interval" -> interval = interval(key, value, warn);
+                case "duration" -> duration = Duration.ofNanos(duration(key, value, MIN_INTERVAL.toNanos(),
+                        MAX_DURATION.toNanos(), DEFAULTS.duration.toNanos(), warn));
+                case "keep" -> keep = integer(key, value, 0, 1_000_000, DEFAULTS.keep, warn);
                 case "sigquit" -> sigquit = onOff(key, value, DEFAULTS.sigquit, warn);
                 case "threadSample" -> threadSample = integer(key, value, 1, 1_000_000, DEFAULTS.threadSample, warn);
                 case "clock" -> {
@@ -193,7 +202,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                 default -> warn.accept("loomscope: unknown option '" + key + "' ignored (options: "
                         + "out, rings, ringCapacity, recording, quiet, window, retention, longSlice, sampleEvery,"
                         + " critical, samplesPerSecond, stackDepth, topSites, leakThreshold, dump, interval, sigquit,"
-                        + " threadSample, clock, metrics, service;"
+                        + " threadSample, clock, metrics, service, duration, keep;"
                         + " see docs/options.md)");
             }
         }
@@ -204,7 +213,8 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         }
         return new AgentOptions(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
-                dump == null ? timestamped(out) : dump, interval, sigquit, threadSample, clock, metrics, service);
+                dump == null ? timestamped(out) : dump, interval, sigquit, threadSample, clock, metrics, service,
+                duration, keep);
     }
 
     /** What {@link #metricsAddress} returns for a value it cannot use. */
@@ -284,7 +294,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                 + ",ringCapacity=" + fittedCapacity + " (" + mebibytes(ringBytes(fittedRings, fittedCapacity)) + ")");
         return new AgentOptions(out, fittedRings, fittedCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
-                dump, interval, sigquit, threadSample, clock, metrics, service);
+                dump, interval, sigquit, threadSample, clock, metrics, service, duration, keep);
     }
 
     static long ringBytes(int rings, int ringCapacity) {
@@ -353,6 +363,8 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         map.put("clock", clock);
         map.put("metrics", metrics == null ? "off" : metrics.toString());
         map.put("service", serviceName());
+        map.put("duration", duration.isZero() ? "off" : formatDuration(duration.toNanos()));
+        map.put("keep", keep);
         return map;
     }
 

@@ -42,6 +42,8 @@ public final class RecordingSession {
     private final boolean recording;
     private final long startNanos = System.nanoTime();
     private final long startEpochMs = System.currentTimeMillis();
+    /** Set by {@link #stop}: the recording is over. */
+    private volatile boolean stopped;
 
     private RecordingSession(AgentOptions options, Supplier<HookReport> hooks, String agentVersion,
                              long firstObservableThreadId, boolean lateAttach, ForkJoinPool scheduler) {
@@ -104,7 +106,24 @@ public final class RecordingSession {
         return ClockConversion.ticks(Recorder.installReading(), firstNanoTime, reading, nanoTime);
     }
 
+    /**
+     * Stops recording for good ({@link Recorder#stop}): writes the last dump to {@code pathPattern} (null: none), then
+     * stops the drain. The JVM's exit then writes no dump: nothing was recorded since.
+     */
+    public DumpTriggers.Result stop(String trigger, String pathPattern) {
+        Recorder.stop();
+        DumpTriggers.Result result = pathPattern == null ? DumpTriggers.Result.failed("no file") : dump(trigger,
+                pathPattern);
+        stopped = true;
+        drain.stop();
+        return result;
+    }
+
     private void dumpAtExit() {
+        if (stopped) {
+            AtomicFileWriter.finishOrDiscardAtExit(IN_FLIGHT_WAIT_AT_EXIT);
+            return;
+        }
         drain.stop();
         dump("exit", options.out(), options.out().equals(AgentOptions.DEFAULTS.out()));
         AtomicFileWriter.finishOrDiscardAtExit(IN_FLIGHT_WAIT_AT_EXIT);

@@ -10,7 +10,7 @@ import java.util.Map;
  *
  * @param lateAttach     the agent was attached to a running JVM (counts miss what happened before)
  * @param trigger        what asked for the dump: {@code exit}, {@code sigquit}, {@code interval}, {@code attach-dump},
- *                       {@code in-process}
+ *                       {@code in-process}, {@code http}, {@code duration}, {@code stop} ({@code docs/schema.md})
  * @param dumpEpochMs    wall-clock time of the dump
  * @param recordingNanos how long the recorder had been running
  * @param windowNanos    heatmap base window length

@@ -66,4 +66,14 @@ class AgentCommandTest {
         assertEquals("d/a-1-2.json", DumpTriggers.withSequence("d/a-1.json", 2));
         assertEquals("d.x/a-3", DumpTriggers.withSequence("d.x/a", 3));
     }
+
+    @Test
+    void stopTakesAnOptionalFileAndNoOptions() {
+        AgentCommand stop = AgentCommand.parse(AgentCommand.stop("7", "/tmp/a,b.json").toArgument());
+        assertEquals(new AgentCommand(AgentCommand.STOP, "7", "/tmp/a,b.json", null), stop);
+        assertEquals(new AgentCommand(AgentCommand.STOP, "8", null, null),
+                AgentCommand.parse(AgentCommand.stop("8", null).toArgument()));
+        assertThrows(IllegalArgumentException.class,
+                () -> AgentCommand.parse("command=stop,id=9,options=quiet=true"));
+    }
 }

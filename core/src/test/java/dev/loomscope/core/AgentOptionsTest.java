@@ -29,6 +29,12 @@ class AgentOptionsTest {
                 AgentOptions.CLOCK_AUTO),
                 options);
         assertEquals(7200, options.fineWindows());
+        AgentOptions bounded = AgentOptions.parse("duration=30s,keep=24,interval=1h", warnings::add);
+        assertEquals(Duration.ofSeconds(30), bounded.duration());
+        assertEquals(24, bounded.keep());
+        assertEquals("30s", bounded.asMap().get("duration"));
+        assertEquals(24, bounded.asMap().get("keep"));
+        assertEquals("off", AgentOptions.DEFAULTS.asMap().get("duration"));
         AgentOptions sites = AgentOptions.parse("sampleEvery=1,critical=pay-|ledger-,stackDepth=8,topSites=5,"
                 + "leakThreshold=2s,samplesPerSecond=50,threadSample=100", warnings::add);
         assertEquals(100, sites.threadSample());

@@ -4,7 +4,7 @@ package dev.loomscope.format;
  * {@code recording}: what the dump covers. Every dump covers the recording from its start.
  *
  * @param trigger    what asked for the dump: {@code exit}, {@code sigquit}, {@code interval}, {@code attach-dump},
- *                   {@code in-process}
+ *                   {@code in-process}, {@code http}, {@code duration}, {@code stop} ({@code docs/schema.md})
  * @param attach     {@link #STARTUP} or {@link #LATE}
  * @param durationNs the recording's length up to the dump
  */

@@ -20,7 +20,7 @@ class CliHelpIT {
 
     @Test
     void everyCommandAnswersHelpWithItsUsageNotAnErrorAboutThePid(@TempDir Path dir) throws Exception {
-        for (String command : new String[]{"dump", "attach"}) {
+        for (String command : new String[]{"dump", "attach", "stop"}) {
             for (String help : new String[]{"--help", "-h"}) {
                 AgentCli cli = AgentCli.run(dir, command, help).expect(0);
                 assertTrue(cli.stdout().startsWith("usage: java -jar loomscope-agent.jar " + command + " PID"),
