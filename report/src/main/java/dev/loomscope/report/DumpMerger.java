@@ -20,8 +20,12 @@ import dev.loomscope.format.Scheduler;
 import dev.loomscope.format.Sites;
 import org.HdrHistogram.Histogram;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static dev.loomscope.report.MergeRules.any;
 import static dev.loomscope.report.MergeRules.max;
@@ -80,7 +85,82 @@ final class DumpMerger {
         if (inputs.isEmpty()) {
             throw new IllegalArgumentException("no dumps to merge");
         }
-        return new DumpMerger(inputs, top).merge();
+        List<String> sameJvmNotes = new ArrayList<>();
+        DumpMerger merger = new DumpMerger(latestOfEachJvm(inputs, sameJvmNotes), top);
+        merger.notes.addAll(sameJvmNotes);
+        return merger.merge();
+    }
+
+    /** A JVM: its pid and start time (a pid alone is reused by the next process). */
+    private record JvmIdentity(long pid, long startEpochMs) {
+        @Override
+        public String toString() {
+            return "pid " + pid + ", started " + Instant.ofEpochMilli(startEpochMs);
+        }
+    }
+
+    /**
+     * Every dump covers its JVM's recording from the start, so two dumps of one JVM (two interval dumps, or one file
+     * given twice) must not add up: of each JVM only the latest dump is merged, with a note. A merged input cannot be
+     * taken apart again, so one that covers a JVM another input covers too is refused.
+     */
+    private static List<Dump> latestOfEachJvm(List<Dump> inputs, List<String> notes) throws UnusableInputException {
+        Map<JvmIdentity, List<Dump>> byJvm = new LinkedHashMap<>();
+        Map<JvmIdentity, Dump> inMerged = new HashMap<>();
+        for (Dump input : inputs) {
+            LoomscopeDump dump = input.model();
+            if (dump.merged() != null && dump.merged().inputs() != null) {
+                for (Merged.Input jvm : dump.merged().inputs()) {
+                    if (jvm.pid() != null && jvm.jvmStartEpochMs() != null) {
+                        JvmIdentity identity = new JvmIdentity(jvm.pid(), jvm.jvmStartEpochMs());
+                        Dump other = inMerged.putIfAbsent(identity, input);
+                        if (other != null) {
+                            throw sameJvmInMerge(identity, other, input);
+                        }
+                    }
+                }
+            } else {
+                byJvm.computeIfAbsent(new JvmIdentity(dump.jvm().pid(), dump.jvm().startEpochMs()),
+                        jvm -> new ArrayList<>()).add(input);
+            }
+        }
+        // by identity: the same file given twice is two equal records, one of which stays
+        Set<Dump> dropped = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Map.Entry<JvmIdentity, List<Dump>> jvm : byJvm.entrySet()) {
+            Dump merged = inMerged.get(jvm.getKey());
+            if (merged != null) {
+                throw sameJvmInMerge(jvm.getKey(), merged, jvm.getValue().get(0));
+            }
+            List<Dump> dumps = jvm.getValue();
+            if (dumps.size() > 1) {
+                Dump latest = dumps.get(0);
+                for (Dump dump : dumps) { // ties go to the later on the command line
+                    if (dumpEpochMs(dump) >= dumpEpochMs(latest)) {
+                        latest = dump;
+                    }
+                }
+                for (Dump dump : dumps) {
+                    if (dump != latest) {
+                        dropped.add(dump);
+                    }
+                }
+                notes.add(dumps.stream().map(d -> String.valueOf(d.file())).collect(Collectors.joining(", "))
+                        + " are dumps of one JVM (" + jvm.getKey() + "): merged only the latest, " + latest.file()
+                        + " (each dump holds its recording from the start)");
+            }
+        }
+        return inputs.stream().filter(input -> !dropped.contains(input)).toList();
+    }
+
+    private static long dumpEpochMs(Dump dump) {
+        Recording recording = dump.model().recording();
+        return recording == null ? Long.MIN_VALUE : recording.dumpEpochMs();
+    }
+
+    private static UnusableInputException sameJvmInMerge(JvmIdentity jvm, Dump merged, Dump other) {
+        return new UnusableInputException("merge: " + merged.file() + " is a merge that covers a JVM (" + jvm
+                + ") that " + (merged == other ? "it lists twice" : other.file() + " covers too")
+                + ": its counts would add up twice; merge the JVMs' own dumps instead");
     }
 
     private Result merge() throws UnusableInputException {

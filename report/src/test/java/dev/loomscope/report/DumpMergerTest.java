@@ -262,6 +262,47 @@ class DumpMergerTest {
     }
 
     @Test
+    void twoDumpsOfOneJvmAreNotAddedUpOnlyTheLatestIsMergedWithANote() throws Exception {
+        ObjectNode early = dump(7, 1);
+        ObjectNode late = dump(7, 2);
+        ((ObjectNode) late.get("recording")).put("dumpEpochMs", early.at("/recording/dumpEpochMs").asLong() + 60_000);
+        Dump earlyFile = write("interval-1.json", early);
+        Dump lateFile = write("interval-2.json", late);
+        Dump other = write("other.json", dump(8, 3));
+
+        DumpMerger.Result result = DumpMerger.merge(List.of(lateFile, earlyFile, other), DumpMerger.DEFAULT_TOP);
+
+        assertEquals(2, result.dump().merged().inputs().size(), "two JVMs");
+        assertEquals(late.at("/counts/created").asLong() + 30, result.dump().counts().created(),
+                "the later dump of JVM 7 and JVM 8");
+        assertEquals(List.of(lateFile.file() + ", " + earlyFile.file() + " are dumps of one JVM (pid 7, started "
+                        + java.time.Instant.ofEpochMilli(early.at("/jvm/startEpochMs").asLong())
+                        + "): merged only the latest, " + lateFile.file() + " (each dump holds its recording from the"
+                        + " start)"),
+                result.notes().stream().filter(n -> n.contains("one JVM")).toList());
+    }
+
+    @Test
+    void oneFileGivenTwiceCountsOnce() throws Exception {
+        Dump once = write("once.json", dump(7, 1));
+        Dump again = Dump.read(once.file());
+        DumpMerger.Result result = DumpMerger.merge(List.of(once, again), DumpMerger.DEFAULT_TOP);
+        assertEquals(1, result.dump().merged().inputs().size());
+        assertEquals(10, result.dump().counts().created());
+    }
+
+    @Test
+    void aMergeThatCoversAJvmAnotherInputCoversIsRefused() throws Exception {
+        Dump a = write("a.json", dump(7, 1));
+        Dump b = write("b.json", dump(8, 2));
+        Dump ab = merged("ab.json", DumpMerger.DEFAULT_TOP, a, b);
+        UnusableInputException e = assertThrows(UnusableInputException.class,
+                () -> DumpMerger.merge(List.of(ab, a), DumpMerger.DEFAULT_TOP));
+        assertTrue(e.getMessage().contains("ab.json is a merge that covers a JVM (pid 7"), e.getMessage());
+        assertTrue(e.getMessage().contains("a.json covers too"), e.getMessage());
+    }
+
+    @Test
     void heatmapsOfDifferentWindowsOrBucketsAreRefused() throws Exception {
         ObjectNode b = dump(2, 2);
         ((ObjectNode) b.get("heatmaps")).put("windowMs", 500);
