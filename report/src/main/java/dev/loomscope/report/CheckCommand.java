@@ -17,7 +17,10 @@ import java.util.Set;
 final class CheckCommand {
     static final String HELP = """
             usage: java -jar loomscope-report.jar check --baseline BASE.json --current CUR.json [options]
-            Fails (exit 1) when the current run is worse than the baseline beyond the limits.
+                   java -jar loomscope-report.jar check --current CUR.json --budget SPEC [options]
+            Fails (exit 1) when the current run is worse than the baseline beyond the limits, or over a budget.
+            Without --baseline only the current run's own limits are judged: --budget, --forbid-pinning,
+            --forbid-leaks (at least one of them).
               --metrics LIST           distributions to compare (default %s);
                                        also runSlice, pinnedBlocked, blockedByKind.<kind>
               --percentiles LIST       percentiles to compare (default %s); any pNN, p999 = 99.9
@@ -54,11 +57,16 @@ final class CheckCommand {
         }
         String baselineFile = cli.value("--baseline", null);
         String currentFile = cli.value("--current", null);
-        if (baselineFile == null || currentFile == null) {
-            throw CliArgs.usage("check", "--baseline and --current are both required");
+        if (currentFile == null) {
+            throw CliArgs.usage("check", "--current is required");
         }
         CheckCriteria criteria = criteria(cli);
-        Dump baseline = Dump.read(Path.of(baselineFile));
+        if (baselineFile == null && criteria.budgets().isEmpty() && !criteria.forbidPinning()
+                && !criteria.forbidLeaks()) {
+            throw CliArgs.usage("check", "nothing to judge: give --baseline, or --budget, --forbid-pinning or"
+                    + " --forbid-leaks");
+        }
+        Dump baseline = baselineFile == null ? null : Dump.read(Path.of(baselineFile));
         Dump current = Dump.read(Path.of(currentFile));
 
         RegressionCheck.Report report = RegressionCheck.run(baseline, current, criteria);
@@ -111,8 +119,8 @@ final class CheckCommand {
         if (skipped > 0) {
             md.append(", ").append(skipped).append(" skipped");
         }
-        md.append(". Baseline ").append(describe(baseline)).append(", current ").append(describe(current))
-                .append(".\n\n");
+        md.append(baseline == null ? ". No baseline: current " + describe(current) + " judged alone"
+                : ". Baseline " + describe(baseline) + ", current " + describe(current)).append(".\n\n");
         MarkdownTable table = new MarkdownTable("check", ">baseline", ">current", ">change", "limit", "result");
         for (CheckResult r : report.results()) {
             String name = r.kind() == CheckResult.Kind.BUDGET ? "budget " + r.id() : r.id();

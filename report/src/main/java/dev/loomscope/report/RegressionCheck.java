@@ -28,9 +28,10 @@ final class RegressionCheck {
         }
     }
 
+    /** @param baseline null: the current run is judged alone (budgets, pinning, leaks), nothing is compared */
     static Report run(Dump baseline, Dump current, CheckCriteria criteria) throws UnusableInputException {
         List<CheckResult> results = new ArrayList<>();
-        for (String metric : criteria.selection().metrics()) {
+        for (String metric : baseline == null ? List.<String>of() : criteria.selection().metrics()) {
             MetricSelection.requireKnown(metric, baseline, current);
             Distribution b = Distribution.of(baseline, metric);
             Distribution c = Distribution.of(current, metric);
@@ -97,15 +98,15 @@ final class RegressionCheck {
     }
 
     private static CheckResult pinning(Dump baseline, Dump current) {
-        long before = baseline.model().counts().pinnedBlocks();
+        String before = baseline == null ? "" : baseline.model().counts().pinnedBlocks() + " pinned";
         long now = current.model().counts().pinnedBlocks();
         if (now == 0) {
-            return new CheckResult(Kind.PINNING, "pinning", Status.PASS, before + " pinned", "0 pinned", "", "none",
+            return new CheckResult(Kind.PINNING, "pinning", Status.PASS, before, "0 pinned", "", "none",
                     "no pinned blocks");
         }
         Sites sites = current.model().sites();
         String where = sites == null || sites.pinned() == null ? "" : topFrame(sites.pinned(), Sites.Site::frames);
-        return new CheckResult(Kind.PINNING, "pinning", Status.FAIL, before + " pinned", now + " pinned", "", "none",
+        return new CheckResult(Kind.PINNING, "pinning", Status.FAIL, before, now + " pinned", "", "none",
                 now + " pinned blocks (a virtual thread parked while holding its carrier)"
                         + (where.isEmpty() ? "" : "; most time pinned at " + where));
     }
@@ -136,7 +137,7 @@ final class RegressionCheck {
 
     private static List<String> notes(Dump baseline, Dump current, List<CheckResult> results) {
         List<String> notes = new ArrayList<>();
-        for (Dump dump : new Dump[]{baseline, current}) {
+        for (Dump dump : baseline == null ? new Dump[]{current} : new Dump[]{baseline, current}) {
             long dropped = dump.model().counts().dropped();
             if (dropped > 0) {
                 notes.add((dump == baseline ? "baseline" : "current") + " lost " + dropped

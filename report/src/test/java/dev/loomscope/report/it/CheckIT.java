@@ -70,6 +70,21 @@ class CheckIT {
     }
 
     @Test
+    void budgetsAloneNeedNoBaseline() throws Exception {
+        Path hog = RealDumps.sleepersWithHog();
+        ReportJar.Result over = ReportJar.run("check", "--current", hog, "--budget", "wakeToRun.p99=50ms");
+        assertEquals(1, over.exitCode(), over.stdout() + over.stderr());
+        assertTrue(over.stdout().contains("No baseline: current `" + hog.getFileName() + "`"), over.stdout());
+        assertTrue(over.stdout().matches("(?s).*\\| budget wakeToRun\\.p99 [^\\n]*\\*\\*FAIL\\*\\*.*"), over.stdout());
+        assertFalse(over.stdout().contains("| wakeToRun.p99 "), "nothing compared without a baseline");
+        assertEquals(0, ReportJar.run("check", "--current", hog, "--budget", "wakeToRun.p99=10s").exitCode());
+        assertEquals(1, ReportJar.run("check", "--current", RealDumps.pinned(), "--forbid-pinning").exitCode());
+        ReportJar.Result nothing = ReportJar.run("check", "--current", hog);
+        assertEquals(2, nothing.exitCode(), nothing.stderr());
+        assertTrue(nothing.stderr().contains("nothing to judge"), nothing.stderr());
+    }
+
+    @Test
     void pinningFailsOnlyWhenForbidden() throws Exception {
         Path pinned = RealDumps.pinned();
         Path junit = RealDumps.file("pinned.xml");
