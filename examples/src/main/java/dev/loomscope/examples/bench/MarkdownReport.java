@@ -99,15 +99,21 @@ final class MarkdownReport {
     /** The timed workloads: the workload's own measurement of its timed pass. */
     private static void timedTable(StringBuilder md, Map<Workload, Map<Configuration, List<RunResult>>> results) {
         md.append("| Workload | Configuration | Median (ms) | Ratio to plain | Runs in order (ms) "
+                + "| CPU (median, ms) | CPU per record (ns) "
                 + "| Events recorded (median) | Dropped: median; max | Others' CPU (max, cores) |\n");
-        md.append("|---|---|--:|--:|---|--:|--:|--:|\n");
+        md.append("|---|---|--:|--:|---|--:|--:|--:|--:|--:|\n");
         for (Map.Entry<Workload, Map<Configuration, List<RunResult>>> workload : results.entrySet()) {
             List<RunResult> plainRuns = workload.getValue().get(Configuration.PLAIN);
             double plainMedian = plainRuns == null ? Double.NaN : median(elapsed(plainRuns));
+            // the floor of a configuration: the empty agent for the agent's (its start-up weaves the JDK's classes,
+            // seconds of CPU that are no record's), plain for JFR
+            OptionalLong agentFloorCpu = medianCpu(workload.getValue().get(Configuration.EMPTY_AGENT));
+            OptionalLong plainCpu = medianCpu(plainRuns);
             for (Map.Entry<Configuration, List<RunResult>> configuration : workload.getValue().entrySet()) {
                 List<RunResult> runs = configuration.getValue();
                 double median = median(elapsed(runs));
                 OptionalLong events = medianOf(runs, RunResult::eventsRecorded);
+                OptionalLong cpu = medianOf(runs, RunResult::processCpuNanos);
                 md.append("| ").append(workload.getKey().name())
                         .append(" | ").append(configuration.getKey().label)
                         .append(" | ").append(String.format("%.1f", median / 1e6))
@@ -115,6 +121,9 @@ final class MarkdownReport {
                                 : String.format("%.2fx", median / plainMedian))
                         .append(" | ").append(runs.stream().map(r -> String.format("%.0f", r.elapsedNanos() / 1e6))
                                 .collect(Collectors.joining(", ")))
+                        .append(" | ").append(cpu.isPresent() ? String.format("%.0f", cpu.getAsLong() / 1e6) : "–")
+                        .append(" | ").append(costPerRecord(cpu,
+                                configuration.getKey().hasAgent() ? agentFloorCpu : plainCpu, events))
                         .append(" | ").append(events.isPresent() ? String.format("%,d", events.getAsLong()) : "–")
                         .append(" | ").append(droppedCell(runs, RunResult::dropped, RunResult::eventsRecorded))
                         .append(" | ").append(otherCoresCell(runs, RunResult::otherCores))
@@ -126,6 +135,10 @@ final class MarkdownReport {
             md.append("- ").append(workload.name()).append(": time is the workload's own measurement of its timed"
                     + " pass; ").append(workload.description()).append(".\n");
         }
+        md.append("- CPU: the JVM's CPU time (user + system, all its threads) up to the end of the workload's main, the"
+                + " exit dump excluded. CPU per record: (median CPU of the configuration - median CPU of its floor)"
+                + " / median events recorded, in ns; the floor is empty-agent for the agent's configurations (the"
+                + " agent's start-up is no record's cost) and plain for jfr, whose events count as its records.\n");
         md.append('\n');
     }
 
@@ -226,6 +239,18 @@ final class MarkdownReport {
                 .append(" | ").append(millis(stats.lockHeldNanos()))
                 .append(" | ").append(stats.failed())
                 .append(" | ").append(against).append(" |\n");
+    }
+
+    private static OptionalLong medianCpu(List<RunResult> runs) {
+        return runs == null ? OptionalLong.empty() : medianOf(runs, RunResult::processCpuNanos);
+    }
+
+    /** What each record cost above the empty agent's floor, in CPU ns; "–" when a figure is missing. */
+    private static String costPerRecord(OptionalLong cpu, OptionalLong floorCpu, OptionalLong events) {
+        if (cpu.isEmpty() || floorCpu.isEmpty() || events.isEmpty() || events.getAsLong() == 0) {
+            return "–";
+        }
+        return String.format("%.0f", (double) (cpu.getAsLong() - floorCpu.getAsLong()) / events.getAsLong());
     }
 
     /** Median and maximum of sorted nanoseconds, in milliseconds. */

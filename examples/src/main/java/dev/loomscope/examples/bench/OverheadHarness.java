@@ -50,6 +50,8 @@ public final class OverheadHarness {
     private static final long QUIET_WAIT_MILLIS = 120_000;
     private static final String JFC_RESOURCE = "virtual-threads.jfc";
     private static final String ELAPSED_PREFIX = "elapsedNanos=";
+    /** The workload's CPU time, every thread of its JVM, printed at its end (not by every workload). */
+    private static final String PROCESS_CPU_PREFIX = "processCpuNanos=";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HarnessOptions options;
@@ -227,10 +229,13 @@ public final class OverheadHarness {
             throw new IllegalStateException(failure("exited with " + process.exitValue(), command, stderr));
         }
         OptionalDouble otherCores = otherCpu == null ? OptionalDouble.empty() : otherCpu.otherCores();
-        long elapsedNanos = parseElapsed(Files.readAllLines(stdout), command, stderr);
+        List<String> stdoutLines = Files.readAllLines(stdout);
+        long elapsedNanos = parseElapsed(stdoutLines, command, stderr);
+        OptionalLong processCpuNanos = lastValue(stdoutLines, PROCESS_CPU_PREFIX);
 
         Recorded recorded = recorded(configuration, runDirectory, stderr);
-        RunResult result = new RunResult(configuration, elapsedNanos, recorded.events(), recorded.dropped(),
+        RunResult result = new RunResult(configuration, elapsedNanos, processCpuNanos, recorded.events(),
+                recorded.dropped(),
                 otherCores, recorded.agentMessages(), recorded.clock(), scrapes);
         if (!options.keepFiles()) {
             deleteRecursively(runDirectory); // a storm's JFR file is tens of MB; do not pile them up
@@ -243,6 +248,17 @@ public final class OverheadHarness {
             throws IOException {
         return Files.createDirectory(workDirectory.resolve(workloadName + "-" + configuration.label + "-" + repetition
                 + (attempt > 0 ? "-" + attempt : "")));
+    }
+
+    /** The value of the last {@code prefix<number>} line, if any. */
+    private static OptionalLong lastValue(List<String> stdoutLines, String prefix) {
+        for (int i = stdoutLines.size() - 1; i >= 0; i--) {
+            String line = stdoutLines.get(i).trim();
+            if (line.startsWith(prefix)) {
+                return OptionalLong.of(Long.parseLong(line.substring(prefix.length())));
+            }
+        }
+        return OptionalLong.empty();
     }
 
     private static long parseElapsed(List<String> stdoutLines, List<String> command, Path stderr) throws IOException {

@@ -17,7 +17,8 @@ import java.util.OptionalLong;
  * @param clock          Loomscope's {@code recorder.clock} ({@code tsc} or {@code nanoTime}); empty otherwise
  * @param scrapes        what scraping the metrics endpoint measured, for configurations scraped; empty otherwise
  */
-record RunResult(Configuration configuration, long elapsedNanos, OptionalLong eventsRecorded, OptionalLong dropped,
+record RunResult(Configuration configuration, long elapsedNanos, OptionalLong processCpuNanos,
+                 OptionalLong eventsRecorded, OptionalLong dropped,
                  OptionalDouble otherCores, List<String> agentMessages, Optional<String> clock,
                  Optional<Scraper.ScrapeStats> scrapes) {
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code --warmup-threads W} (default threads / 10).
  * <p>
  * Measurement: a warm-up pass with {@code W} threads, then {@link System#gc()}, then the timed pass, from the first
- * start to the last join. Prints exactly one line to stdout: {@code elapsedNanos=<timed pass>}.
+ * start to the last join. Prints to stdout {@code elapsedNanos=<timed pass>}, then {@code processCpuNanos=<the JVM's CPU time so far>}.
  */
 public final class CreateStorm {
     /** What each thread does: one striped increment, also the check that every thread ran. */
@@ -34,6 +34,7 @@ public final class CreateStorm {
         }
         long elapsedNanos = run(threads, batch);
         System.out.println("elapsedNanos=" + elapsedNanos);
+        ProcessCpu.print();
     }
 
     /** Starts and joins {@code threads} virtual threads and returns the wall time it took. */

@@ -18,7 +18,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * Measurement: a warm-up pass with {@code W} pairs (so the JIT has compiled the scheduler paths and any advice in
  * them), then {@link System#gc()}, then the timed pass, from the creation of the first thread to the join of the last.
- * Prints exactly one line to stdout: {@code elapsedNanos=<timed pass>}.
+ * Prints to stdout {@code elapsedNanos=<timed pass>}, then {@code processCpuNanos=<the JVM's CPU time so far>}.
  */
 public final class PingPong {
     private static final int PING_TURN = 0;
@@ -43,6 +43,7 @@ public final class PingPong {
         }
         long elapsedNanos = run(pairs, rounds);
         System.out.println("elapsedNanos=" + elapsedNanos);
+        ProcessCpu.print();
     }
 
     /** Runs {@code pairs} pairs to completion and returns the wall time it took. */
