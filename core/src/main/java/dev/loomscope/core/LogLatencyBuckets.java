@@ -1,5 +1,7 @@
 package dev.loomscope.core;
 
+import dev.loomscope.format.LatencyBuckets;
+
 /**
  * The latency axis of Loomscope's latency heatmaps: base-2 exponential buckets with {@value #SUB_BUCKETS} buckets per
  * doubling, the layout of an OpenTelemetry exponential histogram at scale 2 and of a Prometheus native histogram with
@@ -8,14 +10,15 @@ package dev.loomscope.core;
  * Bucket {@code i} holds values {@code v} (nanoseconds) with {@code 2^(i/4) < v <= 2^((i+1)/4)}: upper bounds are
  * inclusive, as in both of those formats. Bucket 0 also holds every value {@code <= 1 ns} (including 0), and the last
  * bucket, {@link #BUCKETS}{@code  - 1}, every value above {@code 2^(}{@value #MAX_EXPONENT}{@code )} ns (about 18 min).
+ * The layout is the dump format's ({@link LatencyBuckets}); this class is the drain's fast indexing into it.
  */
 public final class LogLatencyBuckets {
     /** Buckets per doubling: boundaries at 2^(k/4), i.e. a factor of about 1.19 between neighbours. */
-    public static final int SUB_BUCKETS = 4;
+    public static final int SUB_BUCKETS = LatencyBuckets.SUB_BUCKETS;
     /** Values above 2^40 ns all fall into the last bucket. */
-    public static final int MAX_EXPONENT = 40;
+    public static final int MAX_EXPONENT = LatencyBuckets.MAX_EXPONENT;
     /** Number of buckets. */
-    public static final int BUCKETS = MAX_EXPONENT * SUB_BUCKETS + 1;
+    public static final int BUCKETS = LatencyBuckets.COUNT;
 
     private LogLatencyBuckets() {
     }
@@ -72,6 +75,6 @@ public final class LogLatencyBuckets {
 
     /** Inclusive upper bound of bucket {@code index} in nanoseconds, {@code 2^((index+1)/4)}; infinite for the last. */
     public static double upperBoundNanos(int index) {
-        return index >= BUCKETS - 1 ? Double.POSITIVE_INFINITY : Math.pow(2, (double) (index + 1) / SUB_BUCKETS);
+        return LatencyBuckets.upperBoundNanos(index);
     }
 }

@@ -190,8 +190,8 @@ final class SiteTable {
     }
 
     /**
-     * Sampled events at a site with their latencies, at a snapshot: count, total, and a log-bucket histogram for
-     * percentiles. A value.
+     * Sampled events at a site with their latencies, at a snapshot: count, total, and a log-bucket histogram (written
+     * to the dump, where its percentiles are computed). A value.
      */
     static final class Charges {
         final long count;
@@ -205,25 +205,18 @@ final class SiteTable {
             this.buckets = buckets;
         }
 
-        /** Upper bound of the bucket holding the {@code percentile}th value (within 19 %, the bucket width). */
-        long percentileNanos(double percentile) {
+        /** The non-zero buckets as {@code [bucket, count]} pairs in bucket order, as the dump writes them. */
+        long[][] nonZeroBuckets() {
             if (buckets == null) {
-                return 0;
+                return new long[0][];
             }
-            long total = 0;
-            for (int b : buckets) {
-                total += b;
-            }
-            long rank = (long) Math.ceil(total * percentile / 100.0);
-            long seen = 0;
+            List<long[]> cells = new ArrayList<>();
             for (int i = 0; i < buckets.length; i++) {
-                seen += buckets[i];
-                if (seen >= rank && seen > 0) {
-                    double upper = LogLatencyBuckets.upperBoundNanos(i);
-                    return Double.isInfinite(upper) ? Long.MAX_VALUE : (long) Math.ceil(upper);
+                if (buckets[i] > 0) {
+                    cells.add(new long[]{i, buckets[i]});
                 }
             }
-            return 0;
+            return cells.toArray(long[][]::new);
         }
     }
 }

@@ -162,7 +162,7 @@ public final class SnapshotJsonWriter {
     }
 
     private static Sites.Charges charges(SiteTable.Charges charges) {
-        return new Sites.Charges(charges.count, charges.totalNanos, charges.percentileNanos(99));
+        return Sites.Charges.of(charges.count, charges.totalNanos, charges.nonZeroBuckets());
     }
 
     /** Counts by block kind name, kinds with none (and {@code except}, if a kind) left out. */

@@ -7,6 +7,7 @@ import dev.loomscope.bootstrap.EventKind;
 import dev.loomscope.format.DumpJsonWriter;
 import dev.loomscope.format.HeatmapRow;
 import dev.loomscope.format.LoomscopeDump;
+import dev.loomscope.format.Sites;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -50,6 +51,11 @@ class SnapshotRoundTripTest {
         assertNull(read.leaks().clusters().get(1).frames(), "not sampled");
         assertEquals(List.of("app.Two.a(A.java:1)", "app.Two.b(B.java:2)"), read.sites().block().get(0).frames(),
                 "most blocked time first");
+        Sites.Charges blocked = read.sites().block().get(0).blocked();
+        assertArrayEquals(new long[][]{{LogLatencyBuckets.index(40 * MS), 1}}, blocked.buckets(),
+                "the site's latencies by bucket");
+        assertEquals((long) Math.ceil(LogLatencyBuckets.upperBoundNanos(LogLatencyBuckets.index(40 * MS))),
+                blocked.p99Ns(), "p99 is the upper bound of its bucket");
         assertEquals(4L, read.scheduler().mxBean().queuedVirtualThreadCount());
         assertTrue(read.context().cpuThrottling().available());
     }

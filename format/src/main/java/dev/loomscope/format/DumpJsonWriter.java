@@ -234,6 +234,9 @@ public final class DumpJsonWriter {
         json.writeNumberField("count", charges.count());
         json.writeNumberField("totalNs", charges.totalNs());
         json.writeNumberField("p99Ns", charges.p99Ns());
+        if (charges.buckets() != null) {
+            pairs(json, "buckets", charges.buckets());
+        }
     }
 
     private static void leaks(JsonGenerator json, Leaks leaks) throws IOException {
@@ -328,15 +331,20 @@ public final class DumpJsonWriter {
                 number(j, "lengthMs", row.lengthMs());
             }
             j.writeNumberField("tier", row.tier());
-            j.writeArrayFieldStart("cells");
-            for (long[] cell : row.cells()) {
-                j.writeStartArray();
-                j.writeNumber(cell[0]);
-                j.writeNumber(cell[1]);
-                j.writeEndArray();
-            }
-            j.writeEndArray();
+            pairs(j, "cells", row.cells());
         });
+    }
+
+    /** {@code [[key, count], ...]}: a row's cells, a site's buckets. */
+    private static void pairs(JsonGenerator json, String name, long[][] pairs) throws IOException {
+        json.writeArrayFieldStart(name);
+        for (long[] pair : pairs) {
+            json.writeStartArray();
+            json.writeNumber(pair[0]);
+            json.writeNumber(pair[1]);
+            json.writeEndArray();
+        }
+        json.writeEndArray();
     }
 
     /** Counts by name (block kind, event kind). */

@@ -1,7 +1,10 @@
 package dev.loomscope.format;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code sites}: call sites of sampled events, one list per kind of event, each in {@link SiteRanking}'s order and cut
@@ -80,7 +83,77 @@ public record Sites(long sampleEvery, long samples, long samplesLost, long disti
      * @param count   events measured (a block not yet ended is not)
      * @param totalNs their latencies, summed
      * @param p99Ns   their 99th percentile, as the upper bound of its latency bucket (up to 19 % high); 0 if none
+     * @param buckets their latencies by {@link LatencyBuckets latency bucket}: {@code [bucket, count]} pairs of the
+     *                non-zero buckets, in bucket order; {@code null} in dumps without it (written before it was added,
+     *                or merged). What makes a site's percentiles over part of a recording exact to a bucket
+     *                ({@link #since}).
      */
-    public record Charges(long count, long totalNs, long p99Ns) {
+    public record Charges(long count, long totalNs, long p99Ns, long[][] buckets) {
+
+        /** Charges without their buckets. */
+        public Charges(long count, long totalNs, long p99Ns) {
+            this(count, totalNs, p99Ns, null);
+        }
+
+        /** Charges with their buckets, {@code p99Ns} computed from them as {@link LatencyBuckets#percentileNanos}. */
+        public static Charges of(long count, long totalNs, long[][] buckets) {
+            return new Charges(count, totalNs, LatencyBuckets.percentileNanos(buckets, 99), buckets);
+        }
+
+        /**
+         * What was charged after {@code earlier}, a state of the same site in an earlier dump of the same recording
+         * (the numbers only grow): counts and buckets subtract, {@code p99Ns} is that of the difference. Null when
+         * either lacks its buckets.
+         *
+         * @param earlier null for a site the earlier dump did not list: everything was charged since
+         * @throws IllegalArgumentException if {@code earlier} is not an earlier state of these charges (one of its
+         *                                  buckets holds more)
+         */
+        public Charges since(Charges earlier) {
+            if (earlier == null || buckets == null) {
+                return buckets == null ? null : this;
+            }
+            if (earlier.buckets == null) {
+                return null;
+            }
+            long[] earlierByBucket = new long[LatencyBuckets.COUNT];
+            for (long[] cell : earlier.buckets) {
+                earlierByBucket[(int) cell[0]] = cell[1];
+            }
+            List<long[]> cells = new ArrayList<>();
+            for (long[] cell : buckets) {
+                long added = cell[1] - earlierByBucket[(int) cell[0]];
+                earlierByBucket[(int) cell[0]] = 0;
+                if (added < 0) {
+                    throw new IllegalArgumentException("bucket " + cell[0] + " shrank: not an earlier state");
+                } else if (added > 0) {
+                    cells.add(new long[]{cell[0], added});
+                }
+            }
+            for (long left : earlierByBucket) {
+                if (left > 0) {
+                    throw new IllegalArgumentException("a bucket emptied: not an earlier state");
+                }
+            }
+            return of(count - earlier.count, totalNs - earlier.totalNs, cells.toArray(long[][]::new));
+        }
+
+        /** By value, buckets included (a record compares arrays by identity). */
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Charges c && count == c.count && totalNs == c.totalNs && p99Ns == c.p99Ns
+                    && Arrays.deepEquals(buckets, c.buckets);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(count, totalNs, p99Ns) * 31 + Arrays.deepHashCode(buckets);
+        }
+
+        @Override
+        public String toString() {
+            return "Charges[count=" + count + ", totalNs=" + totalNs + ", p99Ns=" + p99Ns + ", buckets="
+                    + Arrays.deepToString(buckets) + "]";
+        }
     }
 }

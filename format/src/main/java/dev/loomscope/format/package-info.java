@@ -5,8 +5,9 @@
  * field names, so that a reader maps a dump onto them directly (Jackson databind, unknown fields ignored: fields are
  * only ever added within {@code loomscope/1}); {@link DumpJsonWriter}, the one writer, used by the agent and by
  * {@code report merge} alike; the codec of the embedded histograms ({@link HistogramCodec}); the latency summary built
- * from a histogram ({@link LatencySummary#of}); the order of the call-site lists ({@link SiteRanking}); sums over
- * heatmap rows ({@link HeatmapRow}). Every field is documented in {@code docs/schema.md} and described, for
+ * from a histogram ({@link LatencySummary#of}); the order of the call-site lists ({@link SiteRanking}); which frames
+ * of a stack are the application's ({@link ApplicationFrames}); when a percentile has enough samples to be judged
+ * ({@link SampleRule}); sums over heatmap rows ({@link HeatmapRow}). Every field is documented in {@code docs/schema.md} and described, for
  * validators, by {@code docs/loomscope-1.schema.json}.
  * <p>
  * Conventions. A component the schema requires is a primitive where it is a number or a boolean; a field the schema

@@ -64,7 +64,7 @@ class DumpJsonWriterTest {
                         new LongSlices.LongSlice(43L, 79, 28, 1_700_000_006_000L, 25_000_000, false, null))),
                 new Sites(1, 9, 0, 4,
                         List.of(new Sites.CreateSite(5, List.of("app.Main.main(Main.java:1)"))),
-                        List.of(new Sites.BlockSite(3, Map.of("park", 3L), new Sites.Charges(3, 30, 12),
+                        List.of(new Sites.BlockSite(3, Map.of("park", 3L), Sites.Charges.of(3, 30, new long[][]{{12, 1}, {14, 2}}),
                                 List.of("app.B.b(B.java:2)"))),
                         List.of(new Sites.WakeSite(1, new Sites.Charges(1, 7, 8), List.of("app.W.w(W.java:3)"))),
                         List.of(new Sites.PinnedSite(1, new Sites.Charges(0, 0, 0), List.of("app.P.p(P.java:4)")))),
@@ -102,6 +102,8 @@ class DumpJsonWriterTest {
         assertFalse(json.at("/merged/inputs/1").has("javaVersion"));
         assertTrue(json.at("/longSlices/longest/1/frames").isNull());
         assertTrue(json.at("/leaks/clusters/1/frames").isNull());
+        assertEquals("[[12,1],[14,2]]", json.at("/sites/block/0/blocked/buckets").toString());
+        assertFalse(json.at("/sites/wake/0/wakeToRun").has("buckets"), "charges without buckets");
         assertTrue(json.at("/heatmaps/activity/create/0/startEpochMs").isNull());
         assertEquals(List.of("pid", "threadId", "carrierThreadId", "startEpochMs", "durationNs", "ongoing", "frames"),
                 iterable(json.at("/longSlices/longest/0").fieldNames()), "a merged slice's pid first");

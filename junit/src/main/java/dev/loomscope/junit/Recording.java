@@ -3,15 +3,19 @@ package dev.loomscope.junit;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.loomscope.format.LongSlices;
 import dev.loomscope.format.LoomscopeDump;
+import dev.loomscope.format.SiteRanking;
 import dev.loomscope.format.Sites;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.ToLongFunction;
 
@@ -30,6 +34,10 @@ final class Recording {
         return new Recording(JSON.readValue(json, LoomscopeDump.class));
     }
 
+    LoomscopeDump dump() {
+        return dump;
+    }
+
     /** The latency distribution recorded since {@code before} (HdrHistograms subtract exactly). */
     Histogram latencySince(Recording before, String metric) {
         Histogram now = dump.latencies().metric(metric).histogram();
@@ -42,40 +50,63 @@ final class Recording {
     }
 
     /**
-     * Sites of one list ({@code Sites::wake}, {@code Sites::pinned}, ...) whose count grew since {@code before}, with
-     * the growth, worst p99 first, then most added: the sampled sites this test added to.
+     * Sites of one list ({@code Sites::wake}, {@code Sites::pinned}, ...) whose count grew since {@code before}, each
+     * with what was charged to it since, in {@link SiteRanking}'s order over that share: the sampled sites this test
+     * added to, the one it charged most latency to first. A site {@code before} did not list (it ranked below the
+     * agent's {@code topSites} then) is taken as new: its share includes what it had before.
      */
     List<SiteGrowth> sitesSince(Recording before, Function<Sites, List<? extends Sites.Site>> list) {
-        Map<List<String>, Long> earlier = new HashMap<>();
+        Map<List<String>, Sites.Site> earlier = new HashMap<>();
         for (Sites.Site site : list.apply(before.dump.sites())) {
-            earlier.put(site.frames(), site.count());
+            earlier.put(site.frames(), site);
         }
         List<SiteGrowth> grown = new ArrayList<>();
         for (Sites.Site site : list.apply(dump.sites())) {
-            long added = site.count() - earlier.getOrDefault(site.frames(), 0L);
+            Sites.Site then = earlier.get(site.frames());
+            long added = site.count() - (then == null ? 0 : then.count());
             if (added > 0) {
-                grown.add(new SiteGrowth(site.frames(), added, site.charges() == null ? 0 : site.charges().p99Ns()));
+                grown.add(new SiteGrowth(site.frames(), added, site.chargedNanos() - (then == null ? 0
+                        : then.chargedNanos()), site.charges() == null ? null
+                        : site.charges().since(then == null ? null : then.charges())));
             }
         }
-        grown.sort((a, b) -> a.p99Nanos() != b.p99Nanos() ? Long.compare(b.p99Nanos(), a.p99Nanos())
-                : Long.compare(b.added(), a.added()));
+        grown.sort(SiteRanking.order(SiteGrowth::chargedNanos, SiteGrowth::added));
         return grown;
     }
 
-    /** @param p99Nanos the site's p99 over the whole recording (its growth alone is not kept per site) */
-    record SiteGrowth(List<String> frames, long added, long p99Nanos) {
-        /** The innermost three frames outside the JDK, innermost first: what a reader of the test recognises. */
-        String headline() {
-            List<String> own = new ArrayList<>();
-            for (String frame : frames) {
-                if (!frame.startsWith("java.") && !frame.startsWith("jdk.") && !frame.startsWith("sun.")) {
-                    own.add(frame);
-                    if (own.size() == 3) {
-                        break;
-                    }
-                }
+    /**
+     * The long slices that held a carrier since {@code before}: those this dump lists ({@code longSlices.longest})
+     * except the ones {@code before} listed as already finished. A slice that finished before it and is missing from
+     * its list was shorter than the 20 it kept, so it cannot be among this dump's either.
+     */
+    List<LongSlices.LongSlice> longSlicesSince(Recording before) {
+        Set<List<Long>> finishedBefore = new HashSet<>();
+        for (LongSlices.LongSlice slice : before.dump.longSlices().longest()) {
+            if (!slice.ongoing()) {
+                finishedBefore.add(List.of(slice.threadId(), slice.startEpochMs()));
             }
-            return own.isEmpty() ? (frames.isEmpty() ? "(no frames)" : frames.get(0)) : String.join(" <- ", own);
         }
+        List<LongSlices.LongSlice> since = new ArrayList<>();
+        for (LongSlices.LongSlice slice : dump.longSlices().longest()) {
+            if (!finishedBefore.contains(List.of(slice.threadId(), slice.startEpochMs()))) {
+                since.add(slice);
+            }
+        }
+        return since;
+    }
+
+    /** The agent's {@code longSlice} threshold: run slices at least this long are listed as long slices. */
+    long longSliceThresholdNanos() {
+        return dump.longSlices().thresholdNs();
+    }
+
+    /**
+     * A site and its share of a test.
+     *
+     * @param added        sampled events added at the site
+     * @param chargedNanos latency charged to the site meanwhile
+     * @param charges      what was charged meanwhile, with its own p99; null if the dump carries no buckets for it
+     */
+    record SiteGrowth(List<String> frames, long added, long chargedNanos, Sites.Charges charges) {
     }
 }

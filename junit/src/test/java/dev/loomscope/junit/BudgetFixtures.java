@@ -1,16 +1,34 @@
 package dev.loomscope.junit;
 
+import com.example.shop.Checkout;
+import com.example.shop.Dispatcher;
+import com.example.shop.OrderQueue;
+import com.example.shop.TaxTable;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Test classes that {@link LoomscopeBudgetTest} runs through the JUnit engine (not directly: their names do not
- * match surefire's patterns), so that their failures can be inspected.
+ * match surefire's patterns), so that their failures can be inspected. The application they exercise is
+ * {@code com.example.shop}: this package is Loomscope's own, whose frames a failure does not name.
+ * <p>
+ * Budgets and hogs are far apart (a 300 ms fraud check against budgets of milliseconds), and fixtures wait for the
+ * state they need (consumers parked, every carrier taken) rather than sleeping for it, so that a loaded machine
+ * changes the figures, not the outcome. Most set {@code minSamples}: they make tens of samples, not the thousand a
+ * p99 needs by default.
  */
 final class BudgetFixtures {
+    /** Long enough to hold a carrier past the agent's longSlice (20 ms) whatever the machine's load. */
+    static final long HOG_MILLIS = 300;
+
     private BudgetFixtures() {
     }
 
@@ -18,33 +36,77 @@ final class BudgetFixtures {
         @Test
         @LoomscopeBudget(pinnedBlocks = 0)
         void parksInsideAClassInitializer() throws Exception {
-            Thread.ofVirtual().start(SleepsInItsInitializer::touch).join();
+            Thread.ofVirtual().start(TaxTable::load).join();
         }
     }
 
-    static class HogsEveryCarrier {
+    static class WakesBehindHogs {
         @Test
-        @LoomscopeBudget(wakeToRunP99 = "5ms")
-        void sleepersWaitBehindHogs() throws Exception {
-            List<Thread> threads = new ArrayList<>();
-            for (int i = 0; i < 40; i++) {
-                threads.add(Thread.ofVirtual().start(() -> {
-                    for (int r = 0; r < 20; r++) {
-                        sleep(5);
-                    }
-                }));
-            }
-            sleep(20);
-            for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
-                threads.add(Thread.ofVirtual().start(() -> spin(100)));
-            }
-            for (Thread t : threads) {
-                t.join();
-            }
+        @LoomscopeBudget(wakeToRunP99 = "5ms", minSamples = 10)
+        void ordersWaitForCarriersHeldByTheFraudCheck() throws Exception {
+            wakeConsumers(40, true);
         }
     }
 
-    @LoomscopeBudget(wakeToRunP99 = "10s", pinnedBlocks = 0)
+    static class HogOnFewSamples {
+        @Test
+        @LoomscopeBudget(runSliceP99 = "20ms")
+        void fraudChecksHoldTheirCarriers() throws Exception {
+            joinAll(hogEveryCarrier());
+        }
+    }
+
+    static class HogWithMinSamples {
+        @Test
+        @LoomscopeBudget(runSliceP99 = "20ms", minSamples = 1)
+        void fraudChecksHoldTheirCarriers() throws Exception {
+            joinAll(hogEveryCarrier());
+        }
+    }
+
+    static class HogBelowMinSamples {
+        @Test
+        @LoomscopeBudget(runSliceP99 = "20ms", minSamples = 100_000)
+        void fraudChecksHoldTheirCarriers() throws Exception {
+            joinAll(hogEveryCarrier());
+        }
+    }
+
+    /** One site, slow in an earlier test and fast in the budgeted one. */
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    static class SlowWakesThenFastOnes {
+        @Test
+        @Order(1)
+        void slowWakesInAnEarlierTest() throws Exception {
+            wakeConsumers(20, true);
+        }
+
+        @Test
+        @Order(2)
+        @LoomscopeBudget(wakeToRunP99 = "1ns", minSamples = 1)
+        void fastWakesAtTheSameSite() throws Exception {
+            wakeConsumers(100, false);
+        }
+    }
+
+    static class WarmsUpBeforeEach {
+        @BeforeEach
+        void warmUp() throws Exception {
+            joinAll(hogEveryCarrier()); // the cold start: outside the test's window
+        }
+
+        @Test
+        @LoomscopeBudget(runSliceP99 = "100ms", minSamples = 1)
+        void shortTasksOnly() throws Exception {
+            List<Thread> threads = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                threads.add(Thread.ofVirtual().start(() -> Checkout.authorize(0)));
+            }
+            joinAll(threads);
+        }
+    }
+
+    @LoomscopeBudget(wakeToRunP99 = "10s", pinnedBlocks = 0, minSamples = 1)
     static class WellBehaved {
         @Test
         void sleepersOnly() throws Exception {
@@ -52,9 +114,7 @@ final class BudgetFixtures {
             for (int i = 0; i < 20; i++) {
                 threads.add(Thread.ofVirtual().start(() -> sleep(2)));
             }
-            for (Thread t : threads) {
-                t.join();
-            }
+            joinAll(threads);
         }
     }
 
@@ -68,12 +128,56 @@ final class BudgetFixtures {
         }
     }
 
-    static final class SleepsInItsInitializer {
-        static {
-            sleep(10); // a class initializer cannot unmount: this park pins the carrier
+    /**
+     * Starts {@code consumers} virtual threads that each take one order, waits until all are parked, then publishes
+     * one order to each from the {@link Dispatcher}: one wake each.
+     *
+     * @param behindHogs publish while a fraud check holds every carrier, so each wake waits for one
+     */
+    static void wakeConsumers(int consumers, boolean behindHogs) throws Exception {
+        List<OrderQueue> queues = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < consumers; i++) {
+            OrderQueue queue = new OrderQueue();
+            queues.add(queue);
+            threads.add(Thread.ofVirtual().start(() -> {
+                try {
+                    queue.take();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
         }
+        for (Thread consumer : threads) {
+            while (consumer.getState() != Thread.State.WAITING) {
+                Thread.sleep(1); // this (platform) thread's sleeps are not the recording's
+            }
+        }
+        if (behindHogs) {
+            threads.addAll(hogEveryCarrier());
+        }
+        Dispatcher.publishToEach(queues);
+        joinAll(threads);
+    }
 
-        static void touch() {
+    /** One {@link #HOG_MILLIS} fraud check per carrier, returned once every one of them runs. */
+    static List<Thread> hogEveryCarrier() throws InterruptedException {
+        int carriers = Runtime.getRuntime().availableProcessors(); // the scheduler's default parallelism
+        CountDownLatch running = new CountDownLatch(carriers);
+        List<Thread> hogs = new ArrayList<>();
+        for (int i = 0; i < carriers; i++) {
+            hogs.add(Thread.ofVirtual().start(() -> {
+                running.countDown();
+                Checkout.authorize(HOG_MILLIS);
+            }));
+        }
+        running.await();
+        return hogs;
+    }
+
+    static void joinAll(List<Thread> threads) throws InterruptedException {
+        for (Thread t : threads) {
+            t.join();
         }
     }
 
@@ -83,14 +187,5 @@ final class BudgetFixtures {
         } catch (InterruptedException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    static long spin(long millis) {
-        long until = System.nanoTime() + millis * 1_000_000;
-        long x = 0;
-        while (System.nanoTime() < until) {
-            x += x * 31 + 7;
-        }
-        return x;
     }
 }

@@ -1,33 +1,22 @@
 package dev.loomscope.report;
 
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-
 /**
- * When a percentile is backed by enough samples to be judged (docs/report.md, "Too few samples").
- * <p>
- * A percentile p of n samples is decided by the n × (1 − p) samples above it. When those are few, the percentile is
- * really one of the largest few values: one outlier (a GC pause, a noisy CI neighbour) moves it arbitrarily, and a
- * gate on it fails on noise. So a percentile is judged only when at least {@code tail} samples lie beyond it in
- * <em>both</em> runs: {@code n × (1 − p/100) ≥ tail}. With the default tail of 10: p50 needs 20 samples, p90 100,
- * p99 1,000, p999 10,000.
+ * When a percentile is backed by enough samples to be judged (docs/report.md, "Too few samples"): the format's
+ * {@link dev.loomscope.format.SampleRule}, which the JUnit budgets share, over the report's {@link Percentile}.
  */
 final class SampleRule {
     /** Default number of samples that must lie beyond a percentile. */
-    static final int DEFAULT_TAIL = 10;
+    static final int DEFAULT_TAIL = dev.loomscope.format.SampleRule.DEFAULT_TAIL;
 
     private SampleRule() {
     }
 
     /** The smallest sample count for which {@code percentile} has at least {@code tail} samples beyond it. */
     static long minimumCount(Percentile percentile, int tail) {
-        // Exact decimal arithmetic: 10 / (1 - 0.999) must be 10000, not 10000.000000000002 rounded up to 10001.
-        BigDecimal beyond = BigDecimal.valueOf(100).subtract(percentile.value());
-        return BigDecimal.valueOf(tail).multiply(BigDecimal.valueOf(100))
-                .divide(beyond, 0, RoundingMode.CEILING).longValueExact();
+        return dev.loomscope.format.SampleRule.minimumCount(percentile.value(), tail);
     }
 
     static boolean enough(long count, Percentile percentile, int tail) {
-        return count >= minimumCount(percentile, tail);
+        return dev.loomscope.format.SampleRule.enough(count, percentile.value(), tail);
     }
 }
