@@ -117,7 +117,7 @@ final class ChartData {
                 int priority = m == 0 ? (Math.round(Math.log10(decade)) % 3 == 0 ? 0 : 1) : (m == 2 ? 2 : 3);
                 json.writeStartArray();
                 json.writeNumber(perDoubling * Math.log(v) / Math.log(2));
-                json.writeString(HtmlNumbers.duration((long) Math.round(v)));
+                json.writeString(HtmlNumbers.duration(Math.round(v)));
                 json.writeNumber(priority);
                 json.writeEndArray();
             }
