@@ -322,17 +322,32 @@ public final class DumpJsonWriter {
 
     /** Rows as the schema's row format: cells as {@code [column, count]}. */
     private static void rows(JsonGenerator json, String name, List<HeatmapRow> rows) throws IOException {
-        objects(json, name, rows, (j, row) -> {
+        if (rows != null) {
+            json.writeFieldName(name);
+            writeRows(json, rows);
+        }
+    }
+
+    /**
+     * Heatmap rows as a dump holds them, a JSON array: for a reader that passes rows on as they are (the HTML report
+     * embeds them for its script), so that they read the same there.
+     */
+    public static void writeRows(JsonGenerator json, List<HeatmapRow> rows) throws IOException {
+        json.writeStartArray();
+        for (HeatmapRow row : rows) {
+            json.writeStartObject();
             if (row.isEarlier()) {
-                j.writeNullField("startEpochMs");
-                number(j, "endEpochMs", row.endEpochMs());
+                json.writeNullField("startEpochMs");
+                number(json, "endEpochMs", row.endEpochMs());
             } else {
-                j.writeNumberField("startEpochMs", row.startEpochMs());
-                number(j, "lengthMs", row.lengthMs());
+                json.writeNumberField("startEpochMs", row.startEpochMs());
+                number(json, "lengthMs", row.lengthMs());
             }
-            j.writeNumberField("tier", row.tier());
-            pairs(j, "cells", row.cells());
-        });
+            json.writeNumberField("tier", row.tier());
+            pairs(json, "cells", row.cells());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
     }
 
     /** {@code [[key, count], ...]}: a row's cells, a site's buckets. */

@@ -162,7 +162,7 @@ final class AlertsCommand {
                     case "pinnedBlocked" -> "loomscope_pinned_seconds";
                     case "blocked" -> "loomscope_blocked_seconds";
                     default -> throw new UnusableInputException("alerts: no metric of the endpoint for '" + metric
-                            + "' (" + MetricSelection.KNOWN + ")");
+                            + "' (known: " + Metrics.latencyNames() + ")");
                 };
             }
             double baseline = prometheusQuantile(percentile.asDouble() / 100, classicBuckets(distribution));

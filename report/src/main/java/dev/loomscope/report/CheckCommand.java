@@ -22,7 +22,7 @@ final class CheckCommand {
             Without --baseline only the current run's own limits are judged: --budget, --forbid-pinning,
             --forbid-leaks (at least one of them).
               --metrics LIST           distributions to compare (default %s);
-                                       also runSlice, pinnedBlocked, blockedByKind.<kind>
+                                       also %s
               --percentiles LIST       percentiles to compare (default %s); any pNN, p999 = 99.9
               --max-regression SPEC    allowed increase over the baseline, e.g. p99=20%%,p999=30%%,
                                        wakeToRun.p99=50%%, or 25%% for all (default %s)
@@ -35,8 +35,9 @@ final class CheckCommand {
               --junit FILE             also write JUnit XML, one test case per check
             Prints a Markdown table on stdout. Exit codes: 0 pass, 1 check failed, 2 unusable input.
             Checks with too few samples are reported as skipped and never fail. See docs/report.md."""
-            .formatted(MetricSelection.DEFAULT_METRICS, MetricSelection.DEFAULT_PERCENTILES, Thresholds.DEFAULTS,
-                    CheckCriteria.DEFAULT_MIN_DELTA, SampleRule.DEFAULT_TAIL);
+            .formatted(MetricSelection.DEFAULT_METRICS, MetricSelection.OTHER_METRICS,
+                    MetricSelection.DEFAULT_PERCENTILES, Thresholds.DEFAULTS, CheckCriteria.DEFAULT_MIN_DELTA,
+                    SampleRule.DEFAULT_TAIL);
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--baseline", "--current", "--metrics", "--percentiles",
             "--max-regression", "--min-delta", "--budget", "--tail-samples", "--junit");

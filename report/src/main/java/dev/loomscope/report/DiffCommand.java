@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Function;
 
 /**
  * {@code diff A.json B.json}: the metrics check compares, side by side with the ratio B/A, and the main counts. Judges
@@ -18,29 +17,19 @@ final class DiffCommand {
             usage: java -jar loomscope-report.jar diff A.json B.json [options]
             Prints a Markdown table of the same metrics in A and B with the ratio B/A.
               --metrics LIST       distributions (default %s);
-                                   also runSlice, pinnedBlocked, blockedByKind.<kind>
+                                   also %s
               --percentiles LIST   percentiles (default %s); any pNN, p999 = 99.9
               --tail-samples N     mark a percentile p as '~' (too few samples to judge) unless both runs have
                                    count*(1-p) >= N (default %d), as check does
             Exit codes: 0 done, 2 unusable input. See docs/report.md."""
-            .formatted(MetricSelection.DEFAULT_METRICS, MetricSelection.DEFAULT_PERCENTILES, SampleRule.DEFAULT_TAIL);
+            .formatted(MetricSelection.DEFAULT_METRICS, MetricSelection.OTHER_METRICS,
+                    MetricSelection.DEFAULT_PERCENTILES, SampleRule.DEFAULT_TAIL);
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--metrics", "--percentiles", "--tail-samples");
     /** Counts shown under the latencies: what changes in how much work the run did. */
-    private static final List<Count> COUNTS = List.of(
-            new Count("counts.created", d -> d.counts().created()),
-            new Count("counts.blocks", d -> d.counts().blocks()),
-            new Count("counts.wakes", d -> d.counts().wakes()),
-            new Count("counts.mounts", d -> d.counts().mounts()),
-            new Count("counts.pinnedBlocks", d -> d.counts().pinnedBlocks()),
-            new Count("counts.yields", d -> d.counts().yields()),
-            new Count("counts.dropped", d -> d.counts().dropped()),
-            new Count("longSlices.count", d -> d.longSlices() == null ? null : d.longSlices().count()),
-            new Count("leaks.threads", d -> d.leaks() == null ? null : d.leaks().threads()));
-
-    /** @param value the count in a dump, {@code null} if its section is absent */
-    private record Count(String name, Function<LoomscopeDump, Long> value) {
-    }
+    private static final List<Metrics.Count> COUNTS = List.of(Metrics.CREATED, Metrics.BLOCKS, Metrics.WAKES,
+            Metrics.MOUNTS, Metrics.PINNED_BLOCKS, Metrics.YIELDS, Metrics.DROPPED, Metrics.LONG_SLICES,
+            Metrics.LEAKED_THREADS);
 
     private DiffCommand() {
     }
@@ -102,7 +91,7 @@ final class DiffCommand {
         long da = durationNanos(a.model());
         long db = durationNanos(b.model());
         counts.row("recording duration", Durations.format(da), Durations.format(db), ratio(da, db));
-        for (Count count : COUNTS) {
+        for (Metrics.Count count : COUNTS) {
             Long na = count.value().apply(a.model());
             Long nb = count.value().apply(b.model());
             if (na == null && nb == null) {

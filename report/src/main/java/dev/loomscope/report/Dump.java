@@ -26,8 +26,8 @@ import java.util.Set;
  * One Loomscope dump, read and checked: the format's records, the JSON tree they were read from, and the file. Every
  * command reads its input through {@link #read}, so every command rejects bad input the same way, in one line.
  *
- * @param model         the dump as the format's records: what every command but {@code report} reads
- * @param json          the same dump as a JSON tree: what {@link HtmlReport} still reads, field by field
+ * @param model         the dump as the format's records: what every command reads
+ * @param json          the same dump as a JSON tree, as read: what merge checks against the JSON Schema
  * @param unknownFields fields this version does not know (from a later agent of the same schema), as
  *                      {@code section.field} paths without array indices, each once; read past, and left out of a
  *                      merge

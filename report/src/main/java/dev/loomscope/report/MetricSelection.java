@@ -5,7 +5,6 @@ import dev.loomscope.format.Latencies;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Which distributions and which of their percentiles check and diff compare: {@code --metrics} and
@@ -15,16 +14,15 @@ record MetricSelection(List<String> metrics, List<Percentile> percentiles) {
     /** Scheduling latency, time blocked, and start latency: what a scheduling regression moves. */
     static final String DEFAULT_METRICS = "wakeToRun,blocked,startDelay";
     static final String DEFAULT_PERCENTILES = "p50,p99,p999";
-    static final String KNOWN = "startDelay, wakeToRun, blocked, runSlice, pinnedBlocked, blockedByKind.<kind>";
-    /** The distributions every dump of this schema has (empty ones included). */
-    private static final Set<String> STANDARD = Set.of("startDelay", "wakeToRun", "blocked", "runSlice",
-            "pinnedBlocked");
+    /** The metrics besides the defaults, for the help texts: {@code runSlice, pinnedBlocked, blockedByKind.<kind>}. */
+    static final String OTHER_METRICS = Metrics.latencyNamesBut(split(DEFAULT_METRICS));
 
     static MetricSelection parse(String metrics, String percentiles) {
         List<String> names = new ArrayList<>();
         for (String name : split(metrics)) {
             if (!name.matches("[A-Za-z][A-Za-z0-9]*(\\.[A-Za-z][A-Za-z0-9]*)?")) {
-                throw new IllegalArgumentException("'" + name + "' is not a metric name (" + KNOWN + ")");
+                throw new IllegalArgumentException("'" + name + "' is not a metric name (" + Metrics.latencyNames()
+                        + ")");
             }
             names.add(name);
         }
@@ -48,7 +46,7 @@ record MetricSelection(List<String> metrics, List<Percentile> percentiles) {
      * agent writes a kind's distribution only once it has seen such a block.
      */
     static void requireKnown(String metric, Dump... dumps) throws UnusableInputException {
-        if (STANDARD.contains(metric)) {
+        if (Metrics.latency(metric) != null) {
             return;
         }
         for (Dump dump : dumps) {
@@ -61,7 +59,7 @@ record MetricSelection(List<String> metrics, List<Percentile> percentiles) {
                 return;
             }
         }
-        throw new UnusableInputException("unknown metric '" + metric + "' (known: " + KNOWN + ")");
+        throw new UnusableInputException("unknown metric '" + metric + "' (known: " + Metrics.latencyNames() + ")");
     }
 
     private static List<String> split(String csv) {

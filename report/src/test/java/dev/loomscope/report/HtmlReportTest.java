@@ -186,10 +186,10 @@ class HtmlReportTest {
 
     @Test
     void jdkFramesAreTellApartFromApplicationFrames() {
-        assertTrue(HtmlReport.isJdkFrame("java.lang.Thread.sleep(Thread.java:540)"));
-        assertTrue(HtmlReport.isJdkFrame("jdk.internal.misc.Unsafe.park(Unsafe.java:1)"));
-        assertFalse(HtmlReport.isJdkFrame("dev.loomscope.Foo.bar(Foo.java:1)"));
-        assertFalse(HtmlReport.isJdkFrame("javafx.Foo.bar(Foo.java:1)"));
+        assertTrue(Stacks.isJdkFrame("java.lang.Thread.sleep(Thread.java:540)"));
+        assertTrue(Stacks.isJdkFrame("jdk.internal.misc.Unsafe.park(Unsafe.java:1)"));
+        assertFalse(Stacks.isJdkFrame("dev.loomscope.Foo.bar(Foo.java:1)"));
+        assertFalse(Stacks.isJdkFrame("javafx.Foo.bar(Foo.java:1)"));
     }
 
     static String embeddedJson(String html) {

@@ -1,0 +1,45 @@
+package dev.loomscope.report;
+
+import dev.loomscope.format.Sites;
+
+import java.util.List;
+
+/** A ranked list of call sites ({@code sites.create}, ..., {@code sites.pinned}) as a table, one site a row. */
+final class SiteTable {
+    private SiteTable() {
+    }
+
+    /**
+     * @param sites   at least one
+     * @param counted what the count column counts ({@code blocks})
+     * @param charged whether the sites have latencies charged to them: total time and p99 columns
+     */
+    static Html render(List<? extends Sites.Site> sites, String counted, boolean charged) {
+        boolean kinds = sites.get(0) instanceof Sites.BlockSite;
+        Html html = Html.of("<table class=\"sites\"><thead><tr><th>#</th><th>{}</th>", counted);
+        if (charged) {
+            html.add("<th>total time</th><th>p99</th>");
+        }
+        if (kinds) {
+            html.add("<th>kinds</th>");
+        }
+        html.add("<th>stack (innermost first; application frames in bold)</th></tr></thead><tbody>\n");
+        int rank = 0;
+        for (Sites.Site site : sites) {
+            html.add("<tr><td class=\"rank\">{}</td><td class=\"num\">{}</td>", ++rank,
+                    HtmlNumbers.count(site.count()));
+            if (charged) {
+                Sites.Charges c = site.charges();
+                boolean none = c == null || c.count() == 0;
+                html.add("<td class=\"num\">{}</td><td class=\"num\">{}</td>",
+                        HtmlNumbers.duration(c == null ? 0 : c.totalNs()),
+                        none ? HtmlNumbers.NONE : HtmlNumbers.duration(c.p99Ns()));
+            }
+            if (site instanceof Sites.BlockSite block) {
+                html.add("<td class=\"nowrap\">{}</td>", SectionParts.kinds(block.kinds()));
+            }
+            html.add("<td class=\"stack\">{}</td></tr>\n", Stacks.frames(site.frames()));
+        }
+        return html.add("</tbody></table>\n");
+    }
+}
