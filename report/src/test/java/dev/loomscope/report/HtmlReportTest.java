@@ -81,9 +81,7 @@ class HtmlReportTest {
     Path dir;
 
     private String render(String json) throws Exception {
-        Path file = dir.resolve("dump.json");
-        Files.writeString(file, json);
-        return HtmlReport.render(Dump.read(file));
+        return HtmlReport.render(Dump.read(TestDumps.writeCompleted(dir.resolve("dump.json"), json)));
     }
 
     @Test

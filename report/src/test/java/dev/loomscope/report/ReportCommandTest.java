@@ -34,9 +34,7 @@ class ReportCommandTest {
     }
 
     private Path dump(String name) throws Exception {
-        Path file = dir.resolve(name);
-        Files.writeString(file, HtmlReportTest.HOSTILE);
-        return file;
+        return TestDumps.writeCompleted(dir.resolve(name), HtmlReportTest.HOSTILE);
     }
 
     @Test
@@ -106,6 +104,7 @@ class ReportCommandTest {
             assertTrue(err().startsWith("loomscope-report: "), err());
         }
         assertEquals("", out());
-        assertEquals(HtmlReportTest.HOSTILE, Files.readString(in), "the input is never overwritten");
+        assertEquals(TestDumps.complete(HtmlReportTest.HOSTILE), TestDumps.JSON.readTree(in.toFile()),
+                "the input is never overwritten");
     }
 }

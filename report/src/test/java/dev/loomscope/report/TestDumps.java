@@ -5,20 +5,41 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.loomscope.format.Agent;
+import dev.loomscope.format.Carriers;
+import dev.loomscope.format.Context;
+import dev.loomscope.format.Counts;
 import dev.loomscope.format.DumpJsonWriter;
 import dev.loomscope.format.HeatmapRow;
+import dev.loomscope.format.Heatmaps;
+import dev.loomscope.format.Jvm;
+import dev.loomscope.format.Latencies;
 import dev.loomscope.format.LatencySummary;
+import dev.loomscope.format.Leaks;
+import dev.loomscope.format.LongSlices;
 import dev.loomscope.format.LoomscopeDump;
+import dev.loomscope.format.Recorder;
+import dev.loomscope.format.Recording;
+import dev.loomscope.format.Scheduler;
+import dev.loomscope.format.Sites;
 import org.HdrHistogram.Histogram;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** Hand-made dumps for unit tests: the fields the report tool reads, in the agent's format. */
+/**
+ * Hand-made dumps for unit tests, all from one complete dump ({@link #dump}): a test sets the fields it is about and
+ * {@link #complete} fills in the rest, so every dump a test reads is valid against the JSON Schema, as every command
+ * now checks.
+ */
 final class TestDumps {
     static final ObjectMapper JSON = new ObjectMapper();
     static final long MS = 1_000_000;
@@ -37,33 +58,131 @@ final class TestDumps {
         return h;
     }
 
-    /** A minimal valid dump of one JVM: schema, jvm, recording, counts (all zero), no latencies yet. */
+    /** Block kinds as counts.blocksByKind lists them. */
+    static final List<String> BLOCK_KINDS = List.of("park", "timedPark", "sleep", "monitor", "wait", "timedWait",
+            "pinned", "unknown");
+    private static final List<String> RECORD_KINDS = List.of("create", "mount", "block", "submit", "end",
+            "submitFailed", "pinnedBlock", "pinnedUnblock", "sleepBegin", "sleepEnd", "carrierIdle", "carrierActive",
+            "carrierStart", "carrierExit", "sample");
+    /** The constants the agent writes into every dump (core's SnapshotJsonWriter; the schema checks them). */
+    private static final String ACTIVITY_COLUMNS = "carrier column (carriers.perCarrier[].column); 0 = other threads";
+    private static final Heatmaps.Buckets LATENCY_BUCKETS = new Heatmaps.Buckets("base2-exponential", 4, 161,
+            "i holds latencies v (ns) with 2^(i/4) < v <= 2^((i+1)/4); 0 also holds v <= 1; the last holds v > 2^40");
+    private static final List<String> CONTEXT_COLUMNS = List.of("gcPauses", "gcPauseUs", "throttledPeriods",
+            "throttledUs", "schedulerSamples", "queuedSum", "poolSizeSum");
+
+    /**
+     * A complete, valid dump of one JVM in which nothing happened: every section, every count 0, every distribution
+     * empty, every list empty; written by the agent's own writer from the format's records, as a JSON tree for a test
+     * to change. What a test does not set is what the writer writes for an idle JVM.
+     */
     static ObjectNode dump(long pid) {
-        ObjectNode dump = JSON.createObjectNode();
-        dump.put("schema", "loomscope/1");
-        ObjectNode jvm = dump.putObject("jvm");
-        jvm.put("pid", pid);
-        jvm.put("javaVersion", "25");
-        jvm.put("vendor", "test");
-        jvm.put("startEpochMs", 1_700_000_000_000L + pid);
-        ObjectNode recording = dump.putObject("recording");
-        recording.put("trigger", "exit");
-        recording.put("attach", "startup");
-        recording.put("startEpochMs", 1_700_000_000_000L + pid);
-        recording.put("dumpEpochMs", 1_700_000_010_000L + pid);
-        recording.put("durationNs", 10_000_000_000L);
-        ObjectNode counts = dump.putObject("counts");
-        for (String name : new String[]{"created", "ended", "live", "blocks", "pinnedBlocks", "wakes", "mounts",
-                "dropped"}) {
-            counts.put(name, 0);
+        long start = 1_700_000_000_000L + pid;
+        Map<String, Object> options = new LinkedHashMap<>();
+        options.put("out", "loomscope-" + pid + ".json");
+        options.put("rings", 16);
+        options.put("ringCapacity", 32768);
+        options.put("recording", true);
+        options.put("quiet", false);
+        options.put("window", "1s");
+        options.put("retention", "10m");
+        options.put("longSlice", "20ms");
+        options.put("sampleEvery", 100);
+        options.put("critical", "");
+        options.put("samplesPerSecond", 1000);
+        options.put("stackDepth", 32);
+        options.put("topSites", 20);
+        options.put("leakThreshold", "60s");
+        options.put("dump", "loomscope-%p-%t.json");
+        options.put("interval", "off");
+        options.put("sigquit", true);
+        options.put("threadSample", 1);
+        options.put("clock", "auto");
+        Map<String, Long> blocksByKind = new LinkedHashMap<>();
+        BLOCK_KINDS.forEach(kind -> blocksByKind.put(kind, 0L));
+        Map<String, Long> droppedByKind = new LinkedHashMap<>();
+        RECORD_KINDS.forEach(kind -> droppedByKind.put(kind, 0L));
+        LatencySummary empty = LatencySummary.of(histogram(), 0);
+        LoomscopeDump dump = new LoomscopeDump(LoomscopeDump.SCHEMA,
+                new Jvm(pid, "25", "test", start),
+                new Agent("0.1.0", options, new Agent.Hooks(List.of("VirtualThread.mount"), List.of())),
+                new Recording("exit", Recording.STARTUP, start, start + 10_000, 10_000_000_000L),
+                new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, blocksByKind, droppedByKind),
+                new Recorder(0, 0, 0, "tsc"),
+                new Carriers(0, 0, 0, List.of()),
+                new Latencies(empty, empty, empty, empty, empty, Map.of()),
+                new LongSlices(20 * MS, 0, List.of()),
+                new Sites(100, 0, 0, 0, List.of(), List.of(), List.of(), List.of()),
+                new Leaks(60_000 * MS, 0, List.of()),
+                new Heatmaps(1000, new Heatmaps.Activity(ACTIVITY_COLUMNS, List.of(), List.of(), List.of(), List.of()),
+                        new Heatmaps.Latency(LATENCY_BUCKETS, List.of(), List.of(), List.of(), List.of())),
+                new Scheduler(1L, 1L, 0L, 0L, 0L, 0L, 0L, new Scheduler.MxBean(1, 1, 0, 0)),
+                new Context(new Context.Gc(List.of("G1 Young Generation"), 0, 0, MS),
+                        new Context.CpuThrottling(false, null, 0, 0), CONTEXT_COLUMNS, List.of()),
+                null);
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            DumpJsonWriter.write(dump, bytes);
+            return (ObjectNode) JSON.readTree(bytes.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        ObjectNode byKind = counts.putObject("blocksByKind");
-        for (String kind : new String[]{"park", "timedPark", "sleep", "monitor", "wait", "timedWait", "pinned",
-                "unknown"}) {
-            byKind.put(kind, 0);
+    }
+
+    /**
+     * {@code partial}, a dump a test wrote with only the fields it is about, completed into a valid dump: each of its
+     * sections (and jvm, counts and latencies, which every dump has) over the same section of {@link #dump}, field by
+     * field; a latency summary of a block kind over an empty summary. Its values win, wrong ones included; arrays are
+     * its own, and sections it does not have stay absent (as in an earlier agent's dump).
+     */
+    static ObjectNode complete(JsonNode partial) {
+        ObjectNode base = dump(partial.path("jvm").path("pid").asLong(1));
+        JsonNode byKind = partial.at("/latencies/blockedByKind");
+        if (byKind.isObject()) {
+            ObjectNode baseByKind = (ObjectNode) base.at("/latencies/blockedByKind");
+            byKind.fieldNames().forEachRemaining(kind -> baseByKind.set(kind, base.at("/latencies/wakeToRun")));
         }
-        dump.putObject("latencies");
-        return dump;
+        ObjectNode complete = JSON.createObjectNode();
+        base.fieldNames().forEachRemaining(section -> {
+            if (partial.has(section) || List.of("schema", "jvm", "counts", "latencies").contains(section)) {
+                complete.set(section, over(base.get(section), partial.get(section)));
+            }
+        });
+        partial.fieldNames().forEachRemaining(name -> {
+            if (!complete.has(name)) {
+                complete.set(name, partial.get(name)); // merged, or a field of a later agent
+            }
+        });
+        return complete;
+    }
+
+    /** Parses {@code partial} and {@link #complete completes} it. */
+    static ObjectNode complete(String partial) {
+        try {
+            return complete(JSON.readTree(partial));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@code partial}, {@link #complete completed}, to {@code file}. */
+    static Path writeCompleted(Path file, String partial) throws IOException {
+        Files.write(file, JSON.writeValueAsBytes(complete(partial)));
+        return file;
+    }
+
+    /** {@code top} over {@code base}: objects field by field, anything else {@code top}'s when it has one. */
+    private static JsonNode over(JsonNode base, JsonNode top) {
+        if (top == null) {
+            return base.deepCopy();
+        }
+        if (!base.isObject() || !top.isObject()) {
+            return top.deepCopy();
+        }
+        ObjectNode merged = base.deepCopy();
+        top.fieldNames().forEachRemaining(name -> merged.set(name,
+                base.has(name) ? over(base.get(name), top.get(name)) : top.get(name).deepCopy()));
+        return merged;
     }
 
     /** Sets {@code latencies.<metric>} (dotted for nested, e.g. blockedByKind.sleep) to the histogram's summary. */
@@ -118,10 +237,10 @@ final class TestDumps {
         });
     }
 
-    /** Writes the dump and reads it back the way every command does. */
+    /** Writes the dump, {@link #complete completed}, and reads it back the way every command does. */
     static Dump write(Path dir, String name, JsonNode dump) throws IOException, UnusableInputException {
         Path file = dir.resolve(name);
-        Files.write(file, JSON.writeValueAsBytes(dump));
+        Files.write(file, JSON.writeValueAsBytes(complete(dump)));
         return Dump.read(file);
     }
 
