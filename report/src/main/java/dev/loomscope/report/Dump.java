@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.deser.DeserializationProblemHandler;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.loomscope.format.LoomscopeDump;
+import dev.loomscope.validation.DumpValidation;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,11 +21,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * One Loomscope dump, read and checked: the format's records, the JSON tree they were read from, and the file. Every
- * command reads its input through {@link #read}, so every command rejects bad input the same way, in one line.
+ * command reads its input through {@link #read}, which checks it ({@link DumpValidation}: the JSON Schema and what it
+ * cannot say) before anything reads a field, so every command rejects bad input the same way, in one line naming the
+ * field: {@code FILE: /counts/created: string found, integer expected}.
  *
  * @param model         the dump as the format's records: what every command reads
  * @param json          the same dump as a JSON tree, as read: what merge checks against the JSON Schema
@@ -59,48 +63,22 @@ public record Dump(Path file, LoomscopeDump model, JsonNode json, List<String> u
         } catch (IOException e) {
             throw new UnusableInputException(file + ": cannot read (" + e.getMessage() + ")");
         }
-        if (json == null || !json.isObject()) {
-            throw new UnusableInputException(file + ": not a Loomscope dump (no JSON object)");
-        }
-        JsonNode schema = json.get("schema");
-        if (schema == null || !schema.isTextual()) {
-            throw new UnusableInputException(file + ": not a Loomscope dump (no \"schema\" field)");
-        }
-        String name = schema.asText();
-        if (!name.startsWith(LoomscopeDump.SCHEMA_FAMILY)) {
-            throw new UnusableInputException(file + ": not a Loomscope dump (schema \"" + name + "\")");
-        }
-        if (!name.equals(LoomscopeDump.SCHEMA)) {
-            throw new UnusableInputException(file + ": schema \"" + name + "\" is not supported by this version,"
-                    + " which reads \"" + LoomscopeDump.SCHEMA + "\" (use a newer loomscope-report)");
-        }
-        for (String section : new String[]{"jvm", "counts", "latencies"}) {
-            if (!json.path(section).isObject()) {
-                throw new UnusableInputException(file + ": incomplete Loomscope dump (no \"" + section + "\")");
-            }
+        Optional<DumpValidation.Problem> problem = DumpValidation.check(json);
+        if (problem.isPresent()) {
+            throw new UnusableInputException(file + ": " + problem.get());
         }
         Set<String> unknown = new LinkedHashSet<>();
         LoomscopeDump model;
         try {
             model = MODEL.withHandler(new UnknownFields(unknown)).readValue(json);
         } catch (JsonMappingException e) {
-            throw new UnusableInputException(file + ": not a Loomscope dump (" + field(e) + " is not what "
-                    + LoomscopeDump.SCHEMA + " has there)");
+            // valid against the schema, yet not what the records hold (a column beyond an int, say)
+            throw new UnusableInputException(file + ": " + DumpValidation.pointer(e) + ": not what "
+                    + LoomscopeDump.SCHEMA + " has there");
         } catch (IOException e) {
             throw new UnusableInputException(file + ": cannot read (" + e.getMessage() + ")");
         }
         return new Dump(file, model, json, List.copyOf(unknown));
-    }
-
-    /** The dotted path of the field a mapping error is about ({@code heatmaps.activity.create.cells}). */
-    private static String field(JsonMappingException e) {
-        List<String> names = new ArrayList<>();
-        for (var reference : e.getPath()) {
-            if (reference.getFieldName() != null) {
-                names.add(reference.getFieldName());
-            }
-        }
-        return names.isEmpty() ? "the dump" : String.join(".", names);
     }
 
     /** Notes each field the records do not have and reads past it. */

@@ -3,6 +3,8 @@ package dev.loomscope.report;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loomscope.format.DumpJsonWriter;
 import dev.loomscope.format.LoomscopeDump;
+import dev.loomscope.validation.DumpValidation;
+import dev.loomscope.validation.DumpValidation.Contract;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code merge A.json B.json ... -o FLEET.json}: one dump for many JVMs of one service ({@link DumpMerger}). */
@@ -58,22 +61,25 @@ final class MergeCommand {
         List<Dump> inputs = new ArrayList<>();
         for (String file : cli.positional()) {
             Dump dump = Dump.read(Path.of(file));
-            String violation = DumpSchemaCheck.firstViolation(dump.json());
-            if (violation != null) {
-                throw new UnusableInputException(file + ": not a valid " + LoomscopeDump.SCHEMA + " dump: " + violation);
+            // A section missing from an input would be read as null or 0 and written into the merged dump as a
+            // true 0: merge refuses it rather than invent one. Fields of a later agent are read past, and noted.
+            Optional<DumpValidation.Problem> incomplete = DumpValidation.check(dump.json(), Contract.COMPLETE);
+            if (incomplete.isPresent()) {
+                throw new UnusableInputException(file + ": " + incomplete.get() + " (merge needs every section)");
             }
             inputs.add(dump);
         }
         DumpMerger.Result result = DumpMerger.merge(inputs, top);
-        String outputViolation;
+        Optional<DumpValidation.Problem> outputProblem;
         try {
-            outputViolation = DumpSchemaCheck.firstViolation(new ObjectMapper().readTree(json(result.dump())));
+            outputProblem = DumpValidation.check(new ObjectMapper().readTree(json(result.dump())),
+                    Contract.AS_WRITTEN);
         } catch (IOException e) {
             throw new UnusableInputException("merge: cannot read back its own output: " + e.getMessage());
         }
-        if (outputViolation != null) {
+        if (outputProblem.isPresent()) {
             throw new UnusableInputException("merge: the merged dump would not be a valid " + LoomscopeDump.SCHEMA
-                    + " dump (" + outputViolation + "); nothing written");
+                    + " dump (" + outputProblem.get() + "); nothing written");
         }
         for (String note : result.notes()) {
             err.println("loomscope-report: merge: note: " + note);

@@ -153,9 +153,14 @@ class RegressionCheckTest {
         ObjectNode leaks = json.putObject("leaks");
         leaks.put("thresholdNs", 300 * MS);
         leaks.put("threads", 3);
-        leaks.putArray("clusters").addObject().put("threads", 3).putArray("frames").add("app.Notifier.await(X.java:1)");
+        ObjectNode cluster = leaks.putArray("clusters").addObject().put("threads", 3).put("oldestBlockedNs", 400 * MS);
+        cluster.putObject("kinds").put("park", 3);
+        cluster.putArray("frames").add("app.Notifier.await(X.java:1)");
         Dump cur = TestDumps.write(dir, "cur.json", json);
-        Dump base = dump("base.json", 1, twoLevels(200_000, 20 * MS));
+        ObjectNode earlierAgent = TestDumps.dump(1);
+        TestDumps.latency(earlierAgent, "wakeToRun", twoLevels(200_000, 20 * MS));
+        earlierAgent.remove("leaks");
+        Dump base = TestDumps.write(dir, "base.json", earlierAgent);
         assertFalse(RegressionCheck.run(base, cur, wakeToRun("p50")).failed(), "not forbidden");
 
         CheckCriteria d = wakeToRun("p50");
@@ -191,14 +196,13 @@ class RegressionCheckTest {
     }
 
     @Test
-    void aCorruptHistogramIsUnusableInput() throws Exception {
+    void aCorruptHistogramIsUnusableInputBeforeAnythingIsCompared() {
         ObjectNode json = TestDumps.dump(1);
         TestDumps.latency(json, "wakeToRun", twoLevels(200_000, 20 * MS));
         ((ObjectNode) json.at("/latencies/wakeToRun")).put("hdr", "bm90IGEgaGlzdG9ncmFt");
-        Dump bad = TestDumps.write(dir, "bad.json", json);
         UnusableInputException e = assertThrows(UnusableInputException.class,
-                () -> RegressionCheck.run(bad, bad, wakeToRun("p50")));
-        assertEquals(bad.file() + ": latencies.wakeToRun.hdr is not a valid HdrHistogram (corrupt or truncated)",
-                e.getMessage());
+                () -> TestDumps.write(dir, "bad.json", json));
+        assertEquals(dir.resolve("bad.json") + ": /latencies/wakeToRun/hdr: not a valid HdrHistogram (corrupt or"
+                + " truncated)", e.getMessage());
     }
 }

@@ -181,6 +181,7 @@ public final class DumpValidation {
         return switch (first.getKeyword()) {
             case "required" -> new Problem(at + "/" + escape(first.getProperty()), "missing");
             case "false" -> new Problem(at, "not allowed here");
+            case "const" -> new Problem(at, "must be " + first.getSchemaNode());
             default -> new Problem(at, first.getMessage());
         };
     }
