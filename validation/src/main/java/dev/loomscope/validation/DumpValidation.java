@@ -68,10 +68,6 @@ public final class DumpValidation {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNode SCHEMA_FILE = loadSchemaFile();
-    private static final Map<Contract, Schema> SCHEMAS = Map.of(
-            Contract.READABLE, compile(readable(SCHEMA_FILE, false)),
-            Contract.COMPLETE, compile(readable(SCHEMA_FILE, true)),
-            Contract.AS_WRITTEN, compile(SCHEMA_FILE));
     private static final BigDecimal LONG_MIN = BigDecimal.valueOf(Long.MIN_VALUE);
     private static final BigDecimal LONG_MAX = BigDecimal.valueOf(Long.MAX_VALUE);
 
@@ -90,7 +86,11 @@ public final class DumpValidation {
             problem = numbers(dump, "");
         }
         if (problem == null) {
-            problem = schema(dump, SCHEMAS.get(contract));
+            problem = schema(dump, switch (contract) {
+                case READABLE -> Readable.SCHEMA;
+                case COMPLETE -> Complete.SCHEMA;
+                case AS_WRITTEN -> AsWritten.SCHEMA;
+            });
         }
         if (problem == null) {
             problem = histograms(dump);
@@ -222,6 +222,19 @@ public final class DumpValidation {
 
     private static String escape(String name) {
         return name.replace("~", "~0").replace("/", "~1");
+    }
+
+    // Each contract's schema is compiled when first used (a holder class each): a command that only reads compiles one.
+    private static final class Readable {
+        static final Schema SCHEMA = compile(readable(SCHEMA_FILE, false));
+    }
+
+    private static final class Complete {
+        static final Schema SCHEMA = compile(readable(SCHEMA_FILE, true));
+    }
+
+    private static final class AsWritten {
+        static final Schema SCHEMA = compile(SCHEMA_FILE);
     }
 
     private static JsonNode loadSchemaFile() {
