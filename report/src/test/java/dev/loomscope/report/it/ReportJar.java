@@ -24,6 +24,9 @@ final class ReportJar {
     static Result run(Object... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Each run lasts a second or so: C1 alone starts it in about half the time of tiered compilation on a
+        // machine with two cores, and the suites run the jar a few hundred times.
+        command.add("-XX:TieredStopAtLevel=1");
         command.add("-jar");
         command.add(JAR.toAbsolutePath().toString());
         for (Object arg : args) {
