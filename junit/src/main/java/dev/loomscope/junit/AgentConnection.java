@@ -8,6 +8,11 @@ interface AgentConnection {
     /** {@code loomscope/1} JSON of the recording so far, or null when no agent records in this JVM. */
     byte[] snapshot() throws Exception;
 
+    /** Where {@link #snapshot} comes from, as a failure names it. */
+    default String source() {
+        return "the agent in this JVM (dev.loomscope.agent.InProcess.snapshotJson)";
+    }
+
     /** The agent's {@code dev.loomscope.agent.InProcess}, found through the system class loader. */
     AgentConnection IN_PROCESS = () -> {
         Method snapshotJson;

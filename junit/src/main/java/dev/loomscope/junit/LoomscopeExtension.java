@@ -66,7 +66,8 @@ public final class LoomscopeExtension implements BeforeTestExecutionCallback, Af
         if (budget.isEmpty() || before == null || context.getExecutionException().isPresent()) {
             return; // no budget, or the test already failed on its own: its failure is the one to show
         }
-        Verdict verdict = judge(budget.get(), Recording.parse(before), Recording.parse(snapshot()));
+        Verdict verdict = judge(budget.get(), Recording.parse(before, agent.source()),
+                Recording.parse(snapshot(), agent.source()));
         for (String note : verdict.notJudged()) {
             context.publishReportEntry(REPORT_KEY, note);
             System.err.println("Loomscope: " + context.getDisplayName() + ": " + note);

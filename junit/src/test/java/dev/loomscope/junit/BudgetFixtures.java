@@ -4,6 +4,8 @@ import com.example.shop.Checkout;
 import com.example.shop.Dispatcher;
 import com.example.shop.OrderQueue;
 import com.example.shop.TaxTable;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -126,6 +129,41 @@ final class BudgetFixtures {
         @LoomscopeBudget(pinnedBlocks = 0)
         void anything() {
         }
+    }
+
+    /**
+     * The real in-process recording with one field replaced by {@link #mutation} (a JSON pointer and the JSON text put
+     * there): what an agent of another version, or a broken one, would hand the extension.
+     */
+    static class MalformedRecording {
+        static volatile String[] mutation;
+
+        @RegisterExtension
+        static final LoomscopeExtension MALFORMED = new LoomscopeExtension(new AgentConnection() {
+            @Override
+            public byte[] snapshot() throws Exception {
+                return replace(AgentConnection.IN_PROCESS.snapshot(), mutation[0], mutation[1]);
+            }
+
+            @Override
+            public String source() {
+                return "a malformed recording";
+            }
+        });
+
+        @Test
+        @LoomscopeBudget(wakeToRunP99 = "10s", pinnedBlocks = 0)
+        void anything() {
+        }
+    }
+
+    /** {@code json} with the field at {@code pointer} replaced by the JSON text {@code raw} (kept as written). */
+    static byte[] replace(byte[] json, String pointer, String raw) throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode dump = (ObjectNode) mapper.readTree(json);
+        int slash = pointer.lastIndexOf('/');
+        ((ObjectNode) dump.at(pointer.substring(0, slash))).put(pointer.substring(slash + 1), "@@malformed@@");
+        return mapper.writeValueAsString(dump).replace("\"@@malformed@@\"", raw).getBytes(StandardCharsets.UTF_8);
     }
 
     /**

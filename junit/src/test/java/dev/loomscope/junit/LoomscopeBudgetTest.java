@@ -2,6 +2,8 @@ package dev.loomscope.junit;
 
 import dev.loomscope.format.Sites;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
@@ -61,7 +63,7 @@ class LoomscopeBudgetTest {
         long inTest = LoomscopeExtension.parseDuration(quoted.group(1) + quoted.group(2));
         assertTrue(Long.parseLong(quoted.group(3)) <= 100, "the budgeted test's 100 consumers: " + message);
 
-        Sites.WakeSite site = Recording.parse(AgentConnection.IN_PROCESS.snapshot()).dump().sites().wake().stream()
+        Sites.WakeSite site = Recording.parse(AgentConnection.IN_PROCESS.snapshot(), "test").dump().sites().wake().stream()
                 .filter(s -> s.frames().stream().anyMatch(f -> f.startsWith(PUBLISH))).findFirst().orElseThrow();
         long wholeRecording = site.wakeToRun().p99Ns();
         assertTrue(wholeRecording >= 100_000_000L, "the earlier test's wakes waited for the hogs: " + wholeRecording);
@@ -102,6 +104,21 @@ class LoomscopeBudgetTest {
     void withoutTheAgentTheTestFailsSayingHowToAttachIt() {
         String message = failureOf(BudgetFixtures.WithoutAgent.class);
         assertEquals(LoomscopeExtension.NOT_ATTACHED, message);
+    }
+
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', textBlock = """
+            /counts/pinnedBlocks     | `"none"`                     | /counts/pinnedBlocks: string found, integer expected
+            /latencies/wakeToRun/hdr | `"SElTVEZBQUFBQ1h4bkpOcFlR"` | /latencies/wakeToRun/hdr: not a valid HdrHistogram
+            /latencies/wakeToRun/max | 1e400                        | /latencies/wakeToRun/max: number out of range
+            /heatmaps/windowMs       | 0                            | /heatmaps/windowMs: must have a minimum value of 10
+            """)
+    void aMalformedRecordingFailsTheTestNamingTheSourceAndTheField(String pointer, String raw, String named) {
+        BudgetFixtures.MalformedRecording.mutation = new String[]{pointer, raw};
+        String message = failureOf(BudgetFixtures.MalformedRecording.class);
+        assertTrue(message.startsWith("@LoomscopeBudget cannot use the recording of a malformed recording: " + named),
+                message);
+        assertEquals(1, message.lines().count(), message);
     }
 
     @Test
