@@ -113,8 +113,7 @@ class AlertsCommandTest {
 
     private Path baseline(String service, long count) throws Exception {
         ObjectNode dump = dumpWith(count);
-        ObjectNode options = dump.putObject("agent").putObject("options");
-        options.put("service", service);
+        ((ObjectNode) dump.at("/agent/options")).put("service", service);
         Path file = dir.resolve(service + "-" + count + ".json");
         Files.write(file, TestDumps.JSON.writeValueAsBytes(dump));
         return file;

@@ -159,8 +159,7 @@ class HtmlReportIT {
 
     @Test
     void hostileStringsInAHandWrittenDumpStayText() throws Exception {
-        Path json = dir.resolve("hostile.json");
-        Files.writeString(json, HtmlReportTest.HOSTILE);
+        Path json = TestDumps.writeCompleted(dir.resolve("hostile.json"), HtmlReportTest.HOSTILE);
         Path html = report(json);
         Rendered page = render(html, "hostile");
         assertSections(page.dom);
