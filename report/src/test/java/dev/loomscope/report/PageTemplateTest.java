@@ -7,7 +7,6 @@ import dev.loomscope.format.LatencySummary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -34,9 +33,8 @@ class PageTemplateTest {
 
     @Test
     void theTemplatesCommentsStayOutOfThePage(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("dump.json");
-        Files.writeString(file, HtmlReportTest.MINIMAL);
-        String html = HtmlReport.render(Dump.read(file));
+        String html = HtmlReport.render(Dump.read(TestDumps.writeCompleted(dir.resolve("dump.json"),
+                HtmlReportTest.MINIMAL)));
         assertTrue(html.startsWith("<!DOCTYPE html>\n"), html.substring(0, 40));
         assertFalse(html.contains("<!--"));
         assertFalse(html.contains("{{"), "every slot filled");
