@@ -88,7 +88,8 @@ final class MergeCommand {
             out.println(new String(json(result.dump()), StandardCharsets.UTF_8));
         } else {
             write(result.dump(), Path.of(output));
-            out.println("merged " + result.dump().merged().inputs().size() + " JVMs into " + output);
+            int jvms = result.dump().merged().inputs().size();
+            out.println("merged " + jvms + (jvms == 1 ? " JVM" : " JVMs") + " into " + output);
         }
         return ExitCode.OK;
     }

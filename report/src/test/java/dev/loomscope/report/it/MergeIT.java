@@ -140,9 +140,14 @@ class MergeIT {
     }
 
     @Test
-    void mergingARunWithItselfDoublesEveryCellAndKeepsEveryPercentile() throws Exception {
+    void mergingTwoJvmsWithTheSameRecordingDoublesEveryCellAndKeepsEveryPercentile() throws Exception {
         JsonNode one = Dump.read(a).json();
-        JsonNode two = merge("aa.json", a, a).json();
+        // the same recording, as if from a second JVM: merge keeps only the latest dump of one JVM
+        ObjectNode twin = one.deepCopy();
+        ((ObjectNode) twin.get("jvm")).put("pid", one.at("/jvm/pid").asLong() + 1);
+        Path twinFile = RealDumps.file("a-twin.json");
+        java.nio.file.Files.write(twinFile, new ObjectMapper().writeValueAsBytes(twin));
+        JsonNode two = merge("aa.json", a, twinFile).json();
         assertEquals(2 * one.at("/counts/blocks").asLong(), two.at("/counts/blocks").asLong());
         for (String metric : LATENCY) {
             for (String field : new String[]{"min", "p50", "p90", "p99", "p999", "max"}) {
@@ -166,6 +171,15 @@ class MergeIT {
                 }
             }
         }
+    }
+
+    @Test
+    void oneDumpGivenTwiceCountsOnceWithANote() throws Exception {
+        ReportJar.Result r = ReportJar.run("merge", a, a, "-o", RealDumps.file("a-twice.json"));
+        assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+        assertTrue(r.stderr().contains("are dumps of one JVM (pid " + Dump.read(a).model().jvm().pid()), r.stderr());
+        assertTrue(r.stdout().startsWith("merged 1 JVM into"), r.stdout());
+        assertEquals(Dump.read(a).json().at("/counts"), Dump.read(RealDumps.file("a-twice.json")).json().at("/counts"));
     }
 
     @Test
