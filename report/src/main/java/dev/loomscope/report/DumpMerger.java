@@ -36,6 +36,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static dev.loomscope.report.MergeRules.any;
+import static dev.loomscope.report.MergeRules.cells;
 import static dev.loomscope.report.MergeRules.max;
 import static dev.loomscope.report.MergeRules.maxOfPresent;
 import static dev.loomscope.report.MergeRules.present;
@@ -384,8 +385,7 @@ final class DumpMerger {
     }
 
     /**
-     * The lists merged by identical frames and cut to the top N, numbers added ({@code p99Ns}: the largest, an upper
-     * bound of the pooled p99). {@code sampleEvery} is the first input's, with a note if they differ.
+     * The lists merged by identical frames and cut to the top N, numbers added ({@link #charges}). {@code sampleEvery} is the first input's, with a note if they differ.
      */
     private Sites sites() {
         List<Sites> s = present(dumps, LoomscopeDump::sites);
@@ -415,10 +415,21 @@ final class DumpMerger {
         return ranked(sites, list, site -> RankedLists.framesKey(site.frames()), combine, RankedLists.SITES, top);
     }
 
+    /**
+     * A site's charges in every input, added: counts and totals add up; when every input has its latency buckets,
+     * they add bucket by bucket and {@code p99Ns} is that of the pooled buckets (exact to a bucket, as in one JVM's
+     * dump); otherwise there are no buckets and {@code p99Ns} is the largest of the inputs' (an upper bound).
+     */
     private static <T> Sites.Charges charges(List<T> entries, Function<T, Sites.Charges> charges) {
         List<Sites.Charges> c = present(entries, charges);
-        return c.isEmpty() ? null : new Sites.Charges(sum(c, Sites.Charges::count), sum(c, Sites.Charges::totalNs),
-                max(c, Sites.Charges::p99Ns));
+        if (c.isEmpty()) {
+            return null;
+        }
+        long count = sum(c, Sites.Charges::count);
+        long totalNs = sum(c, Sites.Charges::totalNs);
+        List<long[][]> buckets = present(c, Sites.Charges::buckets);
+        return buckets.size() == c.size() ? Sites.Charges.of(count, totalNs, cells(buckets))
+                : new Sites.Charges(count, totalNs, max(c, Sites.Charges::p99Ns));
     }
 
     /** Clusters with identical frames are one, most threads first; the threshold is the smallest. */

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -88,6 +89,21 @@ final class MergeRules {
         Set<String> union = new LinkedHashSet<>();
         lists.forEach(union::addAll);
         return List.copyOf(union);
+    }
+
+    /**
+     * Counts by key, as {@code [key, count]} pairs (a site's latency buckets): added key by key, the non-zero keys in
+     * key order.
+     */
+    static long[][] cells(List<long[][]> inputs) {
+        TreeMap<Long, Long> sum = new TreeMap<>();
+        for (long[][] cells : inputs) {
+            for (long[] cell : cells) {
+                sum.merge(cell[0], cell[1], Long::sum);
+            }
+        }
+        return sum.entrySet().stream().filter(e -> e.getValue() != 0)
+                .map(e -> new long[]{e.getKey(), e.getValue()}).toArray(long[][]::new);
     }
 
     /** Counts by name (by block kind, by event kind): added name by name, names in first-seen order. */
