@@ -1,5 +1,7 @@
 package dev.loomscope.report;
 
+import dev.loomscope.format.Sites;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -104,6 +106,23 @@ final class MergeRules {
         }
         return sum.entrySet().stream().filter(e -> e.getValue() != 0)
                 .map(e -> new long[]{e.getKey(), e.getValue()}).toArray(long[][]::new);
+    }
+
+    /**
+     * A site's charges in several dumps, added: counts and totals add up; when every one has its latency buckets,
+     * they add bucket by bucket ({@link #cells}) and {@code p99Ns} is that of the pooled buckets (exact to a bucket,
+     * as in one JVM's dump); otherwise there are no buckets and {@code p99Ns} is the largest (an upper bound).
+     * {@code null} for none.
+     */
+    static Sites.Charges charges(List<Sites.Charges> charges) {
+        if (charges.isEmpty()) {
+            return null;
+        }
+        long count = sum(charges, Sites.Charges::count);
+        long totalNs = sum(charges, Sites.Charges::totalNs);
+        List<long[][]> buckets = present(charges, Sites.Charges::buckets);
+        return buckets.size() == charges.size() ? Sites.Charges.of(count, totalNs, cells(buckets))
+                : new Sites.Charges(count, totalNs, max(charges, Sites.Charges::p99Ns));
     }
 
     /** Counts by name (by block kind, by event kind): added name by name, names in first-seen order. */
