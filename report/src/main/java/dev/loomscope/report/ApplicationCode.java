@@ -100,6 +100,20 @@ record ApplicationCode(List<String> prefixes) {
                 && (prefixes.isEmpty() || prefixes.stream().anyMatch(frame::startsWith));
     }
 
+    /**
+     * A stack without a frame of the user's code, named by its innermost frame outside the JDK (a test runner's,
+     * Loomscope's own) or else its innermost frame, marked {@code [no application frame]}; {@code fallback} for no
+     * stack.
+     */
+    static String withoutApplicationFrame(List<String> frames, String fallback) {
+        if (frames == null || frames.isEmpty()) {
+            return fallback;
+        }
+        String named = frames.stream().filter(f -> f.indexOf('(') > 0 && !ApplicationFrames.isJdk(f)).findFirst()
+                .orElse(frames.get(0));
+        return shortFrame(named) + " [no application frame]";
+    }
+
     /** {@code a.b.C$D.m(C.java:12)} → {@code C$D.m(C.java:12)}. */
     static String shortFrame(String frame) {
         int paren = frame.indexOf('(');

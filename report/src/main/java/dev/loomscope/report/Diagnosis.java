@@ -84,11 +84,8 @@ final class Diagnosis {
             if (where != null) {
                 return where.name();
             }
-            if (jdk) {
-                return "the JDK (no application frame)";
-            }
-            return frames == null || frames.isEmpty() ? "(stack not sampled)"
-                    : ApplicationCode.shortFrame(frames.get(0)) + " [no application frame]";
+            return jdk ? "the JDK (no application frame)"
+                    : ApplicationCode.withoutApplicationFrame(frames, "(stack not sampled)");
         }
 
         long totalNs() {
@@ -310,8 +307,7 @@ final class Diagnosis {
         if (where != null) {
             return where.name();
         }
-        return cluster.frames() == null || cluster.frames().isEmpty() ? "an unsampled site"
-                : ApplicationCode.shortFrame(cluster.frames().get(0)) + " [no application frame]";
+        return ApplicationCode.withoutApplicationFrame(cluster.frames(), "an unsampled site");
     }
 
     private Finding longSlices() {
@@ -327,14 +323,18 @@ final class Diagnosis {
         if (slices.groups().isEmpty()) {
             boolean none = longSlices.count() == 0 && slices.startUp().isEmpty();
             return new Finding("long slices", none ? "none: no run slice lasted " + threshold + " or more"
-                    : count(longSlices.count()) + " run slices of " + threshold + " or more" + startUp, false,
+                    : runSlices(longSlices.count()) + " of " + threshold + " or more" + startUp, false,
                     List.of(Section.LONG_SLICES));
         }
         SliceGroups.Group top = slices.groups().get(0);
-        return new Finding("long slices", count(longSlices.count()) + " run slices of " + threshold + " or more;"
+        return new Finding("long slices", runSlices(longSlices.count()) + " of " + threshold + " or more;"
                 + " most time in " + top.name() + ": " + count(top.count()) + " of the " + count(slices.slices())
                 + " kept, up to " + duration(top.longestNs()) + ", " + duration(top.totalNs()) + " in all" + startUp,
                 true, List.of(Section.LONG_SLICES));
+    }
+
+    private static String runSlices(long n) {
+        return count(n) + (n == 1 ? " run slice" : " run slices");
     }
 
     // ---- grouping -------------------------------------------------------------------------------------------------

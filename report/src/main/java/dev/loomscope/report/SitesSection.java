@@ -68,8 +68,8 @@ final class SitesSection {
     }
 
     /**
-     * Wake sites: a waker's stack with an application frame is shown as it is; the stacks that have none (a timer, the
-     * I/O poller, the HTTP client's selector: the JDK woke the thread, for a sleep, a timeout or I/O) are one row
+     * Wake sites: a waker's stack is shown as it is, but stacks of the JDK's frames only (a timer, the I/O poller, the
+     * HTTP client's selector: the JDK woke the thread, for a sleep, a timeout or I/O) are one row
      * that says so, their numbers added, since a list of JDK frames names nothing the reader can change.
      */
     private static List<SiteTable.Row> wakers(List<Sites.WakeSite> sites) {
@@ -79,7 +79,7 @@ final class SitesSection {
         if (!jdk.isEmpty()) {
             Sites.WakeSite all = new Sites.WakeSite(jdk.stream().mapToLong(Sites.WakeSite::count).sum(),
                     MergeRules.charges(MergeRules.present(jdk, Sites.WakeSite::wakeToRun)), null);
-            Html stack = Html.of("<p class=\"from-jdk\">{}</p>", JDK_WAKER + ": no application frame in "
+            Html stack = Html.of("<p class=\"from-jdk\">{}</p>", JDK_WAKER + ": JDK frames only, in "
                     + (jdk.size() == 1 ? "this stack" : "these " + jdk.size() + " stacks"));
             int n = 0;
             for (Sites.WakeSite site : jdk) {
@@ -97,14 +97,10 @@ final class SitesSection {
     /** What a waker without an application frame is. */
     static final String JDK_WAKER = "the JDK (timers, I/O poller)";
 
-    /**
-     * A stack of frames none of which is the application's ({@link ApplicationFrames}); not the agent's overflow site,
-     * whose one "frame" is no frame.
-     */
+    /** A stack of the JDK's frames only ({@link ApplicationFrames#isJdk}): the JDK did what was sampled. */
     static boolean fromJdk(Sites.Site site) {
         List<String> frames = site.frames();
-        return frames != null && !frames.isEmpty() && frames.get(0).indexOf('(') > 0
-                && ApplicationFrames.innermost(frames, 0).isEmpty();
+        return frames != null && !frames.isEmpty() && frames.stream().allMatch(ApplicationFrames::isJdk);
     }
 
     /** Why a list has no site although there may have been events. */

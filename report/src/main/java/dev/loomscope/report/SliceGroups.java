@@ -72,9 +72,7 @@ record SliceGroups(List<Group> groups, List<Group> startUp) {
             if (where != null) {
                 return where.name();
             }
-            List<String> frames = frames();
-            return frames == null || frames.isEmpty() ? "(stack not walked)"
-                    : ApplicationCode.shortFrame(frames.get(0)) + " [no application frame]";
+            return ApplicationCode.withoutApplicationFrame(frames(), "(stack not walked)");
         }
     }
 

@@ -319,7 +319,7 @@ class DiagnosisTest {
         ((ObjectNode) d.get("counts")).put("wakes", 330);
         String html = SitesSection.render(model(d)).toString();
         String wakes = html.substring(html.indexOf("id=\"sites-wake\""));
-        assertTrue(wakes.contains("the JDK (timers, I/O poller): no application frame in these 2 stacks"), wakes);
+        assertTrue(wakes.contains("the JDK (timers, I/O poller): JDK frames only, in these 2 stacks"), wakes);
         assertEquals(2, wakes.split("<tr><td class=\"rank\">", -1).length - 1, "one row for the JDK: " + wakes);
         assertTrue(wakes.indexOf("3.5 s") < wakes.indexOf("Outbox.deliver"), "the JDK's 3.5 s first: " + wakes);
 
@@ -363,6 +363,20 @@ class DiagnosisTest {
                 + " 190 ms  first at "), text);
         assertTrue(text.contains("Pinned (a virtual thread parked while it could not leave its carrier)\n  none\n"),
                 text);
+    }
+
+    @Test
+    void aStackWithoutAnApplicationFrameIsNamedByItsFirstFrameOutsideTheJdk() throws Exception {
+        ObjectNode d = (ObjectNode) JSON.readTree(EMPTY.replace("\"block\":[]", """
+                "block":[{"count":3,"kinds":{"sleep":3},"blocked":{"count":3,"totalNs":30000000,"p99Ns":10000000},
+                  "frames":["java.lang.Thread.sleep(Thread.java:509)",
+                            "org.junit.jupiter.engine.Invoker.invoke(Invoker.java:60)"]},
+                 {"count":1,"kinds":{"park":1},"blocked":{"count":1,"totalNs":1000000,"p99Ns":1000000},
+                  "frames":["java.util.concurrent.locks.LockSupport.park(LockSupport.java:221)",
+                            "java.lang.Thread.run(Thread.java:1474)"]}]"""));
+        List<Diagnosis.SiteGroup> sites = Diagnosis.of(model(d), ApplicationCode.ANY).blockSites();
+        assertEquals("Invoker.invoke(Invoker.java:60) [no application frame]", sites.get(0).name());
+        assertEquals("the JDK (no application frame)", sites.get(1).name());
     }
 
     @Test

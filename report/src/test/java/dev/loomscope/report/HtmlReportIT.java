@@ -142,6 +142,7 @@ class HtmlReportIT {
         assertTrue(leaks.contains("java.util.concurrent.LinkedBlockingQueue.take("), leaks);
         assertTrue(leaks.contains("Leak.awaitNotification(Leak.java:"), leaks);
         assertTrue(leaks.contains("park 40"), leaks);
+        // The workloads are Loomscope's own code (dev.loomscope.agent...), not an application: named all the same.
         assertTrue(element(page.dom, "diagnosis").contains("40 threads blocked for 300 ms or more at the dump; 40 at"
                 + " Leak.awaitNotification(Leak.java:"), element(page.dom, "diagnosis"));
         assertScreenshot(page.screenshot);
