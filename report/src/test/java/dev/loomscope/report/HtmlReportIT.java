@@ -183,6 +183,43 @@ class HtmlReportIT {
         assertFalse(page.dom.contains("<img"), page.dom);
     }
 
+    @Test
+    void everyCarrierRowOfAnActivityMapIsLabelledInColumnOrder() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode dump =
+                (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(HtmlReportTest.HOSTILE);
+        com.fasterxml.jackson.databind.node.ArrayNode carriers =
+                ((com.fasterxml.jackson.databind.node.ObjectNode) dump.get("carriers")).putArray("perCarrier");
+        com.fasterxml.jackson.databind.node.ArrayNode cells = JSON.createArrayNode();
+        cells.addArray().add(0).add(1);
+        int n = 24; // more rows than the map's 220 px hold at a label's height
+        for (int column = n; column >= 1; column--) { // listed backwards: the map orders by column itself
+            carriers.addObject().put("column", column).put("threadId", 100 + column).put("name", "worker-" + column)
+                    .put("mounts", 1).put("busyNs", 1).put("idleNs", 1).put("longestSliceNs", 1)
+                    .put("mountedNow", false);
+        }
+        for (int column = 1; column <= n; column++) {
+            cells.addArray().add(column).add(column);
+        }
+        ((com.fasterxml.jackson.databind.node.ArrayNode) dump.at("/heatmaps/activity/mount/0/cells")).removeAll()
+                .addAll(cells);
+        Path json = dir.resolve("carriers.json");
+        Files.writeString(json, JSON.writeValueAsString(dump));
+        Rendered page = render(report(json), "carriers");
+        assertSections(page.dom);
+        String map = element(page.dom, "heatmap-activity-mount");
+        List<String> labels = new ArrayList<>();
+        Matcher label = Pattern.compile("text-anchor=\"end\"[^>]*>(worker-\\d+|other threads)</text>").matcher(map);
+        while (label.find()) {
+            labels.add(label.group(1));
+        }
+        List<String> expected = new ArrayList<>();
+        for (int column = 1; column <= n; column++) {
+            expected.add("worker-" + column);
+        }
+        expected.add("other threads");
+        assertEquals(expected, labels, "every row labelled, in column order, other threads last");
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
 
     /** Runs a workload main with the agent; returns its dump. */
