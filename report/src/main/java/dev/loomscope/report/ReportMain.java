@@ -17,7 +17,7 @@ public final class ReportMain {
               check --baseline BASE.json --current CUR.json [options]
                                                     CI gate: exit 1 on a regression
               diagnose DUMP.json [--app PREFIXES]   what stands out in a dump, as text
-              diff A.json B.json                    side-by-side table of the same metrics
+              diff A.json B.json                    the same metrics, counts per second and sites side by side
               merge A.json B.json ... -o OUT.json   one dump for many JVMs of one service
               alerts --baseline BASE.json [options] Prometheus alert rules: slower than the baseline
               --version                             this jar's version
