@@ -317,9 +317,9 @@ final class Diagnosis {
                     List.of(Section.LONG_SLICES));
         }
         String threshold = duration(longSlices.thresholdNs());
-        String startUp = slices.startUp().isEmpty() ? "" : "; " + count(slices.startUp().stream()
-                .mapToLong(SliceGroups.Group::count).sum()) + " start-up slices (only in the first "
-                + SliceGroups.STARTUP_SECONDS + " s of the JVM) listed apart";
+        long early = slices.startUp().stream().mapToLong(SliceGroups.Group::count).sum();
+        String startUp = early == 0 ? "" : "; " + count(early) + (early == 1 ? " start-up slice" : " start-up slices")
+                + " (class loading in the first " + SliceGroups.STARTUP_SECONDS + " s of the JVM) listed apart";
         if (slices.groups().isEmpty()) {
             boolean none = longSlices.count() == 0 && slices.startUp().isEmpty();
             return new Finding("long slices", none ? "none: no run slice lasted " + threshold + " or more"

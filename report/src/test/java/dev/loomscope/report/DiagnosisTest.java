@@ -134,8 +134,8 @@ class DiagnosisTest {
 
         assertTrue(finding(d, "wake → run").text().endsWith(": carriers were held by run slices in"
                 + " Hog.spin(Hog.java:7) (5 slices, up to 100 ms, 500 ms in all)"), finding(d, "wake → run").text());
-        assertTrue(finding(d, "long slices").text().endsWith("; 15 start-up slices (only in the first 10 s of the"
-                + " JVM) listed apart"), finding(d, "long slices").text());
+        assertTrue(finding(d, "long slices").text().endsWith("; 15 start-up slices (class loading in the first 10 s"
+                + " of the JVM) listed apart"), finding(d, "long slices").text());
         String html = LongSlicesSection.render(model(d), ApplicationCode.ANY).toString();
         assertTrue(html.indexOf("id=\"long-slice-groups\"") < html.indexOf("id=\"long-slices-startup\""), html);
         assertTrue(html.contains("Start-up: 15 slices in 2 stacks"), html);
