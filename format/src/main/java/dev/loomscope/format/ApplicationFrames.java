@@ -21,8 +21,8 @@ import java.util.Set;
  * (the overflow site's {@code (other sites: ...)}) is not the application's.
  */
 public final class ApplicationFrames {
-    private static final List<String> NOT_APPLICATION = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.",
-            "org.junit.", "junit.", "org.apache.maven.surefire.");
+    private static final List<String> JDK = List.of("java.", "javax.", "jdk.", "sun.", "com.sun.");
+    private static final List<String> TEST_RUNNERS = List.of("org.junit.", "junit.", "org.apache.maven.surefire.");
     private static final String LOOMSCOPE = "dev.loomscope.";
     /**
      * Loomscope's packages that run in the recorded JVM, by the segment after {@link #LOOMSCOPE}. Kept apart from the
@@ -41,9 +41,11 @@ public final class ApplicationFrames {
         if (call <= 0 || method <= 0) {
             return false; // not a frame
         }
-        for (String prefix : NOT_APPLICATION) {
-            if (frame.startsWith(prefix)) {
-                return false;
+        for (List<String> prefixes : List.of(JDK, TEST_RUNNERS)) {
+            for (String prefix : prefixes) {
+                if (frame.startsWith(prefix)) {
+                    return false;
+                }
             }
         }
         if (frame.startsWith(LOOMSCOPE)) {
@@ -51,6 +53,22 @@ public final class ApplicationFrames {
             return end < 0 || end > method || !LOOMSCOPE_OWN.contains(frame.substring(LOOMSCOPE.length(), end));
         }
         return true;
+    }
+
+    /**
+     * Whether {@code frame} is the JDK's ({@code java.*}, {@code javax.*}, {@code jdk.*}, {@code sun.*},
+     * {@code com.sun.*}): of a stack of these only, the JDK itself did what was sampled (a timer, the I/O poller).
+     */
+    public static boolean isJdk(String frame) {
+        if (frame.indexOf('(') <= 0) {
+            return false; // not a frame
+        }
+        for (String prefix : JDK) {
+            if (frame.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

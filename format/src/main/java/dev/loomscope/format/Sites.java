@@ -85,8 +85,8 @@ public record Sites(long sampleEvery, long samples, long samplesLost, long disti
      * @param p99Ns   their 99th percentile, as the upper bound of its latency bucket (up to 19 % high); 0 if none
      * @param buckets their latencies by {@link LatencyBuckets latency bucket}: {@code [bucket, count]} pairs of the
      *                non-zero buckets, in bucket order; {@code null} in dumps without it (written before it was added,
-     *                or merged). What makes a site's percentiles over part of a recording exact to a bucket
-     *                ({@link #since}).
+     *                or merged from such a dump; {@code report merge} adds them bucket by bucket). What makes a site's
+     *                percentiles over part of a recording, or pooled over JVMs, exact to a bucket ({@link #since}).
      */
     public record Charges(long count, long totalNs, long p99Ns, long[][] buckets) {
 

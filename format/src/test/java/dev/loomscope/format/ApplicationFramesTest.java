@@ -39,6 +39,16 @@ class ApplicationFramesTest {
     }
 
     @Test
+    void jdkFramesAreTheJdksOnly() {
+        assertTrue(ApplicationFrames.isJdk("java.util.concurrent.DelayScheduler$1.compute(DelayScheduler.java:210)"));
+        assertTrue(ApplicationFrames.isJdk("sun.nio.ch.Poller.poll(Poller.java:363)"));
+        assertFalse(ApplicationFrames.isJdk("org.junit.jupiter.engine.Foo.bar(Foo.java:1)"));
+        assertFalse(ApplicationFrames.isJdk("dev.loomscope.bootstrap.Recorder.blockBegin(Recorder.java:88)"));
+        assertFalse(ApplicationFrames.isJdk("javafx.Foo.bar(Foo.java:1)"));
+        assertFalse(ApplicationFrames.isJdk("(other sites: more than 8192 distinct stacks)"));
+    }
+
+    @Test
     void theHeadlineIsTheInnermostApplicationFrameAndItsApplicationCallers() {
         List<String> stack = List.of("java.util.concurrent.locks.LockSupport.unpark(LockSupport.java:179)",
                 "java.util.concurrent.LinkedBlockingQueue.put(LinkedBlockingQueue.java:360)",

@@ -9,8 +9,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * {@code diff A.json B.json}: the metrics check compares, side by side with the ratio B/A, and the main counts. Judges
- * nothing (always exit 0 on usable input); percentiles with too few samples (the rule of check) are marked.
+ * {@code diff A.json B.json}: the metrics check compares, side by side with the ratio B/A, the main counts, as totals
+ * and per second of recording (runs of different length compare by their rates), and the top sites of both runs
+ * matched by their stacks ({@link SiteDiff}). Judges nothing (always exit 0 on usable input); percentiles with too
+ * few samples (the rule of check) are marked.
  */
 final class DiffCommand {
     static final String HELP = """
@@ -21,11 +23,15 @@ final class DiffCommand {
               --percentiles LIST   percentiles (default %s); any pNN, p999 = 99.9
               --tail-samples N     mark a percentile p as '~' (too few samples to judge) unless both runs have
                                    count*(1-p) >= N (default %d), as check does
+              --sites N            block, wake and pinned sites per table, matched by their stacks (default %d;
+                                   0: no site tables)
+            Counts are shown per second of recording too, so runs of different length compare.
             Exit codes: 0 done, 2 unusable input. See docs/report.md."""
             .formatted(MetricSelection.DEFAULT_METRICS, MetricSelection.OTHER_METRICS,
-                    MetricSelection.DEFAULT_PERCENTILES, SampleRule.DEFAULT_TAIL);
+                    MetricSelection.DEFAULT_PERCENTILES, SampleRule.DEFAULT_TAIL, SiteDiff.DEFAULT_SITES);
 
-    private static final Set<String> VALUE_OPTIONS = Set.of("--metrics", "--percentiles", "--tail-samples");
+    private static final Set<String> VALUE_OPTIONS = Set.of("--metrics", "--percentiles", "--tail-samples",
+            "--sites");
     /** Counts shown under the latencies: what changes in how much work the run did. */
     private static final List<Metrics.Count> COUNTS = List.of(Metrics.CREATED, Metrics.BLOCKS, Metrics.WAKES,
             Metrics.MOUNTS, Metrics.PINNED_BLOCKS, Metrics.YIELDS, Metrics.DROPPED, Metrics.LONG_SLICES,
@@ -45,25 +51,41 @@ final class DiffCommand {
         }
         MetricSelection selection;
         int tail;
+        int sites;
         try {
             selection = MetricSelection.parse(cli.value("--metrics", MetricSelection.DEFAULT_METRICS),
                     cli.value("--percentiles", MetricSelection.DEFAULT_PERCENTILES));
-            tail = Integer.parseInt(cli.value("--tail-samples", Integer.toString(SampleRule.DEFAULT_TAIL)));
-            if (tail < 1) {
-                throw new IllegalArgumentException("--tail-samples must be at least 1");
-            }
-        } catch (NumberFormatException e) {
-            throw CliArgs.usage("diff", "--tail-samples needs a whole number");
+            tail = wholeNumber(cli, "--tail-samples", SampleRule.DEFAULT_TAIL, 1);
+            sites = wholeNumber(cli, "--sites", SiteDiff.DEFAULT_SITES, 0);
         } catch (IllegalArgumentException e) {
             throw CliArgs.usage("diff", e.getMessage());
         }
         Dump a = Dump.read(Path.of(cli.positional().get(0)));
         Dump b = Dump.read(Path.of(cli.positional().get(1)));
-        out.print(table(a, b, selection, tail));
+        out.print(table(a, b, selection, tail, sites));
         return ExitCode.OK;
     }
 
+    private static int wholeNumber(CliArgs cli, String option, int fallback, int least) {
+        int n;
+        try {
+            n = Integer.parseInt(cli.value(option, Integer.toString(fallback)));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs a whole number");
+        }
+        if (n < least) {
+            throw new IllegalArgumentException(option + " must be at least " + least);
+        }
+        return n;
+    }
+
     static String table(Dump a, Dump b, MetricSelection selection, int tail) throws UnusableInputException {
+        return table(a, b, selection, tail, SiteDiff.DEFAULT_SITES);
+    }
+
+    /** @param sites site rows per table; 0 for none */
+    static String table(Dump a, Dump b, MetricSelection selection, int tail, int sites)
+            throws UnusableInputException {
         StringBuilder md = new StringBuilder("## Loomscope diff\n\n");
         md.append("A ").append(CheckCommand.describe(a)).append(", B ").append(CheckCommand.describe(b))
                 .append(".\n\n");
@@ -87,10 +109,10 @@ final class DiffCommand {
         }
         md.append(latencies.render()).append('\n');
 
-        MarkdownTable counts = new MarkdownTable("count", ">A", ">B", ">B/A");
+        MarkdownTable counts = new MarkdownTable("count", ">A", ">B", ">B/A", ">A per s", ">B per s", ">B/A per s");
         long da = durationNanos(a.model());
         long db = durationNanos(b.model());
-        counts.row("recording duration", Durations.format(da), Durations.format(db), ratio(da, db));
+        counts.row("recording duration", Durations.format(da), Durations.format(db), ratio(da, db), "", "", "");
         for (Metrics.Count count : COUNTS) {
             Long na = count.value().apply(a.model());
             Long nb = count.value().apply(b.model());
@@ -98,14 +120,39 @@ final class DiffCommand {
                 continue;
             }
             counts.row(count.name(), na == null ? "-" : na.toString(), nb == null ? "-" : nb.toString(),
-                    ratio(na == null ? 0 : na, nb == null ? 0 : nb));
+                    ratio(na == null ? 0 : na, nb == null ? 0 : nb), perSecond(na, da), perSecond(nb, db),
+                    na == null || nb == null ? "-" : ratio(rate(na, da), rate(nb, db)));
         }
         md.append(counts.render());
+        if (da != db) {
+            md.append("\nThe runs differ in length: compare counts per second of recording (recording.durationNs).\n");
+        }
         if (marked) {
             md.append("\n~ too few samples to judge: fewer than ").append(tail)
                     .append(" samples beyond the percentile in A or B (check would skip it).\n");
         }
+        if (sites > 0) {
+            md.append(SiteDiff.tables(a.model(), b.model(), sites, tail));
+        }
         return md.toString();
+    }
+
+    /** Events per second of recording; {@code NaN} for a recording of no length. */
+    static double rate(long events, long durationNanos) {
+        return durationNanos <= 0 ? Double.NaN : events / (durationNanos / 1e9);
+    }
+
+    /** {@code 141}, {@code 2.35}: a rate to three significant digits; {@code -} without one. */
+    static String perSecond(Long events, long durationNanos) {
+        return events == null ? "-" : threeDigits(rate(events, durationNanos));
+    }
+
+    static String threeDigits(double v) {
+        if (Double.isNaN(v)) {
+            return "-";
+        }
+        double abs = Math.abs(v);
+        return String.format(Locale.ROOT, abs >= 100 || abs == 0 ? "%.0f" : abs >= 10 ? "%.1f" : "%.2f", v);
     }
 
     private static long durationNanos(LoomscopeDump dump) {
@@ -114,10 +161,15 @@ final class DiffCommand {
 
     /** B/A to three significant digits, e.g. {@code 5.53x}; {@code -} when A is 0 (no ratio). */
     static String ratio(long a, long b) {
-        if (a == 0) {
+        return ratio((double) a, (double) b);
+    }
+
+    /** The same for rates; {@code -} when A is 0 or either is not a number. */
+    static String ratio(double a, double b) {
+        if (a == 0 || Double.isNaN(a) || Double.isNaN(b)) {
             return "-";
         }
-        double r = (double) b / a;
+        double r = b / a;
         return String.format(Locale.ROOT, r >= 100 ? "%.0fx" : r >= 10 ? "%.1fx" : "%.2fx", r);
     }
 }

@@ -36,6 +36,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static dev.loomscope.report.MergeRules.any;
+import static dev.loomscope.report.MergeRules.charges;
 import static dev.loomscope.report.MergeRules.max;
 import static dev.loomscope.report.MergeRules.maxOfPresent;
 import static dev.loomscope.report.MergeRules.present;
@@ -384,8 +385,8 @@ final class DumpMerger {
     }
 
     /**
-     * The lists merged by identical frames and cut to the top N, numbers added ({@code p99Ns}: the largest, an upper
-     * bound of the pooled p99). {@code sampleEvery} is the first input's, with a note if they differ.
+     * The lists merged by identical frames and cut to the top N, numbers added ({@link MergeRules#charges}).
+     * {@code sampleEvery} is the first input's, with a note if they differ.
      */
     private Sites sites() {
         List<Sites> s = present(dumps, LoomscopeDump::sites);
@@ -402,23 +403,17 @@ final class DumpMerger {
                 sites(s, Sites::create, same -> new Sites.CreateSite(sum(same, Sites.CreateSite::count),
                         same.get(0).frames())),
                 sites(s, Sites::block, same -> new Sites.BlockSite(sum(same, Sites.BlockSite::count),
-                        sumByName(same, Sites.BlockSite::kinds), charges(same, Sites.BlockSite::blocked),
+                        sumByName(same, Sites.BlockSite::kinds), charges(present(same, Sites.BlockSite::blocked)),
                         same.get(0).frames())),
                 sites(s, Sites::wake, same -> new Sites.WakeSite(sum(same, Sites.WakeSite::count),
-                        charges(same, Sites.WakeSite::wakeToRun), same.get(0).frames())),
+                        charges(present(same, Sites.WakeSite::wakeToRun)), same.get(0).frames())),
                 sites(s, Sites::pinned, same -> new Sites.PinnedSite(sum(same, Sites.PinnedSite::count),
-                        charges(same, Sites.PinnedSite::pinnedBlocked), same.get(0).frames())));
+                        charges(present(same, Sites.PinnedSite::pinnedBlocked)), same.get(0).frames())));
     }
 
     private <T extends Sites.Site> List<T> sites(List<Sites> sites, Function<Sites, List<T>> list,
                                                  Function<List<T>, T> combine) {
         return ranked(sites, list, site -> RankedLists.framesKey(site.frames()), combine, RankedLists.SITES, top);
-    }
-
-    private static <T> Sites.Charges charges(List<T> entries, Function<T, Sites.Charges> charges) {
-        List<Sites.Charges> c = present(entries, charges);
-        return c.isEmpty() ? null : new Sites.Charges(sum(c, Sites.Charges::count), sum(c, Sites.Charges::totalNs),
-                max(c, Sites.Charges::p99Ns));
     }
 
     /** Clusters with identical frames are one, most threads first; the threshold is the smallest. */

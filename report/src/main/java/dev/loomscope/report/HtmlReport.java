@@ -7,6 +7,7 @@ import dev.loomscope.format.LoomscopeDump;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -16,8 +17,9 @@ import java.util.function.Function;
  * How the page is built, and why. The page itself is a resource, {@code html/report.html} ({@link PageTemplate}): its
  * skeleton, its sections in order, their headings and introductions, with slots for what depends on the dump, as
  * async-profiler keeps its flame graph page. One small renderer per section reads the dump's records and fills its
- * slots ({@link HeadlineSection}, {@link HeatmapSection}, ..., {@link RecordingSection}); what
- * metrics are called and what they mean comes from {@link Metrics}, which check and diff name them by too.
+ * slots ({@link DiagnosisSection} first, then {@link HeadlineSection}, {@link HeatmapSection}, ...,
+ * {@link RecordingSection}); what metrics are called and what they mean comes from {@link Metrics}, which check and
+ * diff name them by too.
  * <p>
  * Everything that is text or a table (headline numbers, block kinds, sites, pinning, leaks, long slices, carriers, GC
  * and throttling totals) is written here, server-side, as static HTML: it reads the same with JavaScript off, prints,
@@ -41,32 +43,47 @@ final class HtmlReport {
             .with("script", Html.trusted(PageTemplate.resource("report.js")));
 
     /** Which renderer fills which slot of the page, in the order of the page. */
-    private static final List<Slot> SLOTS = List.of(new Slot("facts", PageHeader::facts),
-            new Slot("warnings", Warnings::render), new Slot("summary", HeadlineSection::render),
-            new Slot("activity", HeatmapSection::activity), new Slot("latency-heatmaps", HeatmapSection::latency),
-            new Slot("block-kinds", BlockKindsSection::render), new Slot("sites-sampling", SitesSection::sampling),
-            new Slot("sites", SitesSection::render), new Slot("pinning", PinningSection::render),
-            new Slot("leak-threshold", d -> SectionParts.threshold(d.leaks(), Leaks::thresholdNs)),
-            new Slot("leaks", LeaksSection::render),
-            new Slot("long-slice-threshold", d -> SectionParts.threshold(d.longSlices(), LongSlices::thresholdNs)),
-            new Slot("long-slices", LongSlicesSection::render), new Slot("carriers", CarriersSection::render),
-            new Slot("context", ContextSection::render), new Slot("recording", RecordingSection::render),
-            new Slot("data", ChartData::render));
+    private static final List<Slot> SLOTS = List.of(slot("facts", PageHeader::facts),
+            slot("warnings", Warnings::render), new Slot("diagnosis", DiagnosisSection::render),
+            slot("summary", HeadlineSection::render),
+            slot("activity", HeatmapSection::activity), slot("latency-heatmaps", HeatmapSection::latency),
+            slot("block-kinds", BlockKindsSection::render), slot("sites-sampling", SitesSection::sampling),
+            slot("sites", SitesSection::render), slot("pinning", PinningSection::render),
+            slot("leak-threshold", d -> SectionParts.threshold(d.leaks(), Leaks::thresholdNs)),
+            slot("leaks", LeaksSection::render),
+            slot("long-slice-threshold", d -> SectionParts.threshold(d.longSlices(), LongSlices::thresholdNs)),
+            new Slot("long-slices", LongSlicesSection::render), slot("carriers", CarriersSection::render),
+            slot("context", ContextSection::render), slot("recording", RecordingSection::render),
+            slot("data", ChartData::render));
 
-    /** A slot of the page and the renderer of its markup. */
-    private record Slot(String name, Function<LoomscopeDump, Html> renderer) {
+    /**
+     * A slot of the page and the renderer of its markup.
+     *
+     * @param renderer from the dump and what the page names sites by ({@code report --app})
+     */
+    private record Slot(String name, BiFunction<LoomscopeDump, ApplicationCode, Html> renderer) {
+    }
+
+    /** A slot whose renderer needs the dump only. */
+    private static Slot slot(String name, Function<LoomscopeDump, Html> renderer) {
+        return new Slot(name, (dump, code) -> renderer.apply(dump));
     }
 
     private HtmlReport() {
     }
 
-    /** The whole page. */
+    /** The whole page, sites named by every application frame. */
     static String render(Dump dump) {
+        return render(dump, ApplicationCode.ANY);
+    }
+
+    /** The whole page, sites named by {@code code}. */
+    static String render(Dump dump, ApplicationCode code) {
         Map<String, Html> slots = new HashMap<>();
         slots.put("file", Html.text(dump.file() == null || dump.file().getFileName() == null ? "dump"
                 : dump.file().getFileName().toString()));
         for (Slot slot : SLOTS) {
-            slots.put(slot.name(), slot.renderer().apply(dump.model()));
+            slots.put(slot.name(), slot.renderer().apply(dump.model(), code));
         }
         return PAGE.render(slots);
     }

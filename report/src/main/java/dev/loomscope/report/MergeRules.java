@@ -1,5 +1,7 @@
 package dev.loomscope.report;
 
+import dev.loomscope.format.Sites;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -7,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
@@ -88,6 +91,38 @@ final class MergeRules {
         Set<String> union = new LinkedHashSet<>();
         lists.forEach(union::addAll);
         return List.copyOf(union);
+    }
+
+    /**
+     * Counts by key, as {@code [key, count]} pairs (a site's latency buckets): added key by key, the non-zero keys in
+     * key order.
+     */
+    static long[][] cells(List<long[][]> inputs) {
+        TreeMap<Long, Long> sum = new TreeMap<>();
+        for (long[][] cells : inputs) {
+            for (long[] cell : cells) {
+                sum.merge(cell[0], cell[1], Long::sum);
+            }
+        }
+        return sum.entrySet().stream().filter(e -> e.getValue() != 0)
+                .map(e -> new long[]{e.getKey(), e.getValue()}).toArray(long[][]::new);
+    }
+
+    /**
+     * A site's charges in several dumps, added: counts and totals add up; when every one has its latency buckets,
+     * they add bucket by bucket ({@link #cells}) and {@code p99Ns} is that of the pooled buckets (exact to a bucket,
+     * as in one JVM's dump); otherwise there are no buckets and {@code p99Ns} is the largest (an upper bound).
+     * {@code null} for none.
+     */
+    static Sites.Charges charges(List<Sites.Charges> charges) {
+        if (charges.isEmpty()) {
+            return null;
+        }
+        long count = sum(charges, Sites.Charges::count);
+        long totalNs = sum(charges, Sites.Charges::totalNs);
+        List<long[][]> buckets = present(charges, Sites.Charges::buckets);
+        return buckets.size() == charges.size() ? Sites.Charges.of(count, totalNs, cells(buckets))
+                : new Sites.Charges(count, totalNs, max(charges, Sites.Charges::p99Ns));
     }
 
     /** Counts by name (by block kind, by event kind): added name by name, names in first-seen order. */

@@ -17,18 +17,21 @@ final class ReportCommand {
     }
 
     static final String USAGE = """
-            usage: java -jar loomscope-report.jar report IN.json [-o OUT.html]
+            usage: java -jar loomscope-report.jar report IN.json [-o OUT.html] [--app PREFIXES]
               Writes one self-contained HTML page (inline CSS and JavaScript, no network; opens from disk in any
-              browser): headline counts and latencies, activity and latency heatmaps over time with GC and CPU
+              browser): a diagnosis at the top, headline counts and latencies, activity and latency heatmaps over time with GC and CPU
               throttling, block kinds, top create/block/wake sites, pinning, leak clusters, monopolising slices,
               carriers' busy and idle time.
               -o, --output OUT.html   where to write (default: IN with the extension .html)
+              --app PREFIXES          name sites in the diagnosis by the frames under these package prefixes,
+                                      comma-separated (dev.example.): a library's site by the code that called it
               -h, --help              this text
             Prints the path written. Exit codes: 0 written, 2 unusable input or arguments.""";
 
     static int run(String[] args, PrintStream out, PrintStream err) throws UnusableInputException {
         Path in = null;
         Path output = null;
+        ApplicationCode code = ApplicationCode.ANY;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             switch (arg) {
@@ -46,7 +49,17 @@ final class ReportCommand {
                     }
                     output = Path.of(args[++i]);
                 }
+                case "--app" -> {
+                    if (i + 1 >= args.length) {
+                        throw new UnusableInputException("report: --app needs package prefixes (--app com.example.)");
+                    }
+                    code = appCode("report", args[++i]);
+                }
                 default -> {
+                    if (arg.startsWith("--app=")) {
+                        code = appCode("report", arg.substring("--app=".length()));
+                        continue;
+                    }
                     if (arg.startsWith("-") && arg.length() > 1) {
                         throw new UnusableInputException("report: unknown option '" + arg + "' (report --help)");
                     }
@@ -66,10 +79,19 @@ final class ReportCommand {
         if (target.toAbsolutePath().normalize().equals(in.toAbsolutePath().normalize())) {
             throw new UnusableInputException(target + ": the output would overwrite the input");
         }
-        String html = HtmlReport.render(dump);
+        String html = HtmlReport.render(dump, code);
         write(target, html);
         out.println(target);
         return ExitCode.OK;
+    }
+
+    /** {@code --app}'s value, or one line saying what it needs. */
+    static ApplicationCode appCode(String command, String prefixes) throws UnusableInputException {
+        try {
+            return ApplicationCode.parse(prefixes);
+        } catch (IllegalArgumentException e) {
+            throw new UnusableInputException(command + ": " + e.getMessage());
+        }
     }
 
     /** IN with its {@code .json} extension replaced by {@code .html} (or {@code .html} appended). */

@@ -16,7 +16,8 @@ public final class ReportMain {
               report IN.json [-o OUT.html]          self-contained HTML report
               check --baseline BASE.json --current CUR.json [options]
                                                     CI gate: exit 1 on a regression
-              diff A.json B.json                    side-by-side table of the same metrics
+              diagnose DUMP.json [--app PREFIXES]   what stands out in a dump, as text
+              diff A.json B.json                    the same metrics, counts per second and sites side by side
               merge A.json B.json ... -o OUT.json   one dump for many JVMs of one service
               alerts --baseline BASE.json [options] Prometheus alert rules: slower than the baseline
               --version                             this jar's version
@@ -37,6 +38,7 @@ public final class ReportMain {
             return switch (args[0]) {
                 case "report" -> ReportCommand.run(rest, out, err);
                 case "check" -> CheckCommand.run(rest, out, err);
+                case "diagnose" -> DiagnoseCommand.run(rest, out, err);
                 case "diff" -> DiffCommand.run(rest, out, err);
                 case "merge" -> MergeCommand.run(rest, out, err);
                 case "alerts" -> AlertsCommand.run(rest, out, err);

@@ -10,12 +10,29 @@ final class SiteTable {
     }
 
     /**
-     * @param sites   at least one
+     * A row: a site (or several added into one) and what its stack cell shows.
+     *
+     * @param stack the stack cell's markup
+     */
+    record Row(Sites.Site site, Html stack) {
+        /** A site as it is: its stack, the application's frames in bold. */
+        static Row of(Sites.Site site) {
+            return new Row(site, Stacks.frames(site.frames()));
+        }
+    }
+
+    /** One row per site, its stack as it is. */
+    static Html render(List<? extends Sites.Site> sites, String counted, boolean charged) {
+        return rows(sites.stream().map(Row::of).toList(), counted, charged);
+    }
+
+    /**
+     * @param rows    at least one
      * @param counted what the count column counts ({@code blocks})
      * @param charged whether the sites have latencies charged to them: total time and p99 columns
      */
-    static Html render(List<? extends Sites.Site> sites, String counted, boolean charged) {
-        boolean kinds = sites.get(0) instanceof Sites.BlockSite;
+    static Html rows(List<Row> rows, String counted, boolean charged) {
+        boolean kinds = rows.get(0).site() instanceof Sites.BlockSite;
         Html html = Html.of("<table class=\"sites\"><thead><tr><th>#</th><th>{}</th>", counted);
         if (charged) {
             html.add("<th>total time</th><th>p99</th>");
@@ -25,7 +42,8 @@ final class SiteTable {
         }
         html.add("<th>stack (innermost first; application frames in bold)</th></tr></thead><tbody>\n");
         int rank = 0;
-        for (Sites.Site site : sites) {
+        for (Row row : rows) {
+            Sites.Site site = row.site();
             html.add("<tr><td class=\"rank\">{}</td><td class=\"num\">{}</td>", ++rank,
                     HtmlNumbers.count(site.count()));
             if (charged) {
@@ -38,7 +56,7 @@ final class SiteTable {
             if (site instanceof Sites.BlockSite block) {
                 html.add("<td class=\"nowrap\">{}</td>", SectionParts.kinds(block.kinds()));
             }
-            html.add("<td class=\"stack\">{}</td></tr>\n", Stacks.frames(site.frames()));
+            html.add("<td class=\"stack\">{}</td></tr>\n", row.stack());
         }
         return html.add("</tbody></table>\n");
     }

@@ -1,8 +1,13 @@
 package dev.loomscope.report;
 
+import dev.loomscope.format.ApplicationFrames;
+
 import java.util.List;
 
-/** A sampled stack as the report shows it: innermost frame first, JDK frames muted, the deep end folded away. */
+/**
+ * A sampled stack as the report shows it: innermost frame first, the application's frames in bold and the others (the
+ * JDK's, a test runner's, Loomscope's: {@link ApplicationFrames}) muted, the deep end folded away.
+ */
 final class Stacks {
     /** Frames of a stack shown before the fold, at least and at most (to reach the first application frame). */
     private static final int OPEN_FRAMES = 4;
@@ -21,7 +26,7 @@ final class Stacks {
         }
         int firstApp = frames.size();
         for (int i = 0; i < frames.size(); i++) {
-            if (!isJdkFrame(frames.get(i))) {
+            if (ApplicationFrames.isApplication(frames.get(i))) {
                 firstApp = i;
                 break;
             }
@@ -29,22 +34,26 @@ final class Stacks {
         int open = Math.min(frames.size(), Math.max(OPEN_FRAMES, Math.min(MAX_OPEN_FRAMES, firstApp + 1)));
         Html html = Html.of("<ol class=\"frames\">{}</ol>", list(frames.subList(0, open)));
         if (frames.size() > open) {
-            html.add("<details><summary>{} more frames</summary><ol class=\"frames\" start=\"{}\">{}</ol></details>",
-                    frames.size() - open, open + 1, list(frames.subList(open, frames.size())));
+            html.add(folded(frames.size() - open + " more frames", frames, open));
         }
         return html;
+    }
+
+    /** The whole stack folded away under {@code summary}: a stack worth keeping at hand but not worth reading. */
+    static Html folded(String summary, List<String> frames) {
+        return frames == null || frames.isEmpty() ? Html.empty() : folded(summary, frames, 0);
+    }
+
+    private static Html folded(String summary, List<String> frames, int from) {
+        return Html.of("<details><summary>{}</summary><ol class=\"frames\" start=\"{}\">{}</ol></details>", summary,
+                from + 1, list(frames.subList(from, frames.size())));
     }
 
     private static Html list(List<String> frames) {
         Html html = Html.empty();
         for (String frame : frames) {
-            html.add(isJdkFrame(frame) ? "<li class=\"jdk\">{}</li>" : "<li>{}</li>", frame);
+            html.add(ApplicationFrames.isApplication(frame) ? "<li>{}</li>" : "<li class=\"other\">{}</li>", frame);
         }
         return html;
-    }
-
-    static boolean isJdkFrame(String frame) {
-        return frame.startsWith("java.") || frame.startsWith("jdk.") || frame.startsWith("sun.")
-                || frame.startsWith("javax.") || frame.startsWith("com.sun.");
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loomscope.format.HistogramCodec;
+import dev.loomscope.format.LatencyBuckets;
 import dev.loomscope.format.LoomscopeDump;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
@@ -63,7 +64,9 @@ class DumpMergerTest {
         ObjectNode block = sites.putArray("block").addObject();
         block.put("count", 5 * k);
         block.putObject("kinds").put("sleep", 5 * k);
-        block.putObject("blocked").put("count", 5 * k).put("totalNs", 50 * MS * k).put("p99Ns", 10 * MS + k);
+        block.putObject("blocked").put("count", 5 * k).put("totalNs", 50 * MS * k).put("p99Ns", 10 * MS + k)
+                .set("buckets", TestDumps.JSON.createArrayNode().add(TestDumps.JSON.createArrayNode().add(92)
+                        .add(5 * k)));
         block.putArray("frames").add("java.lang.Thread.sleep(Thread.java:1)")
                 .add("app.Worker.run(Worker.java:" + k + ")");
         sites.putArray("wake");
@@ -192,6 +195,50 @@ class DumpMergerTest {
         assertEquals(1, cut.json().at("/sites/block").size());
         assertEquals(1, cut.json().at("/longSlices/longest").size());
         assertEquals(3, cut.json().at("/longSlices/count").asLong(), "counts are not cut");
+    }
+
+    /**
+     * A wake site of {@code frame} whose wake-to-run latencies are {@code pairs} of [bucket, count], written with its
+     * buckets or, as by an agent before them, without.
+     */
+    private static ObjectNode withWakeSite(ObjectNode dump, String frame, boolean writeBuckets, long... pairs) {
+        ObjectNode site = ((ArrayNode) dump.at("/sites/wake")).addObject();
+        long count = 0;
+        ArrayNode buckets = TestDumps.JSON.createArrayNode();
+        for (int i = 0; i < pairs.length; i += 2) {
+            buckets.addArray().add(pairs[i]).add(pairs[i + 1]);
+            count += pairs[i + 1];
+        }
+        site.put("count", count);
+        ObjectNode charges = site.putObject("wakeToRun").put("count", count).put("totalNs", count * MS)
+                .put("p99Ns", LatencyBuckets.percentileNanos(TestDumps.JSON.convertValue(buckets, long[][].class),
+                        99));
+        if (writeBuckets) {
+            charges.set("buckets", buckets);
+        }
+        site.putArray("frames").add(frame);
+        return dump;
+    }
+
+    @Test
+    void siteBucketsAddUpSoTheMergedP99IsThePooledOne() throws Exception {
+        // a: 989 fast wakes (bucket 60) and 11 slow (bucket 100), so its p99 (rank 990) is slow; b: 1000 fast.
+        // Pooled, 11 of 2000 are slow: the p99 (rank 1980) is fast. The largest of the two p99s would say slow.
+        Dump a = write("a.json", withWakeSite(dump(1, 1), "app.Timer.fire(Timer.java:1)", true, 60, 989, 100, 11));
+        Dump b = write("b.json", withWakeSite(dump(2, 2), "app.Timer.fire(Timer.java:1)", true, 60, 1000));
+        Dump m = merged("m.json", 20, a, b);
+        JsonNode charges = m.json().at("/sites/wake/0/wakeToRun");
+        assertEquals(2000, charges.get("count").asLong());
+        assertEquals("[[60,1989],[100,11]]", charges.get("buckets").toString(), "added bucket by bucket");
+        assertEquals((long) Math.ceil(LatencyBuckets.upperBoundNanos(60)), charges.get("p99Ns").asLong());
+        assertEquals((long) Math.ceil(LatencyBuckets.upperBoundNanos(100)),
+                a.json().at("/sites/wake/0/wakeToRun/p99Ns").asLong(), "a alone is slow at p99");
+
+        // An input without buckets (an older agent): no buckets, and the largest p99, an upper bound.
+        ObjectNode old = withWakeSite(dump(3, 3), "app.Timer.fire(Timer.java:1)", false, 90, 100);
+        JsonNode mixed = merged("mixed.json", 20, a, write("old.json", old)).json().at("/sites/wake/0/wakeToRun");
+        assertFalse(mixed.has("buckets"), mixed.toString());
+        assertEquals(a.json().at("/sites/wake/0/wakeToRun/p99Ns").asLong(), mixed.get("p99Ns").asLong());
     }
 
     @Test

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -183,11 +184,16 @@ class HtmlReportTest {
     }
 
     @Test
-    void jdkFramesAreTellApartFromApplicationFrames() {
-        assertTrue(Stacks.isJdkFrame("java.lang.Thread.sleep(Thread.java:540)"));
-        assertTrue(Stacks.isJdkFrame("jdk.internal.misc.Unsafe.park(Unsafe.java:1)"));
-        assertFalse(Stacks.isJdkFrame("dev.loomscope.Foo.bar(Foo.java:1)"));
-        assertFalse(Stacks.isJdkFrame("javafx.Foo.bar(Foo.java:1)"));
+    void applicationFramesAreBoldAndTheRestMutedByTheFormatsRule() {
+        String stack = Stacks.frames(List.of("java.lang.Thread.sleep(Thread.java:540)",
+                "org.junit.platform.Launcher.run(Launcher.java:1)", "dev.loomscope.core.Drain.run(Drain.java:1)",
+                "dev.loomscope.examples.Shop.pay(Shop.java:7)", "javafx.Foo.bar(Foo.java:1)")).toString();
+        assertTrue(stack.contains("<li class=\"other\">java.lang.Thread.sleep(Thread.java:540)</li>"), stack);
+        assertTrue(stack.contains("<li class=\"other\">org.junit.platform.Launcher.run(Launcher.java:1)</li>"),
+                "a test runner is not the application: " + stack);
+        assertTrue(stack.contains("<li class=\"other\">dev.loomscope.core.Drain.run(Drain.java:1)</li>"), stack);
+        assertTrue(stack.contains("<li>dev.loomscope.examples.Shop.pay(Shop.java:7)</li>"), stack);
+        assertTrue(stack.contains("<li>javafx.Foo.bar(Foo.java:1)</li>"), stack);
     }
 
     static String embeddedJson(String html) {

@@ -76,6 +76,21 @@ class ReportCommandTest {
     }
 
     @Test
+    void appPrefixesNameTheDiagnosisSitesInThePageAndInTheText() throws Exception {
+        Path in = dump("in.json");
+        Path html = dir.resolve("in.html");
+        assertEquals(0, run("report", in.toString(), "--app", "app."), err());
+        assertTrue(Files.readString(html).contains("<section id=\"diagnosis\">"));
+        assertEquals(0, run("report", in.toString(), "--app=app.Leak"), err());
+
+        out.reset();
+        assertEquals(0, run("diagnose", in.toString(), "--app", "app."), err());
+        assertTrue(out().startsWith("Loomscope diagnosis of " + in + "\n"), out());
+        assertTrue(out().contains("40 threads at Leak.awaitNotification(Leak.java:35)  park 40"), out());
+        assertEquals("", err());
+    }
+
+    @Test
     void unusableInputIsOneLineAndExitTwo() throws Exception {
         Path notJson = dir.resolve("broken.json");
         Files.writeString(notJson, "{\"schema\": \"loomscope/1\", ");
@@ -96,6 +111,12 @@ class ReportCommandTest {
                 {"report", in.toString(), "-o", in.toString()},
                 {"report", in.toString(), "-o", dir.resolve("no/such/dir/x.html").toString()},
                 {"report", dir.resolve("missing.json").toString()},
+                {"report", in.toString(), "--app"},
+                {"report", in.toString(), "--app", " , "},
+                {"diagnose"},
+                {"diagnose", in.toString(), in.toString()},
+                {"diagnose", in.toString(), "--app="},
+                {"diagnose", dir.resolve("missing.json").toString()},
         };
         for (String[] args : cases) {
             err.reset();

@@ -182,6 +182,8 @@
 
   // ---- layout shared by all charts ----
   var STRIP = 11, STRIP_GAP = 4;
+  /** Height of a labelled row of an activity map (11.5 px text). */
+  var LABEL_H = 13;
 
   function leftMargin() {
     var labels = ['other threads', 'GC pause', 'throttled', 'queued tasks', 'pool size', '100 ms'];
@@ -391,7 +393,8 @@
       var pos = {};
       cols.forEach(function (c, i) { pos[c.column] = i; });
       nY = cols.length;
-      rowH = Math.max(5, Math.min(26, Math.floor(220 / Math.max(1, nY))));
+      // Every row is labelled, so a row is at least a label high: many carriers make a taller map, never unnamed rows.
+      rowH = Math.max(LABEL_H, Math.min(26, Math.floor(220 / Math.max(1, nY))));
       yIndex = function (column) { return pos[column] === undefined ? -1 : pos[column]; };
       yLabel = function (i) { return cols[i].label; };
     }
@@ -440,9 +443,7 @@
       el('text', { x: 12, y: T + H / 2, 'text-anchor': 'middle', 'class': 'axis-title',
         transform: 'rotate(-90 12 ' + (T + H / 2) + ')' }, svg, 'latency');
     } else {
-      var every = Math.ceil(13 / rowH);
       for (var i = 0; i < nY; i++) {
-        if (i % every !== 0) { continue; }
         el('text', { x: L - 6, y: T + i * rowH + rowH / 2 + 4, 'text-anchor': 'end' }, svg, yLabel(i));
       }
       if (H >= 40) {

@@ -41,6 +41,31 @@ class DiffIT {
     }
 
     @Test
+    void countsArePerSecondOfEachRecordingAndSitesAreSideBySide() throws Exception {
+        Path base = RealDumps.sleepers();
+        Path leak = RealDumps.leak(40); // another workload, another length
+        ReportJar.Result r = ReportJar.run("diff", base, leak);
+        assertEquals(0, r.exitCode(), r.stderr());
+        double secondsA = Dump.read(base).json().at("/recording/durationNs").asLong() / 1e9;
+        double secondsB = Dump.read(leak).json().at("/recording/durationNs").asLong() / 1e9;
+        long createdA = Dump.read(base).json().at("/counts/created").asLong();
+        long createdB = Dump.read(leak).json().at("/counts/created").asLong();
+        Matcher row = Pattern.compile("\\| counts\\.created +\\| +(\\d+) \\| +(\\d+) \\| +[^|]+\\| +([0-9.]+) \\|"
+                + " +([0-9.]+) \\|").matcher(r.stdout());
+        assertTrue(row.find(), r.stdout());
+        assertEquals(createdA, Long.parseLong(row.group(1)));
+        assertEquals(createdB, Long.parseLong(row.group(2)));
+        assertEquals(createdA / secondsA, Double.parseDouble(row.group(3)), createdA / secondsA * 0.01,
+                "A's creations per second");
+        assertEquals(createdB / secondsB, Double.parseDouble(row.group(4)), createdB / secondsB * 0.01,
+                "B's creations per second");
+        assertTrue(r.stdout().contains("\n### Block sites (time: blocked)"), r.stdout());
+        assertTrue(r.stdout().contains("| Scheduling.sleep(Scheduling.java:"), "A's sleeps: " + r.stdout());
+        assertTrue(r.stdout().contains("| LinkedBlockingQueue.take(") || r.stdout().contains("| Leak."),
+                "B's parked notifiers: " + r.stdout());
+    }
+
+    @Test
     void diffOfADumpWithItselfIsAllOnes() throws Exception {
         Path base = RealDumps.sleepers();
         ReportJar.Result r = ReportJar.run("diff", base, base, "--metrics", "wakeToRun,runSlice",

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.loomscope.format.HeatmapRow;
 import dev.loomscope.format.Heatmaps;
+import dev.loomscope.format.LatencyBuckets;
 import dev.loomscope.report.Dump;
 import dev.loomscope.validation.DumpValidation;
 import dev.loomscope.validation.DumpValidation.Contract;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -137,6 +139,39 @@ class MergeIT {
         }
         assertEquals(1, sites, merged.json().at("/sites/create").toString());
         assertEquals(7, notifierCreates);
+    }
+
+    @Test
+    void siteLatencyBucketsAddUpBucketByBucket() throws Exception {
+        Dump merged = merge("ab-buckets.json", a, b);
+        int inBoth = 0;
+        for (String[] list : new String[][]{{"block", "blocked"}, {"wake", "wakeToRun"}}) {
+            for (JsonNode site : merged.json().at("/sites/" + list[0])) {
+                long[] expected = new long[LatencyBuckets.COUNT];
+                int inputs = 0;
+                for (Path input : new Path[]{a, b}) {
+                    for (JsonNode same : Dump.read(input).json().at("/sites/" + list[0])) {
+                        if (same.get("frames").equals(site.get("frames"))) {
+                            inputs++;
+                            same.at("/" + list[1] + "/buckets").forEach(c -> expected[c.get(0).asInt()] += c.get(1)
+                                    .asLong());
+                        }
+                    }
+                }
+                long[] actual = new long[LatencyBuckets.COUNT];
+                JsonNode charges = site.get(list[1]);
+                assertTrue(charges.has("buckets"), "every input has buckets, so the merge has: " + site);
+                charges.get("buckets").forEach(c -> actual[c.get(0).asInt()] += c.get(1).asLong());
+                assertArrayEquals(expected, actual, site.toString());
+                List<long[]> pairs = new ArrayList<>();
+                charges.get("buckets").forEach(c -> pairs.add(new long[]{c.get(0).asLong(), c.get(1).asLong()}));
+                long[][] cells = pairs.toArray(long[][]::new);
+                assertEquals(LatencyBuckets.percentileNanos(cells, 99), charges.get("p99Ns").asLong(),
+                        "the p99 of the pooled buckets: " + site);
+                inBoth += inputs == 2 ? 1 : 0;
+            }
+        }
+        assertTrue(inBoth > 0, "the healthy sleepers block at one site in both runs: " + merged.json().at("/sites"));
     }
 
     @Test

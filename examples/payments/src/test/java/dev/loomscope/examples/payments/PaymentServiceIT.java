@@ -25,20 +25,41 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The real service jar with the real agent jar, a few seconds of open-loop load each: every pathology tested here
- * shows up in the exit dump where the diagnosis looks for it, and the healthy run shows none of them.
+ * shows up in the exit dump, and in the diagnosis the demo prints ({@code loomscope-report.jar diagnose}), and the
+ * healthy run shows none of them.
  */
 class PaymentServiceIT {
     private static final Path AGENT_JAR = Path.of(System.getProperty("loomscope.agentJar",
             "../../agent/target/loomscope-agent.jar"));
     private static final Path SERVICE_JAR = Path.of(System.getProperty("payments.jar", "target/payment-service.jar"));
+    private static final Path REPORT_JAR = Path.of(System.getProperty("loomscope.reportJar",
+            "../../report/target/loomscope-report.jar"));
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LOAD_SECONDS = "4s";
     private static final String RATE = "40";
 
-    /** What one run left behind. */
-    record Run(JsonNode dump, JsonNode stats, LoadGenerator.Result load, String serviceOutput, String loadReport) {
+    /** What one run left behind. @param file the exit dump */
+    record Run(Path file, JsonNode dump, JsonNode stats, LoadGenerator.Result load, String serviceOutput,
+               String loadReport) {
         String describe() {
             return "\nservice output:\n" + serviceOutput + "\nload:\n" + loadReport;
+        }
+
+        /**
+         * What {@code scripts/demo} prints for this dump: {@code loomscope-report.jar diagnose DUMP --app
+         * dev.loomscope.examples}; the one line of the finding about {@code topic}.
+         */
+        String diagnosis(String topic) throws IOException, InterruptedException {
+            Path out = file.resolveSibling("diagnosis.txt");
+            Process report = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", REPORT_JAR.toAbsolutePath().toString(), "diagnose", file.toString(),
+                    "--app", "dev.loomscope.examples").redirectErrorStream(true).redirectOutput(out.toFile())
+                    .start();
+            assertTrue(report.waitFor(60, TimeUnit.SECONDS), "diagnose did not finish");
+            String text = Files.readString(out);
+            assertEquals(0, report.exitValue(), text);
+            return text.lines().filter(line -> line.length() > 4 && line.substring(4).startsWith(topic + " "))
+                    .findFirst().orElseThrow(() -> new AssertionError("no finding '" + topic + "' in\n" + text));
         }
     }
 
@@ -47,6 +68,8 @@ class PaymentServiceIT {
         assertTrue(Files.isRegularFile(AGENT_JAR), "no agent jar at " + AGENT_JAR.toAbsolutePath()
                 + " (build the agent module first)");
         assertTrue(Files.isRegularFile(SERVICE_JAR), "no service jar at " + SERVICE_JAR.toAbsolutePath());
+        assertTrue(Files.isRegularFile(REPORT_JAR), "no report jar at " + REPORT_JAR.toAbsolutePath()
+                + " (build the report module first)");
     }
 
     /**
@@ -85,7 +108,7 @@ class PaymentServiceIT {
             assertTrue(service.waitFor(30, TimeUnit.SECONDS), "service did not stop on SIGTERM");
             String serviceOutput = Files.readString(output);
             assertTrue(Files.isRegularFile(dump), "no exit dump:\n" + serviceOutput);
-            return new Run(JSON.readTree(dump.toFile()), stats, load, serviceOutput,
+            return new Run(dump, JSON.readTree(dump.toFile()), stats, load, serviceOutput,
                     report.toString(StandardCharsets.UTF_8));
         } finally {
             service.destroyForcibly();
@@ -136,6 +159,8 @@ class PaymentServiceIT {
             bankCall |= anyFrame(site.path("frames"), "BankClient.");
         }
         assertTrue(bankCall, "a block site in BankClient: " + d.path("sites").path("block"));
+        assertTrue(run.diagnosis("pinning").contains("none: no virtual thread parked while pinned"));
+        assertTrue(run.diagnosis("leaks").contains("none: no virtual thread had been blocked for 1 s or more"));
     }
 
     @Test
@@ -162,6 +187,10 @@ class PaymentServiceIT {
         long top = bySite.values().stream().mapToLong(Long::longValue).max().orElse(0);
         assertEquals(top, bySite.getOrDefault("dev.loomscope.examples.payments.FraudCheck.deepScore", 0L),
                 "most of the longest slices at the deep score: " + bySite);
+        // The demo's diagnosis says so on its first line: the wake-to-run tail, and the hog that held the carriers.
+        String wakeToRun = run.diagnosis("wake → run");
+        assertTrue(wakeToRun.contains(": carriers were held by run slices in FraudCheck.deepScore(FraudCheck.java:"),
+                wakeToRun);
     }
 
     @Test
@@ -179,6 +208,12 @@ class PaymentServiceIT {
             assertTrue(anyFrame(frames, "FxSort.compare("), "the qsort upcall comparator: " + frames);
         }
         assertTrue(d.path("latencies").path("pinnedBlocked").path("count").asLong() > 0);
+        String pinning = run.diagnosis("pinning");
+        assertTrue(pinning.contains("; most at BankClient.eurRate(BankClient.java:"), pinning);
+        if (Runtime.version().feature() >= 22) {
+            // the upcall comparator among the callers that hold the pin
+            assertTrue(pinning.matches(".*, called from [^(]*FxSort\\.compare.*"), pinning);
+        }
     }
 
     @Test
@@ -196,5 +231,7 @@ class PaymentServiceIT {
                 "at the hand-off to the outbox: " + cluster.path("frames"));
         assertTrue(anyFrame(cluster.path("frames"), "java.util.concurrent.ArrayBlockingQueue.put("),
                 cluster.path("frames").toString());
+        String leaks = run.diagnosis("leaks");
+        assertTrue(leaks.contains(parked + " at Notifications.handOff(Notifications.java:"), leaks);
     }
 }
