@@ -219,9 +219,6 @@ final class Aggregator implements EventSink {
             state &= ~TIMED;
             if (blockKind == BlockKind.YIELD) {
                 metrics.yields++;
-                if ((state & HAS_SITES) != 0) {
-                    siteAttribution.yielded(threadId);
-                }
                 store(threadId, slot, pack(withPhase(state, YIELDED), ts));
                 return;
             }
