@@ -30,7 +30,7 @@ final class ClockConversion {
     static final double CONVERGENCE_NANOS = 1e9;
     /** Largest relative change of the rate used to work off a disagreement. */
     static final double MAX_NUDGE = 1e-4;
-    /** Widest bracket of a calibration pair: two {@code nanoTime} readings around a clock reading normally take 60 ns. */
+    /** Widest bracket of a calibration pair: two {@code nanoTime} readings around a reading normally take 60 ns. */
     static final long MAX_PAIR_SPREAD_NANOS = 20_000;
 
     private final boolean ticks;
