@@ -57,7 +57,7 @@ final class Installer {
             // always: with sampleEvery=0 and no critical threads, pinned blocks are still sampled (rare, and the
             // site is the whole point of reporting them)
             Recorder.installSampling(options.sampleEvery(), options.critical().toArray(new String[0]),
-                    options.stackDepth(), SAMPLES_IN_FLIGHT);
+                    options.stackDepth(), SAMPLES_IN_FLIGHT, jdk.frozenStackWalker());
             Recorder.allowSamplesUntil(Math.max(1, options.samplesPerSecond() / 10)); // the drain refills it
         }
         // Byte Buddy's Nexus (type initializers for generated classes) is not needed for advice, and initialising it

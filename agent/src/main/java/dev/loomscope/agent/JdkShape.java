@@ -3,6 +3,9 @@ package dev.loomscope.agent;
 import dev.loomscope.bootstrap.BlockKind;
 
 import java.lang.instrument.Instrumentation;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -21,6 +24,7 @@ import java.util.concurrent.ForkJoinPool;
 final class JdkShape {
     static final String VIRTUAL_THREAD = "java.lang.VirtualThread";
     private static final String CARRIER_THREAD = "jdk.internal.misc.CarrierThread";
+    private static final String CONTINUATION = "jdk.internal.vm.Continuation";
 
     private final Class<?> virtualThread;
     private final byte[] blockKindByState;
@@ -29,12 +33,15 @@ final class JdkShape {
     private final boolean hasTimeoutField;
     private final boolean hasAfterDoneNotifyOverload;
     private final int submitRunContinuationArity;
+    private final MethodHandle frozenStackWalker;
 
-    private JdkShape(Class<?> virtualThread, byte[] blockKindByState, int startedState, Class<?> carrierThreadClass) {
+    private JdkShape(Class<?> virtualThread, byte[] blockKindByState, int startedState, Class<?> carrierThreadClass,
+                     MethodHandle frozenStackWalker) {
         this.virtualThread = virtualThread;
         this.blockKindByState = blockKindByState;
         this.startedState = startedState;
         this.carrierThreadClass = carrierThreadClass;
+        this.frozenStackWalker = frozenStackWalker;
         this.hasTimeoutField = Arrays.stream(virtualThread.getDeclaredFields())
                 .anyMatch(f -> f.getName().equals("timeout") && f.getType() == long.class);
         this.hasAfterDoneNotifyOverload = Arrays.stream(virtualThread.getDeclaredMethods())
@@ -52,12 +59,13 @@ final class JdkShape {
     static JdkShape read(Instrumentation instrumentation, boolean recording) throws ClassNotFoundException {
         Class<?> virtualThread = Class.forName(VIRTUAL_THREAD, false, null);
         if (!recording) {
-            return new JdkShape(virtualThread, new byte[256], -1, null);
+            return new JdkShape(virtualThread, new byte[256], -1, null, null);
         }
         openJavaLangToAgent(instrumentation);
         byte[] blockKinds = blockKindByState(virtualThread);
         int started = stateConstant(virtualThread, "STARTED");
-        return new JdkShape(virtualThread, blockKinds, started, findCarrierThreadClass());
+        return new JdkShape(virtualThread, blockKinds, started, findCarrierThreadClass(),
+                frozenStackWalker(instrumentation, virtualThread));
     }
 
     /** {@code VirtualThread.state} value (low byte) → {@link BlockKind}, for the recorder (all unknown without it). */
@@ -91,6 +99,15 @@ final class JdkShape {
      */
     int submitRunContinuationArity() {
         return submitRunContinuationArity;
+    }
+
+    /**
+     * {@code (Thread) -> StackWalker}: a walker over the frames of a virtual thread that has just yielded, its frozen
+     * stack ({@code Continuation.stackWalker()} of its {@code cont}), usable from the carrier; null if this JDK has no
+     * such method or field (block sites are then not sampled).
+     */
+    MethodHandle frozenStackWalker() {
+        return frozenStackWalker;
     }
 
     /**
@@ -140,6 +157,31 @@ final class JdkShape {
             System.err.println("loomscope: cannot read VirtualThread states (" + e + "); block kinds reported as unknown");
         }
         return table;
+    }
+
+    /**
+     * The handle of {@link #frozenStackWalker()}: the getter of the private field {@code VirtualThread.cont} (java.lang
+     * is opened to the agent already) composed with {@code Continuation.stackWalker()}, a public method of a package
+     * that must be exported to look it up: to the agent's module, nobody else.
+     */
+    private static MethodHandle frozenStackWalker(Instrumentation instrumentation, Class<?> virtualThread) {
+        try {
+            Class<?> continuation = Class.forName(CONTINUATION, false, null);
+            instrumentation.redefineModule(Object.class.getModule(), Set.of(),
+                    Map.of(continuation.getPackageName(), Set.of(JdkShape.class.getModule())), Map.of(), Set.of(),
+                    Map.of());
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            MethodHandle cont = MethodHandles.privateLookupIn(virtualThread, lookup)
+                    .findGetter(virtualThread, "cont", continuation);
+            MethodHandle walker = lookup.findVirtual(continuation, "stackWalker",
+                    MethodType.methodType(StackWalker.class));
+            return MethodHandles.filterReturnValue(cont, walker)
+                    .asType(MethodType.methodType(StackWalker.class, Thread.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            System.err.println("loomscope: cannot walk the stacks of yielded virtual threads (" + e
+                    + "); block sites are not sampled");
+            return null;
+        }
     }
 
     /** Reading the JDK's private state constants needs java.lang opened: to the agent's module, nobody else. */

@@ -50,9 +50,9 @@ final class VirtualThreadInstrumentation implements TypeInstrumentation {
         // wakes the thread may itself wait for a carrier, so the aggregator needs the deadline (docs/schema.md).
         builder = advise(builder, "afterYield", named("afterYield"),
                 jdk.hasTimeoutField() ? TimedBlockAdvice.class : BlockAdvice.class);
-        // yieldContinuation runs on the virtual thread just before it gives up its carrier: where a block site's stack
-        // is sampled (afterYield, on the carrier, can no longer see it).
-        builder = advise(builder, "yieldContinuation", named("yieldContinuation"), YieldAttemptAdvice.class);
+        // A sampled block's site is walked in the same afterYield advice, from the thread's frozen stack (the
+        // recorder's onBlock): monitor enters and Object.wait (JDK 24+) never pass through yieldContinuation, and an
+        // advice there would make every parked thread's frozen stack larger (docs/PERFORMANCE.md, "Memory").
         // Every way the JDK queues a continuation for a carrier: a wake. Where submitRunContinuation is overloaded,
         // the overloads delegate to the one with the most parameters, which alone is advised.
         builder = advise(builder, "submitRunContinuation",
@@ -107,19 +107,6 @@ final class VirtualThreadInstrumentation implements TypeInstrumentation {
         static void enter(@Advice.This Thread self, @Advice.FieldValue("state") int state,
                           @Advice.FieldValue("timeout") long timeout) {
             Recorder.onBlock(self, state, timeout);
-        }
-    }
-
-    /**
-     * The one advice inside a method that is on the stack when the virtual thread yields: no exception handler of its
-     * own ({@code suppress}; {@link Recorder#onYieldAttempt} never throws), so that {@code yieldContinuation} stays
-     * within the size the JIT inlines at any call site, and its frame, frozen with every parked thread, nearly as the
-     * JDK made it (docs/PERFORMANCE.md, "Memory").
-     */
-    static final class YieldAttemptAdvice {
-        @Advice.OnMethodEnter
-        static void enter(@Advice.This Thread self) {
-            Recorder.onYieldAttempt(self);
         }
     }
 

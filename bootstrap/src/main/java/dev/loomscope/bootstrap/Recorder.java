@@ -34,6 +34,9 @@ public final class Recorder {
 
     /** The time-stamp-counter reader {@link EventClock} takes when it is initialised (by {@link #install}). */
     private static MethodHandle tickReader;
+    /** Clock pairs tried by {@link #install}, and the bracket below which the first is good enough. */
+    private static final int INSTALL_PAIR_TRIES = 16;
+    private static final long INSTALL_PAIR_SPREAD_NANOS = 20_000;
     /** A clock reading and {@code System.nanoTime()} taken together by {@link #install}: the drain's first pair. */
     private static volatile long installReading;
     private static volatile long installNanoTime;
@@ -62,6 +65,11 @@ public final class Recorder {
     /** Virtual threads whose name starts with one of these are "critical": every event of theirs is sampled. */
     private static volatile String[] criticalPrefixes = new String[0];
     private static volatile StackCapture stackCapture;
+    /**
+     * {@code (Thread) -> StackWalker} over the frozen stack of a virtual thread that has just yielded (see
+     * {@link #installSampling}); null when block sites cannot be walked on this JDK.
+     */
+    private static volatile MethodHandle frozenStackWalker;
     /**
      * Random samples stop once the sample ring's sequence reaches this: the drain raises it a few times a second by
      * the option's rate, so stack walks (microseconds each) cost a bounded share of CPU however busy the scheduler.
@@ -100,8 +108,8 @@ public final class Recorder {
         startedState = jdkStartedState;
         carrierThreadClass = carrierClass;
         tickReader = ticks;
-        installReading = EventClock.read(); // initialises EventClock with the reader: from here on it is a constant
-        installNanoTime = System.nanoTime();
+        EventClock.read(); // initialises EventClock with the reader: from here on it is a constant
+        takeInstallPair();
         rings = created;
     }
 
@@ -112,6 +120,25 @@ public final class Recorder {
      */
     public static synchronized void stop() {
         rings = null;
+    }
+
+    /**
+     * The drain's first clock pair: a reading bracketed by two {@code nanoTime} readings and paired with their
+     * midpoint, the tightest of a few tries, so that a preemption between the two readings cannot skew the tick
+     * conversion (core's {@code ClockConversion}).
+     */
+    private static void takeInstallPair() {
+        long spread = Long.MAX_VALUE;
+        for (int i = 0; i < INSTALL_PAIR_TRIES && spread > INSTALL_PAIR_SPREAD_NANOS; i++) {
+            long before = System.nanoTime();
+            long reading = EventClock.read();
+            long after = System.nanoTime();
+            if (after - before < spread) {
+                spread = after - before;
+                installReading = reading;
+                installNanoTime = before + spread / 2;
+            }
+        }
     }
 
     /** For {@link EventClock}'s initialiser only. */
@@ -141,18 +168,30 @@ public final class Recorder {
 
     /**
      * Turns on stack sampling. Must be called after {@link #install}, from a thread that may block: it walks a stack
-     * once so that every class the sampling path needs is loaded before advice runs it in the middle of a park.
+     * and links the frozen-stack walker's call site once, so that every class the sampling path needs is loaded
+     * before advice runs it in the middle of the scheduler.
      *
-     * @param every            one in {@code every} events sampled, 0 for none (critical threads still are)
-     * @param critical         thread-name prefixes of critical virtual threads
-     * @param maxDepth         frames kept per stack
-     * @param sampleCapacity   samples in flight, a power of two
+     * @param every             one in {@code every} events sampled, 0 for none (critical threads still are)
+     * @param critical          thread-name prefixes of critical virtual threads
+     * @param maxDepth          frames kept per stack
+     * @param sampleCapacity    samples in flight, a power of two
+     * @param frozenStackWalker {@code (Thread) -> StackWalker}: a walker over the frames of a virtual thread that has
+     *                          just yielded, read on its carrier in {@code afterYield}; null if this JDK has none
+     *                          (block sites are then not sampled, pinned ones still are)
      */
-    public static synchronized void installSampling(int every, String[] critical, int maxDepth, int sampleCapacity) {
+    public static synchronized void installSampling(int every, String[] critical, int maxDepth, int sampleCapacity,
+                                                    MethodHandle frozenStackWalker) {
         StackCapture capture = new StackCapture(maxDepth);
         capture.capture(); // warm up: class loading and linking happen here, not inside advice
-        onYieldAttempt(null); // links the method-handle call site in it, also not inside advice
+        if (frozenStackWalker != null) {
+            try {
+                StackWalker unused = (StackWalker) frozenStackWalker.invokeExact((Thread) null); // links the call site
+            } catch (Throwable expected) {
+                // null is not a virtual thread: the call site is linked all the same
+            }
+        }
         java.util.concurrent.ThreadLocalRandom.current().nextInt(2);
+        Recorder.frozenStackWalker = frozenStackWalker;
         stackCapture = capture;
         criticalPrefixes = critical.clone();
         sampleEvery = every;
@@ -220,45 +259,6 @@ public final class Recorder {
         }
     }
 
-    /**
-     * {@code VirtualThread.yieldContinuation} entry, on the virtual thread itself, about to give up its carrier: the
-     * only moment its blocking stack can be walked cheaply. Records nothing unless the stack is sampled. Never throws.
-     * <p>
-     * This is the one hook inside a method that is on the virtual thread's stack when it yields: whatever the JIT
-     * inlines there makes the compiled frame larger, and the frames are copied into the continuation's stack chunk
-     * for as long as the thread stays parked. With the sampling path inlined, every parked thread's frozen stack grew
-     * by 72 bytes, a third (docs/PERFORMANCE.md, "Memory"). So the sampling goes through {@link #sampleBlock}, a
-     * method handle in a non-final field, which the JIT cannot inline: 16 bytes remain. The handle's call site here is
-     * linked by {@link #installSampling} before any advice is woven, so that linking it (which runs Java code) never
-     * happens in the middle of a park.
-     */
-    public static void onYieldAttempt(Thread vthread) {
-        try {
-            sampleBlock.invokeExact(vthread);
-        } catch (Throwable t) {
-            countError();
-        }
-    }
-
-    @SuppressWarnings("FieldMayBeFinal") // not final on purpose: the JIT inlines through a constant method handle
-    private static MethodHandle sampleBlock = sampleBlockHandle();
-
-    private static MethodHandle sampleBlockHandle() {
-        try {
-            return MethodHandles.lookup().findStatic(Recorder.class, "sampleBlock",
-                    java.lang.invoke.MethodType.methodType(void.class, Thread.class));
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** What {@link #sampleBlock} calls; null (the warm-up call of {@link #installSampling}) does nothing. */
-    private static void sampleBlock(Thread vthread) {
-        if (vthread != null && traced(vthread.threadId())) {
-            maybeSample(vthread, SitePurpose.BLOCK, false);
-        }
-    }
-
     /** {@code VirtualThread.mount} entry: {@code Thread.currentThread()} is still the carrier. */
     public static void onMount(Thread vthread) {
         try {
@@ -279,6 +279,12 @@ public final class Recorder {
      * block). The JDK state tells why the continuation yielded and, for a timed park or wait, the timeout is the one the
      * JDK stored ({@code VirtualThread.timeout}: nanoseconds for parks, milliseconds for {@code Object.wait}; 0 on JDKs
      * without the field).
+     * <p>
+     * A sampled block's site is walked here, on the carrier, from the thread's frozen stack: every kind of block
+     * passes through here, while a monitor enter or an {@code Object.wait} (JDK 24+) is frozen by the JVM without
+     * running any Java code on the virtual thread first. Until this method has set the next state the thread cannot
+     * be resumed (an unpark, unblock or notify only moves it on from PARKED, BLOCKED or WAIT), so the frozen stack
+     * holds still while it is walked.
      */
     public static void onBlock(Thread vthread, int jdkState, long timeout) {
         try {
@@ -288,6 +294,9 @@ public final class Recorder {
             byte[] table = blockKindByState;
             int stateIndex = jdkState & 0xFF; // strip the SUSPENDED bit
             int kind = stateIndex < table.length ? table[stateIndex] : BlockKind.UNKNOWN;
+            if (kind != BlockKind.YIELD) {
+                maybeSampleFrozen(vthread);
+            }
             long timeoutNanos = 0;
             if (timeout > 0 && kind == BlockKind.TIMED_PARK) {
                 timeoutNanos = Math.min(timeout, MAX_TIMEOUT_NANOS);
@@ -421,19 +430,39 @@ public final class Recorder {
      * {@link #sampleEvery}, or {@code always}. This path allocates (the frames), and only runs for sampled events.
      */
     private static void maybeSample(Thread vthread, int purpose, boolean always) {
+        if (sampling(vthread, always)) {
+            publish(vthread, purpose, stackCapture.capture());
+        }
+    }
+
+    /**
+     * Samples, as {@link #maybeSample} does, the frozen stack of {@code vthread}, which has just yielded: the site of
+     * the block it begins. Out of line, so that {@link #onBlock} stays small for the JIT.
+     */
+    private static void maybeSampleFrozen(Thread vthread) throws Throwable {
+        MethodHandle walker = frozenStackWalker;
+        if (walker != null && sampling(vthread, false)) {
+            publish(vthread, SitePurpose.BLOCK, stackCapture.capture((StackWalker) walker.invokeExact(vthread)));
+        }
+    }
+
+    /** Whether {@code vthread}'s next event is sampled (see {@link #maybeSample}). */
+    private static boolean sampling(Thread vthread, boolean always) {
         SampleRing ring = samples;
         if (ring == null || rings == null) {
-            return;
+            return false;
         }
         int every = sampleEvery;
         // sampleEvery=1 asks for every stack; random sampling (every > 1) is also capped per second
-        boolean sample = always || every == 1 || isCritical(vthread)
+        return always || every == 1 || isCritical(vthread)
                 || (every > 1 && java.util.concurrent.ThreadLocalRandom.current().nextInt(every) == 0
                 && ring.lvNextSequence() < sampleSequenceLimit);
-        if (sample) {
-            long sequence = ring.publish(stackCapture.capture());
-            record(EventKind.SAMPLE, vthread.threadId(), sequence << SitePurpose.BITS | purpose);
-        }
+    }
+
+    /** Hands {@code frames} to the drain, announced by a SAMPLE record before the record they describe. */
+    private static void publish(Thread vthread, int purpose, StackWalker.StackFrame[] frames) {
+        long sequence = samples.publish(frames);
+        record(EventKind.SAMPLE, vthread.threadId(), sequence << SitePurpose.BITS | purpose);
     }
 
     private static boolean isCritical(Thread vthread) {

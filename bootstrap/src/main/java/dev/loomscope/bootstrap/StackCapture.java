@@ -6,7 +6,8 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * Walks the current thread's stack for a site sample, leaving out the frames of the machinery in between (the JDK's
+ * Walks the current thread's stack, or the frozen stack of a virtual thread that has just yielded, for a site sample,
+ * leaving out the frames of the machinery in between (the JDK's
  * virtual-thread implementation and Loomscope itself), innermost frame first, at most {@code maxDepth} frames.
  * Named classes rather than lambdas: everything is linked by the warm-up walk in {@link Recorder#installSampling}.
  */
@@ -21,6 +22,11 @@ final class StackCapture implements Function<Stream<StackWalker.StackFrame>, Sta
 
     StackWalker.StackFrame[] capture() {
         return WALKER.walk(this);
+    }
+
+    /** The frames {@code walker} sees: for a virtual thread's frozen stack, a walker of its continuation. */
+    StackWalker.StackFrame[] capture(StackWalker walker) {
+        return walker.walk(this);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
 import dev.loomscope.bootstrap.EventSink;
 import dev.loomscope.bootstrap.SampleRing;
+import dev.loomscope.bootstrap.SitePurpose;
 
 import java.util.Arrays;
 
@@ -219,9 +220,6 @@ final class Aggregator implements EventSink {
             state &= ~TIMED;
             if (blockKind == BlockKind.YIELD) {
                 metrics.yields++;
-                if ((state & HAS_SITES) != 0) {
-                    siteAttribution.yielded(threadId);
-                }
                 store(threadId, slot, pack(withPhase(state, YIELDED), ts));
                 return;
             }
@@ -411,6 +409,49 @@ final class Aggregator implements EventSink {
 
     private long epochNanos(long nanoTime) {
         return originEpochNanos + (nanoTime - originNanoTime);
+    }
+
+    /**
+     * Runs every transition once, with a long slice among them, walks a thread's stack as a long slice's is walked and
+     * interns its site, so that the classes and call sites they use are loaded and linked (the histograms, the
+     * heatmaps, the string concatenation that formats a frame, the handshake of a stack walk). Call it on a scratch
+     * aggregator before the application starts: left to the drain's first records and first walk, that took hundreds
+     * of milliseconds on a loaded machine, long enough for the first long slices to end before the drain looked at
+     * them, which then had no stack.
+     *
+     * @param walked a thread other than the caller, alive (its stack is walked as a running slice's is)
+     */
+    void warmUp(Thread walked) {
+        long vthread = 1;
+        long carrier = 2;
+        long t = originNanoTime;
+        for (int round = 0; round < 2; round++, vthread++) {
+            accept(t += 1_000, EventKind.CARRIER_START, 0, carrier);
+            accept(t += 1_000, EventKind.CARRIER_IDLE, 0, carrier);
+            accept(t += 1_000, EventKind.CREATE, vthread, carrier);
+            accept(t += 1_000, EventKind.CARRIER_ACTIVE, 0, carrier);
+            accept(t += 1_000, EventKind.MOUNT, vthread, carrier);
+            accept(t += 1_000, EventKind.SAMPLE, vthread, SitePurpose.BLOCK);
+            accept(t += 1_000, EventKind.BLOCK, vthread, BlockKind.PARK);
+            accept(t += 1_000, EventKind.SAMPLE, vthread, SitePurpose.WAKE);
+            accept(t += 1_000, EventKind.SUBMIT, vthread, carrier);
+            accept(t += 1_000, EventKind.MOUNT, vthread, carrier);
+            accept(t += 1_000, EventKind.SLEEP_BEGIN, vthread, 1_000);
+            accept(t += 1_000, EventKind.BLOCK, vthread, 1_000L << 8 | BlockKind.TIMED_PARK);
+            accept(t += 1_000, EventKind.SUBMIT, vthread, carrier);
+            accept(t += 1_000, EventKind.MOUNT, vthread, carrier);
+            accept(t += 1_000, EventKind.SLEEP_END, vthread, 0);
+            accept(t += 1_000, EventKind.PINNED_BLOCK, vthread, carrier);
+            accept(t += 1_000, EventKind.PINNED_UNBLOCK, vthread, carrier);
+            accept(t += 1_000, EventKind.BLOCK, vthread, BlockKind.YIELD);
+            accept(t += 1_000, EventKind.SUBMIT, vthread, carrier);
+            accept(t += 1_000, EventKind.MOUNT, vthread, carrier);
+            longSlices.walkRunning(t += longSlices.thresholdNanos());
+            accept(t += 1_000, EventKind.END, vthread, 0);
+            accept(t += 1_000, EventKind.SUBMIT_FAILED, vthread, 0);
+            accept(t += 1_000, EventKind.CARRIER_EXIT, 0, carrier);
+        }
+        longSlices.walk(walked);
     }
 
     /**

@@ -14,7 +14,13 @@ package dev.loomscope.core;
  * rate) should the two clocks drift apart (NTP slews {@code nanoTime}, not the counter): timestamps then stay
  * comparable with the drain's own {@code nanoTime} readings (long slices, leak ages).
  * <p>
- * Error: a pair is taken within about 30 ns, so after the first second the rate is known to about 10⁻⁷; a latency
+ * <b>Pairs.</b> Every pair is a reading bracketed by two {@code nanoTime} readings, paired with their midpoint, and
+ * used only if the bracket is at most {@link #MAX_PAIR_SPREAD_NANOS} wide: a thread preempted between the reading and
+ * {@code nanoTime} (milliseconds on a loaded machine) would put the rate off by that much over the time since the
+ * first pair, and the map, continuous and nudged back by at most {@link #MAX_NUDGE}, would carry the offset for
+ * minutes: a long slice would be looked at a hundred milliseconds late.
+ * <p>
+ * Error: a pair is taken within about 60 ns, so after the first second the rate is known to about 10⁻⁷; a latency
  * carries that relative error plus the nudge (at most 10⁻⁴ while the clocks disagree).
  * <p>
  * Drain thread only (and dumps, under the drain's lock).
@@ -24,6 +30,8 @@ final class ClockConversion {
     static final double CONVERGENCE_NANOS = 1e9;
     /** Largest relative change of the rate used to work off a disagreement. */
     static final double MAX_NUDGE = 1e-4;
+    /** Widest bracket of a calibration pair: two {@code nanoTime} readings around a reading normally take 60 ns. */
+    static final long MAX_PAIR_SPREAD_NANOS = 20_000;
 
     private final boolean ticks;
     private final long firstReading;
@@ -73,7 +81,18 @@ final class ClockConversion {
         return ticks ? anchorNanos + (long) ((reading - anchorReading) * nanosPerTick) : reading;
     }
 
-    /** Refines the map with a reading and the {@code nanoTime} taken right after it. */
+    /**
+     * Refines the map with a reading taken between two {@code nanoTime} readings, unless they are more than
+     * {@link #MAX_PAIR_SPREAD_NANOS} apart (the thread was preempted in between: the next pass tries again).
+     */
+    void calibrate(long nanoTimeBefore, long reading, long nanoTimeAfter) {
+        long spread = nanoTimeAfter - nanoTimeBefore;
+        if (spread >= 0 && spread <= MAX_PAIR_SPREAD_NANOS) {
+            calibrate(reading, nanoTimeBefore + spread / 2);
+        }
+    }
+
+    /** Refines the map with a reading and the {@code nanoTime} at which it was taken. */
     void calibrate(long reading, long nanoTime) {
         if (!ticks || reading <= anchorReading) {
             return;

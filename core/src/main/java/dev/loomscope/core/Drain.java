@@ -82,6 +82,11 @@ final class Drain {
         thread.start();
     }
 
+    /** The drain thread. */
+    Thread thread() {
+        return thread;
+    }
+
     /** Asks the drain thread to stop after its pass and waits for it, at most {@link #STOP_WAIT_MILLIS}. */
     void stop() {
         stopping = true;
@@ -222,8 +227,9 @@ final class Drain {
 
     private void calibrateClockLocked() {
         if (clock.ticks()) {
+            long before = System.nanoTime();
             long reading = Recorder.clockReading();
-            clock.calibrate(reading, System.nanoTime());
+            clock.calibrate(before, reading, System.nanoTime());
         }
     }
 

@@ -94,14 +94,22 @@ final class LongSlices {
                 Thread running = Recorder.mountedOn(carrier.threadId, carrier.runningThread);
                 long mounted = carrierOfMounted.get(carrier.runningThread, ABSENT);
                 if (running != null && mounted != ABSENT) {
-                    StackTraceElement[] stack = running.getStackTrace();
-                    if (stack.length > 0) {
-                        carrier.sliceSite = sites.intern(stack, stackDepth);
+                    carrier.sliceSite = walk(running);
+                    if (carrier.sliceSite != SiteTable.NONE) {
                         carrierOfMounted.put(carrier.runningThread, MountedSlice.withSite(mounted, carrier.sliceSite));
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The site where {@code thread} runs now ({@link SiteTable#NONE} if it has no stack: it ended meanwhile).
+     * {@link Thread#getStackTrace()} of a mounted virtual thread is a handshake with its carrier.
+     */
+    int walk(Thread thread) {
+        StackTraceElement[] stack = thread.getStackTrace();
+        return stack.length > 0 ? sites.intern(stack, stackDepth) : SiteTable.NONE;
     }
 
     /**

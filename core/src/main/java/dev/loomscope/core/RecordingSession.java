@@ -28,6 +28,8 @@ public final class RecordingSession {
     static final Duration IN_FLIGHT_WAIT_AT_EXIT = Duration.ofSeconds(2);
     /** Shortest time between the two clock pairs the tick conversion starts from. */
     private static final long MIN_CALIBRATION_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** Bracketed clock pairs tried for the second calibration pair; the tightest is used. */
+    private static final int PAIR_TRIES = 16;
 
     private final AgentOptions options;
     private final Supplier<HookReport> hooks;
@@ -84,9 +86,24 @@ public final class RecordingSession {
                 System.err.println("loomscope: no GC notifications (" + e + "); GC pauses not reported");
             }
             session.drain.start();
+            session.warmUpDrain();
         }
         Runtime.getRuntime().addShutdownHook(new Thread(session::dumpAtExit, "loomscope-exit-dump"));
         return session;
+    }
+
+    /**
+     * Runs the drain's work once, on a scratch aggregator, before the application runs ({@link Aggregator#warmUp}),
+     * walking the drain thread's stack as a long slice's; costs some tens of milliseconds of the JVM's start-up.
+     */
+    private void warmUpDrain() {
+        try {
+            new Aggregator(1, startNanos, TimeUnit.MILLISECONDS.toNanos(startEpochMs), options.windowNanos(),
+                    options.fineWindows(), options.longSliceNanos(), null, options.leakThresholdNanos(),
+                    options.stackDepth(), ClockConversion.identity()).warmUp(drain.thread());
+        } catch (RuntimeException | LinkageError e) {
+            Recorder.countError(); // the drain then warms up on the application's first records, as it did before
+        }
     }
 
     /**
@@ -101,8 +118,20 @@ public final class RecordingSession {
         while (System.nanoTime() - firstNanoTime < MIN_CALIBRATION_NANOS) {
             LockSupport.parkNanos(MIN_CALIBRATION_NANOS);
         }
-        long reading = Recorder.clockReading();
-        long nanoTime = System.nanoTime();
+        // the tightest of a few bracketed pairs (ClockConversion: a preempted pair would skew the map for minutes)
+        long reading = 0;
+        long nanoTime = 0;
+        long spread = Long.MAX_VALUE;
+        for (int i = 0; i < PAIR_TRIES && spread > ClockConversion.MAX_PAIR_SPREAD_NANOS; i++) {
+            long before = System.nanoTime();
+            long r = Recorder.clockReading();
+            long after = System.nanoTime();
+            if (after - before < spread) {
+                spread = after - before;
+                reading = r;
+                nanoTime = before + spread / 2;
+            }
+        }
         return ClockConversion.ticks(Recorder.installReading(), firstNanoTime, reading, nanoTime);
     }
 

@@ -10,7 +10,8 @@ import dev.loomscope.bootstrap.StackSample;
  * <p>
  * A SAMPLE record comes before the BLOCK, PINNED_BLOCK or SUBMIT it describes. Until then, and until the latency ends,
  * the site waits in {@link #sitesOfThread}, per thread: the site of the block being entered (sampled in
- * {@code yieldContinuation}, before the BLOCK record), of the block in progress, and of the wake awaiting its mount.
+ * {@code afterYield} or {@code parkOnCarrierThread}, right before the BLOCK or PINNED_BLOCK record), of the block in
+ * progress, and of the wake awaiting its mount.
  * The aggregator marks such a thread ({@link ThreadState#HAS_SITES}) and only then calls the methods that look it up,
  * so threads without samples never probe this table.
  * <p>
@@ -70,11 +71,6 @@ final class SiteAttribution {
             sites.get(site).blockBegan(blockKind);
             put(threadId, BLOCK_SITE, site);
         }
-    }
-
-    /** A {@code Thread.yield}: sampled in {@code yieldContinuation} like a block, but no block; its site is dropped. */
-    void yielded(long threadId) {
-        take(threadId, PENDING_BLOCK_SITE);
     }
 
     /** An unpinned block ended after {@code nanos}: charged to its site. */

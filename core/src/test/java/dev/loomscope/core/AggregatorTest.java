@@ -184,6 +184,29 @@ class AggregatorTest {
         aggregator.accept(nanoTime, kind, thread, arg);
     }
 
+    /** The warm-up's synthetic stream is a whole, consistent one: two threads created, run, blocked and ended. */
+    @Test
+    void warmUpRunsEveryTransitionOnAConsistentStream() throws Exception {
+        Thread walked = Thread.ofPlatform().start(() -> java.util.concurrent.locks.LockSupport.park());
+        try {
+            aggregator.warmUp(walked);
+        } finally {
+            java.util.concurrent.locks.LockSupport.unpark(walked);
+            walked.join();
+        }
+        Snapshot.Data data = aggregator.snapshot(new long[EventKind.COUNT], 0);
+        Counts counts = data.counts();
+        assertEquals(2, counts.created());
+        assertEquals(2, counts.started());
+        assertEquals(2, counts.ended());
+        assertEquals(0, counts.live());
+        assertEquals(6, counts.blocks());
+        assertEquals(2, counts.pinnedBlocks());
+        assertEquals(4, counts.wakes());
+        assertEquals(2, counts.yields());
+        assertEquals(2, data.longSlices());
+    }
+
     private void event(int kind, long thread, long arg) {
         aggregator.accept(++clock, kind, thread, arg);
     }

@@ -82,6 +82,40 @@ class ClockConversionTest {
         assertEquals(nano, clock.toNanos(ticks), 20_000, "within 20 us of nanoTime after a minute of a 50 ppm slew");
     }
 
+    /**
+     * A drain thread preempted between its clock reading and {@code nanoTime} (30 ms on a loaded machine) must not
+     * move the map: calibrated with that pair as if it were exact, the map would be some 30 ms ahead for minutes,
+     * since a disagreement is worked off at 0.1 ms per second.
+     */
+    @Test
+    void aPairSplitByAPreemptionIsNotUsed() {
+        long n0 = 1_000_000_000L;
+        long n1 = n0 + 300 * MS;
+        ClockConversion clock = ClockConversion.ticks(ticksAt(n0), n0, ticksAt(n1), n1);
+        long t = n1 + 1_000 * MS;
+        clock.calibrate(t, ticksAt(t), t + 30 * MS);
+        long later = t + 60_000 * MS;
+        assertEquals(later, clock.toNanos(ticksAt(later)), 1.0);
+
+        ClockConversion trusting = ClockConversion.ticks(ticksAt(n0), n0, ticksAt(n1), n1);
+        trusting.calibrate(ticksAt(t), t + 30 * MS);
+        assertTrue(trusting.toNanos(ticksAt(later)) - later > 25 * MS, "a split pair used as exact skews the map");
+    }
+
+    /** A reading bracketed by two nanoTimes stands for their midpoint: exact pairs keep an exact map exact. */
+    @Test
+    void aTightPairIsUsedAtItsMidpoint() {
+        long n0 = 1_000_000_000L;
+        long n1 = n0 + 300 * MS;
+        ClockConversion clock = ClockConversion.ticks(ticksAt(n0), n0, ticksAt(n1), n1);
+        long now = n1;
+        for (int pass = 0; pass < 60; pass++) {
+            now += 1_000 * MS;
+            clock.calibrate(now - 40, ticksAt(now), now + 40);
+            assertEquals(now, clock.toNanos(ticksAt(now)), 1.0);
+        }
+    }
+
     @Test
     void pairsWithoutAPositiveRateAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> ClockConversion.ticks(100, 1_000, 100, 2_000));

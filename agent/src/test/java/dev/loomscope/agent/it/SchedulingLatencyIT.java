@@ -67,6 +67,28 @@ class SchedulingLatencyIT {
         assertHeatmapsSumToCounts(dump);
     }
 
+    /**
+     * Every long slice has the stack it ran in, the first ones too: 12 slices of 150 ms (7.5 times the 20 ms
+     * threshold), the first beginning as the JVM starts. On a loaded machine the drain's first records and first stack
+     * walk used to take longer than those slices (class loading and linking), so they ended before it looked.
+     */
+    @Test
+    void everyLongSliceHasTheStackItRanIn() throws Exception {
+        JsonNode dump = run(AgentJvm.withAgent(options()), "hogs", "12", "150").dump;
+        assertEquals(12, dump.at("/longSlices/count").asLong(), dump.at("/longSlices").toString());
+        JsonNode longest = dump.at("/longSlices/longest");
+        assertEquals(12, longest.size(), longest.toString());
+        for (JsonNode slice : longest) {
+            assertTrue(slice.get("durationNs").asLong() >= 150 * MS, slice.toString());
+            assertTrue(slice.get("frames").isArray(), "a long slice without its stack: " + slice);
+            boolean atTheHog = false;
+            for (JsonNode frame : slice.get("frames")) {
+                atTheHog |= frame.asText().startsWith(Scheduling.class.getName() + ".");
+            }
+            assertTrue(atTheHog, "walked where the hog runs: " + slice);
+        }
+    }
+
     @Test
     void withoutTheHogWakeToRunStaysShort() throws Exception {
         JsonNode dump = run(AgentJvm.withAgent(options()).jvmOption("-Djdk.virtualThreadScheduler.parallelism=1"),

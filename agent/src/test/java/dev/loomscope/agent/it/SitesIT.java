@@ -3,6 +3,7 @@ package dev.loomscope.agent.it;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.loomscope.agent.it.workloads.Leak;
 import dev.loomscope.agent.it.workloads.Lifecycle;
+import dev.loomscope.agent.it.workloads.MonitorLeak;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,6 +34,63 @@ class SitesIT {
                 frames.toString());
         assertTrue(frames.stream().anyMatch(f -> f.startsWith(Leak.class.getName() + ".awaitNotification(")),
                 frames.toString());
+    }
+
+    /**
+     * JDK 24+: a virtual thread blocked entering a monitor or in {@code Object.wait} unmounts without parking, frozen
+     * by the JVM. Its site is sampled all the same: 100 threads at a lock never released, 60 waiting for signals never
+     * sent, every block sampled.
+     */
+    @Test
+    void aLockNeverReleasedAndSignalsNeverSentAreLeakClustersAtTheirSites() throws Exception {
+        assertMonitorAndWaitSites(run("sampleEvery=1,leakThreshold=300ms", MonitorLeak.class, "100", "60", "600"));
+    }
+
+    /** The same with only the blocked threads sampled, as critical threads. */
+    @Test
+    void criticalThreadsBlockedOnMonitorsAndWaitsHaveTheirSites() throws Exception {
+        assertMonitorAndWaitSites(run("sampleEvery=0,critical=locker-|waiter-,leakThreshold=300ms", MonitorLeak.class,
+                "100", "60", "600"));
+    }
+
+    private static void assertMonitorAndWaitSites(JsonNode dump) {
+        assertEquals(100, dump.at("/counts/blocksByKind/monitor").asLong());
+        assertEquals(60, dump.at("/counts/blocksByKind/wait").asLong());
+        JsonNode block = dump.at("/sites/block");
+        assertEquals(2, block.size(), block.toString());
+        JsonNode monitorSite = siteWithKind(block, "monitor");
+        assertEquals(100, monitorSite.get("count").asLong(), block.toString());
+        assertEquals(100, monitorSite.at("/kinds/monitor").asLong(), block.toString());
+        assertTrue(frames(monitorSite).get(0).startsWith(MonitorLeak.class.getName() + ".enterLock("),
+                monitorSite.toString());
+        JsonNode waitSite = siteWithKind(block, "wait");
+        assertEquals(60, waitSite.get("count").asLong(), block.toString());
+        assertEquals(60, waitSite.at("/kinds/wait").asLong(), block.toString());
+        assertTrue(frames(waitSite).stream().anyMatch(f -> f.startsWith("java.lang.Object.wait(")),
+                waitSite.toString());
+        assertTrue(frames(waitSite).stream().anyMatch(f -> f.startsWith(MonitorLeak.class.getName() + ".awaitSignal(")),
+                waitSite.toString());
+
+        JsonNode leaks = dump.get("leaks");
+        assertEquals(160, leaks.get("threads").asLong(), leaks.toString());
+        assertEquals(2, leaks.get("clusters").size(), leaks.toString());
+        JsonNode monitorCluster = leaks.at("/clusters/0");
+        assertEquals(100, monitorCluster.get("threads").asLong(), leaks.toString());
+        assertEquals(100, monitorCluster.at("/kinds/monitor").asLong(), leaks.toString());
+        assertEquals(frames(monitorSite), frames(monitorCluster));
+        JsonNode waitCluster = leaks.at("/clusters/1");
+        assertEquals(60, waitCluster.get("threads").asLong(), leaks.toString());
+        assertEquals(60, waitCluster.at("/kinds/wait").asLong(), leaks.toString());
+        assertEquals(frames(waitSite), frames(waitCluster));
+    }
+
+    private static JsonNode siteWithKind(JsonNode sites, String kind) {
+        for (JsonNode site : sites) {
+            if (site.at("/kinds/" + kind).asLong() > 0) {
+                return site;
+            }
+        }
+        throw new AssertionError("no site with kind " + kind + ": " + sites);
     }
 
     @Test
@@ -76,6 +134,7 @@ class SitesIT {
 
     private static List<String> frames(JsonNode site) {
         List<String> frames = new ArrayList<>();
+        assertTrue(site.get("frames").isArray(), "no frames: " + site);
         site.get("frames").forEach(f -> frames.add(f.asText()));
         return frames;
     }

@@ -46,8 +46,9 @@ class MemoryPerThreadIT {
                 plainFew.get("jdk.internal.vm.StackChunk"), plainMany.get("jdk.internal.vm.StackChunk"),
                 agentFew.get("jdk.internal.vm.StackChunk"), agentMany.get("jdk.internal.vm.StackChunk"));
         System.out.println("MemoryPerThreadIT: " + figures);
-        // The inlined sampling hook in yieldContinuation added 72 B to every frozen stack; out of line, 16 B.
-        assertTrue(stackChunk <= 40, figures);
+        // No advice runs on a parked thread's own stack (block sites are walked from the frozen stack, on the
+        // carrier): its frozen frames are the JDK's. A hook in yieldContinuation added 16 B out of line, 72 B inlined.
+        assertTrue(stackChunk <= 8, figures);
         // The live-thread table keeps 16-byte slots between 3/8 and 3/4 full: at most 43 B per thread.
         assertTrue(tables <= 48, figures);
         assertTrue(total <= 160, figures);

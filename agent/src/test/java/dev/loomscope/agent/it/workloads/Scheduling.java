@@ -11,6 +11,8 @@ import java.util.List;
  *   <li>{@code sleepersWithHog}: the same, and a virtual thread that three times keeps its carrier for 100 ms of CPU
  *       work. Run with parallelism 1, every sleeper woken during a hog waits for the hog's slice to end: about 50
  *       wakes per hog delayed by 90–100 ms, some 2 % of all wakes. Prints {@code hog=<thread id>}.</li>
+ *   <li>{@code hogs N MILLIS}: N virtual threads started at once, each keeps its carrier for MILLIS of CPU work and
+ *       ends: N long slices, the first of them beginning as the JVM starts.</li>
  * </ul>
  */
 public final class Scheduling {
@@ -22,6 +24,7 @@ public final class Scheduling {
             case "sleep20" -> sleepOnce(Integer.parseInt(args[1]));
             case "sleepers" -> sleepers(false);
             case "sleepersWithHog" -> sleepers(true);
+            case "hogs" -> hogs(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
             default -> throw new IllegalArgumentException(args[0]);
         }
         System.out.println("ok " + args[0]);
@@ -57,6 +60,16 @@ public final class Scheduling {
             hog.start();
             System.out.println("hog=" + hog.threadId());
             threads.add(hog);
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+    }
+
+    static void hogs(int n, long millis) throws InterruptedException {
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            threads.add(Thread.ofVirtual().start(() -> spin(millis)));
         }
         for (Thread t : threads) {
             t.join();
