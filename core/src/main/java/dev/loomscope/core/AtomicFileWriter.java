@@ -74,7 +74,7 @@ public final class AtomicFileWriter {
         IN_FLIGHT.add(temp);
         try {
             if (exiting) {
-                throw new IOException("the JVM is exiting");
+                throw new JvmExiting();
             }
             try {
                 Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -117,5 +117,12 @@ public final class AtomicFileWriter {
     @FunctionalInterface
     public interface IOBody {
         void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** A write refused because the JVM's exit has begun: its exit dump is written, and no other write starts. */
+    static final class JvmExiting extends IOException {
+        JvmExiting() {
+            super("the JVM is exiting");
+        }
     }
 }

@@ -192,6 +192,12 @@ public final class RecordingSession {
                 System.err.println("loomscope: wrote " + target + " (" + trigger + ")");
             }
             return new DumpTriggers.Result(target, null);
+        } catch (AtomicFileWriter.JvmExiting e) {
+            if (trigger.equals(DumpTriggers.INTERVAL)) {
+                // the exit dump, just written, covers more than this one would: nothing anyone asked for is missing
+                return DumpTriggers.Result.failed(e.getMessage());
+            }
+            return failed("cannot write dump to " + target + ": " + e);
         } catch (IOException | RuntimeException e) {
             return failed("cannot write dump to " + target + ": " + e);
         }
