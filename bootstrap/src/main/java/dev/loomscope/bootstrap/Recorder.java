@@ -35,8 +35,6 @@ public final class Recorder {
     /** The time-stamp-counter reader {@link EventClock} takes when it is initialised (by {@link #install}). */
     private static MethodHandle tickReader;
     /** Clock pairs tried by {@link #install}, and the bracket below which the first is good enough. */
-    private static final int INSTALL_PAIR_TRIES = 16;
-    private static final long INSTALL_PAIR_SPREAD_NANOS = 20_000;
     /** A clock reading and {@code System.nanoTime()} taken together by {@link #install}: the drain's first pair. */
     private static volatile long installReading;
     private static volatile long installNanoTime;
@@ -109,7 +107,10 @@ public final class Recorder {
         carrierThreadClass = carrierClass;
         tickReader = ticks;
         EventClock.read(); // initialises EventClock with the reader: from here on it is a constant
-        takeInstallPair();
+        // the drain's first clock pair, bracketed (ClockPair): a preempted pair would skew the conversion for minutes
+        ClockPair pair = ClockPair.tightest();
+        installReading = pair.reading();
+        installNanoTime = pair.nanoTime();
         rings = created;
     }
 
@@ -120,25 +121,6 @@ public final class Recorder {
      */
     public static synchronized void stop() {
         rings = null;
-    }
-
-    /**
-     * The drain's first clock pair: a reading bracketed by two {@code nanoTime} readings and paired with their
-     * midpoint, the tightest of a few tries, so that a preemption between the two readings cannot skew the tick
-     * conversion (core's {@code ClockConversion}).
-     */
-    private static void takeInstallPair() {
-        long spread = Long.MAX_VALUE;
-        for (int i = 0; i < INSTALL_PAIR_TRIES && spread > INSTALL_PAIR_SPREAD_NANOS; i++) {
-            long before = System.nanoTime();
-            long reading = EventClock.read();
-            long after = System.nanoTime();
-            if (after - before < spread) {
-                spread = after - before;
-                installReading = reading;
-                installNanoTime = before + spread / 2;
-            }
-        }
     }
 
     /** For {@link EventClock}'s initialiser only. */

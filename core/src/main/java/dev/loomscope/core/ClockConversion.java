@@ -1,5 +1,7 @@
 package dev.loomscope.core;
 
+import dev.loomscope.bootstrap.ClockPair;
+
 /**
  * Turns the recorder's clock readings into nanoseconds on {@link System#nanoTime()}'s scale, which the aggregator
  * works in: the identity when the recorder reads {@code nanoTime} itself, a calibrated linear map when it reads the
@@ -30,8 +32,8 @@ final class ClockConversion {
     static final double CONVERGENCE_NANOS = 1e9;
     /** Largest relative change of the rate used to work off a disagreement. */
     static final double MAX_NUDGE = 1e-4;
-    /** Widest bracket of a calibration pair: two {@code nanoTime} readings around a reading normally take 60 ns. */
-    static final long MAX_PAIR_SPREAD_NANOS = 20_000;
+    /** Widest bracket of a calibration pair ({@link ClockPair#MAX_SPREAD_NANOS}). */
+    static final long MAX_PAIR_SPREAD_NANOS = ClockPair.MAX_SPREAD_NANOS;
 
     private final boolean ticks;
     private final long firstReading;

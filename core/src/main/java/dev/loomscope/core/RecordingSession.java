@@ -1,6 +1,7 @@
 package dev.loomscope.core;
 
 import dev.loomscope.bootstrap.EventRing;
+import dev.loomscope.bootstrap.ClockPair;
 import dev.loomscope.bootstrap.Recorder;
 
 import java.io.IOException;
@@ -29,7 +30,6 @@ public final class RecordingSession {
     /** Shortest time between the two clock pairs the tick conversion starts from. */
     private static final long MIN_CALIBRATION_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     /** Bracketed clock pairs tried for the second calibration pair; the tightest is used. */
-    private static final int PAIR_TRIES = 16;
 
     private final AgentOptions options;
     private final Supplier<HookReport> hooks;
@@ -118,21 +118,9 @@ public final class RecordingSession {
         while (System.nanoTime() - firstNanoTime < MIN_CALIBRATION_NANOS) {
             LockSupport.parkNanos(MIN_CALIBRATION_NANOS);
         }
-        // the tightest of a few bracketed pairs (ClockConversion: a preempted pair would skew the map for minutes)
-        long reading = 0;
-        long nanoTime = 0;
-        long spread = Long.MAX_VALUE;
-        for (int i = 0; i < PAIR_TRIES && spread > ClockConversion.MAX_PAIR_SPREAD_NANOS; i++) {
-            long before = System.nanoTime();
-            long r = Recorder.clockReading();
-            long after = System.nanoTime();
-            if (after - before < spread) {
-                spread = after - before;
-                reading = r;
-                nanoTime = before + spread / 2;
-            }
-        }
-        return ClockConversion.ticks(Recorder.installReading(), firstNanoTime, reading, nanoTime);
+        // the tightest of a few bracketed pairs: a preempted pair would skew the map for minutes
+        ClockPair pair = ClockPair.tightest();
+        return ClockConversion.ticks(Recorder.installReading(), firstNanoTime, pair.reading(), pair.nanoTime());
     }
 
     /**
