@@ -64,8 +64,13 @@ final class Installer {
         // name is relocated along with Byte Buddy, so it concerns only the agent's private copy.
         System.setProperty(Nexus.PROPERTY, "true");
         HookTracker tracker = new HookTracker();
-        List<TypeInstrumentation> types = List.of(new VirtualThreadInstrumentation(tracker, jdk),
-                new ForkJoinPoolInstrumentation(tracker));
+        // The JFR stream of pinned blocks the JVM reports (JDK 24+) must deliver its last events before JFR's own
+        // shutdown hook closes it: its advice is woven only when the stream is to run.
+        boolean jvmReportsPinnedBlocks = options.recording() && options.jfrPinned() && jdk.jvmBlocksPinnedThreads();
+        List<TypeInstrumentation> types = jvmReportsPinnedBlocks
+                ? List.of(new VirtualThreadInstrumentation(tracker, jdk), new ForkJoinPoolInstrumentation(tracker),
+                        new ShutdownHooksInstrumentation(tracker))
+                : List.of(new VirtualThreadInstrumentation(tracker, jdk), new ForkJoinPoolInstrumentation(tracker));
         AgentBuilder agentBuilder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 // VirtualThread is loaded before premain; describing it by reflection could load ForkJoinPool in the
@@ -93,7 +98,8 @@ final class Installer {
         long firstObservableThreadId = new Thread(() -> { }).threadId();
 
         RecordingSession session = RecordingSession.start(options, tracker::report, version(),
-                firstObservableThreadId, lateAttach, options.recording() ? jdk.defaultScheduler() : null);
+                firstObservableThreadId, lateAttach, options.recording() ? jdk.defaultScheduler() : null,
+                jdk.jvmBlocksPinnedThreads());
         Installer.session = session;
         DumpTriggers triggers = DumpTriggers.start(session, options);
         dumpTriggers = triggers;

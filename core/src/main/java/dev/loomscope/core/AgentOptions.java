@@ -39,12 +39,15 @@ import java.util.function.Consumer;
  *                     and ends always, for every thread
  * @param clock        {@link #CLOCK_AUTO} (the CPU's time-stamp counter where it is invariant and readable, else
  *                     {@code System.nanoTime()}) or {@link #CLOCK_NANO_TIME}
+ * @param jfrPinned    also record the pinned blocks only the JVM sees (JDK 24+: monitor enters, {@code Object.wait},
+ *                     class initialisation), from JFR's {@code jdk.VirtualThreadPinned} ({@link JfrPinnedBlocks})
  */
 public record AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet,
                            long windowNanos, long retentionNanos, long longSliceNanos, int sampleEvery,
                            List<String> critical, int samplesPerSecond, int stackDepth, int topSites,
                            long leakThresholdNanos,
-                           String dump, Duration interval, boolean sigquit, int threadSample, String clock) {
+                           String dump, Duration interval, boolean sigquit, int threadSample, String clock,
+                           boolean jfrPinned) {
 
     public static final String CLOCK_AUTO = "auto";
     public static final String CLOCK_NANO_TIME = "nanoTime";
@@ -52,7 +55,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
     public static final AgentOptions DEFAULTS = new AgentOptions("loomscope-%p.json", 16, 32768, true, false,
             TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20), 100,
             List.of(), 1000, 32, 20, TimeUnit.SECONDS.toNanos(60), "loomscope-%p-%t.json", Duration.ZERO, true, 1,
-            CLOCK_AUTO);
+            CLOCK_AUTO, true);
 
     /** Shortest {@code interval}: a dump drains and writes a file; more often than this is a mistake. */
     public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
@@ -81,6 +84,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         boolean sigquit = DEFAULTS.sigquit;
         int threadSample = DEFAULTS.threadSample;
         String clock = DEFAULTS.clock;
+        boolean jfrPinned = DEFAULTS.jfrPinned;
         if (text == null || text.isBlank()) {
             return DEFAULTS;
         }
@@ -142,10 +146,11 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                         warn.accept(bad(key, value, CLOCK_AUTO + " or " + CLOCK_NANO_TIME, DEFAULTS.clock));
                     }
                 }
+                case "jfrPinned" -> jfrPinned = onOff(key, value, DEFAULTS.jfrPinned, warn);
                 default -> warn.accept("loomscope: unknown option '" + key + "' ignored (options: "
                         + "out, rings, ringCapacity, recording, quiet, window, retention, longSlice, sampleEvery,"
                         + " critical, samplesPerSecond, stackDepth, topSites, leakThreshold, dump, interval, sigquit,"
-                        + " threadSample, clock;"
+                        + " threadSample, clock, jfrPinned;"
                         + " see docs/options.md)");
             }
         }
@@ -156,7 +161,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         }
         return new AgentOptions(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
-                dump == null ? timestamped(out) : dump, interval, sigquit, threadSample, clock);
+                dump == null ? timestamped(out) : dump, interval, sigquit, threadSample, clock, jfrPinned);
     }
 
     /** Bytes one record takes in a ring (four longs: see {@code EventRing}). */
@@ -198,7 +203,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                 + ",ringCapacity=" + fittedCapacity + " (" + mebibytes(ringBytes(fittedRings, fittedCapacity)) + ")");
         return new AgentOptions(out, fittedRings, fittedCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
-                dump, interval, sigquit, threadSample, clock);
+                dump, interval, sigquit, threadSample, clock, jfrPinned);
     }
 
     static long ringBytes(int rings, int ringCapacity) {
@@ -265,6 +270,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         map.put("sigquit", sigquit);
         map.put("threadSample", threadSample);
         map.put("clock", clock);
+        map.put("jfrPinned", jfrPinned);
         return map;
     }
 

@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -40,13 +42,18 @@ public final class RecordingSession {
     private final ClockConversion clock;
     private final ContextSampler context;
     private final Drain drain;
+    /** Pinned blocks the JVM reports through JFR ({@code jfrPinned}, JDK 24+), or null when not subscribed. */
+    private final JfrPinnedBlocks pinnedReports;
+    /** Why the JFR stream of pinned blocks could not start; null while it runs (or was never meant to). */
+    private volatile String pinnedReportsProblem;
     /** Whether the recorder is installed: only then does the drain thread run. */
     private final boolean recording;
     private final long startNanos = System.nanoTime();
     private final long startEpochMs = System.currentTimeMillis();
 
     private RecordingSession(AgentOptions options, Supplier<HookReport> hooks, String agentVersion,
-                             long firstObservableThreadId, boolean lateAttach, ForkJoinPool scheduler) {
+                             long firstObservableThreadId, boolean lateAttach, ForkJoinPool scheduler,
+                             boolean jvmBlocksPinnedThreads) {
         this.options = options;
         this.hooks = hooks;
         this.lateAttach = lateAttach;
@@ -62,7 +69,9 @@ public final class RecordingSession {
                 options.leakThresholdNanos(), options.stackDepth(), clock);
         this.context = new ContextSampler(options.windowNanos(), options.fineWindows(), scheduler,
                 CpuThrottling.find(), originNanoTime, originEpochNanos);
-        this.drain = new Drain(rings, aggregator, clock, context, options.longSliceNanos(), options.samplesPerSecond());
+        this.pinnedReports = recording && options.jfrPinned() && jvmBlocksPinnedThreads ? new JfrPinnedBlocks() : null;
+        this.drain = new Drain(rings, aggregator, clock, context, pinnedReports, options.longSliceNanos(),
+                options.samplesPerSecond());
     }
 
     /**
@@ -72,11 +81,15 @@ public final class RecordingSession {
      * @param firstObservableThreadId a thread id allocated when recording began: see {@link Aggregator}
      * @param lateAttach              started through the Attach API into a running JVM
      * @param scheduler               the virtual-thread scheduler, sampled for context; null if not found
+     * @param jvmBlocksPinnedThreads  whether the JVM blocks pinned virtual threads itself in monitor enters,
+     *                                {@code Object.wait} and class initialisation, and reports them to JFR (JDK 24+):
+     *                                then, with {@code jfrPinned}, they are recorded from JFR ({@link JfrPinnedBlocks})
      */
     public static RecordingSession start(AgentOptions options, Supplier<HookReport> hooks, String agentVersion,
-                                         long firstObservableThreadId, boolean lateAttach, ForkJoinPool scheduler) {
+                                         long firstObservableThreadId, boolean lateAttach, ForkJoinPool scheduler,
+                                         boolean jvmBlocksPinnedThreads) {
         RecordingSession session = new RecordingSession(options, hooks, agentVersion, firstObservableThreadId,
-                lateAttach, scheduler);
+                lateAttach, scheduler, jvmBlocksPinnedThreads);
         if (session.recording) {
             try {
                 session.context.listenToGc();
@@ -85,9 +98,41 @@ public final class RecordingSession {
             }
             session.drain.start();
             session.warmUpDrain();
+            session.subscribeToPinnedBlocks();
         }
         Runtime.getRuntime().addShutdownHook(new Thread(session::dumpAtExit, "loomscope-exit-dump"));
         return session;
+    }
+
+    /**
+     * Starts the JFR stream of pinned blocks, if wanted, and has it finish delivering before the JVM's shutdown hooks
+     * run ({@link Recorder#beforeShutdownHooks}, advised into {@code ApplicationShutdownHooks.runHooks}); if it cannot
+     * start, says so in one line, and the dump lists it in {@code agent.hooks.missing}.
+     */
+    private void subscribeToPinnedBlocks() {
+        if (pinnedReports == null) {
+            return;
+        }
+        String problem = pinnedReports.start(options.stackDepth());
+        if (problem == null) {
+            Recorder.runBeforeShutdownHooks(() -> pinnedReports.finish(Drain.STOP_WAIT_MILLIS));
+        } else {
+            pinnedReportsProblem = problem;
+            System.err.println("loomscope: cannot subscribe to JFR's jdk.VirtualThreadPinned (" + problem
+                    + "); pinned monitor enters, waits and class initialisations are not recorded");
+        }
+    }
+
+    /** The woven hooks, with the JFR stream of pinned blocks as one more when it was meant to run. */
+    private HookReport hookReport() {
+        HookReport woven = hooks.get();
+        if (pinnedReports == null) {
+            return woven;
+        }
+        List<String> applied = new ArrayList<>(woven.applied());
+        List<String> missing = new ArrayList<>(woven.missing());
+        (pinnedReportsProblem == null ? applied : missing).add(JfrPinnedBlocks.HOOK);
+        return new HookReport(applied, missing);
     }
 
     /**
@@ -180,7 +225,7 @@ public final class RecordingSession {
     Snapshot snapshot(String trigger) throws IOException {
         Snapshot.JvmInfo jvm = jvmInfo();
         Map<String, Object> effectiveOptions = options.asMap();
-        HookReport hookReport = hooks.get();
+        HookReport hookReport = hookReport();
         Map<String, Object> scheduler = context.schedulerNow();
         DrainedState drained = drain.drainThenRead(() -> {
             context.sample(System.nanoTime());
