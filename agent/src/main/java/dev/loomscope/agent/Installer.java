@@ -59,6 +59,8 @@ final class Installer {
                     options.stackDepth(), SAMPLES_IN_FLIGHT, jdk.frozenStackWalker());
             Recorder.allowSamplesUntil(Math.max(1, options.samplesPerSecond() / 10)); // the drain refills it
         }
+        // Before the weaving, while nothing is recorded: the drain's code warmed up, the JFR stream started.
+        RecordingSession.Preparation prepared = RecordingSession.prepare(options, jdk.jvmBlocksPinnedThreads());
         // Byte Buddy's Nexus (type initializers for generated classes) is not needed for advice, and initialising it
         // touches sun.misc.Unsafe, which makes Java 24+ print warnings into the application's stderr. The property
         // name is relocated along with Byte Buddy, so it concerns only the agent's private copy.
@@ -98,8 +100,7 @@ final class Installer {
         long firstObservableThreadId = new Thread(() -> { }).threadId();
 
         RecordingSession session = RecordingSession.start(options, tracker::report, version(),
-                firstObservableThreadId, lateAttach, options.recording() ? jdk.defaultScheduler() : null,
-                jdk.jvmBlocksPinnedThreads());
+                firstObservableThreadId, lateAttach, options.recording() ? jdk.defaultScheduler() : null, prepared);
         Installer.session = session;
         DumpTriggers triggers = DumpTriggers.start(session, options);
         dumpTriggers = triggers;

@@ -85,11 +85,6 @@ final class Drain {
         thread.start();
     }
 
-    /** The drain thread. */
-    Thread thread() {
-        return thread;
-    }
-
     /** Asks the drain thread to stop after its pass and waits for it, at most {@link #STOP_WAIT_MILLIS}. */
     void stop() {
         stopping = true;
