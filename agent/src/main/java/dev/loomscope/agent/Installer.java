@@ -60,13 +60,20 @@ final class Installer {
                     options.stackDepth(), SAMPLES_IN_FLIGHT, jdk.frozenStackWalker());
             Recorder.allowSamplesUntil(Math.max(1, options.samplesPerSecond() / 10)); // the drain refills it
         }
+        // Before the weaving, while nothing is recorded: the drain's code warmed up, the JFR stream started.
+        RecordingSession.Preparation prepared = RecordingSession.prepare(options, jdk.jvmBlocksPinnedThreads());
         // Byte Buddy's Nexus (type initializers for generated classes) is not needed for advice, and initialising it
         // touches sun.misc.Unsafe, which makes Java 24+ print warnings into the application's stderr. The property
         // name is relocated along with Byte Buddy, so it concerns only the agent's private copy.
         System.setProperty(Nexus.PROPERTY, "true");
         HookTracker tracker = new HookTracker();
-        List<TypeInstrumentation> types = List.of(new VirtualThreadInstrumentation(tracker, jdk),
-                new ForkJoinPoolInstrumentation(tracker));
+        // The JFR stream of pinned blocks the JVM reports (JDK 24+) must deliver its last events before JFR's own
+        // shutdown hook closes it: its advice is woven only when the stream is to run.
+        boolean jvmReportsPinnedBlocks = options.recording() && options.jfrPinned() && jdk.jvmBlocksPinnedThreads();
+        List<TypeInstrumentation> types = jvmReportsPinnedBlocks
+                ? List.of(new VirtualThreadInstrumentation(tracker, jdk), new ForkJoinPoolInstrumentation(tracker),
+                        new ShutdownHooksInstrumentation(tracker))
+                : List.of(new VirtualThreadInstrumentation(tracker, jdk), new ForkJoinPoolInstrumentation(tracker));
         AgentBuilder agentBuilder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 // VirtualThread is loaded before premain; describing it by reflection could load ForkJoinPool in the
@@ -94,7 +101,7 @@ final class Installer {
         long firstObservableThreadId = new Thread(() -> { }).threadId();
 
         RecordingSession session = RecordingSession.start(options, tracker::report, version(),
-                firstObservableThreadId, lateAttach, options.recording() ? jdk.defaultScheduler() : null);
+                firstObservableThreadId, lateAttach, options.recording() ? jdk.defaultScheduler() : null, prepared);
         Installer.session = session;
         DumpTriggers triggers = DumpTriggers.start(session, options);
         dumpTriggers = triggers;

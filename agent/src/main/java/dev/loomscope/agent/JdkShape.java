@@ -83,6 +83,20 @@ final class JdkShape {
         return carrierThreadClass;
     }
 
+    /**
+     * Whether a virtual thread blocked on a monitor unmounts (the state BLOCKING, JDK 24+): the JVM then blocks a
+     * pinned one inside itself, in a monitor enter, an {@code Object.wait} or a class initialisation, and reports it
+     * to JFR with what blocked ({@code jdk.VirtualThreadPinned}); before, every pinned block it reports is a park.
+     */
+    boolean jvmBlocksPinnedThreads() {
+        for (byte kind : blockKindByState) {
+            if (kind == BlockKind.MONITOR) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** {@code VirtualThread.timeout} (JDK 22+): a timed park's timeout, readable by the {@code afterYield} advice. */
     boolean hasTimeoutField() {
         return hasTimeoutField;

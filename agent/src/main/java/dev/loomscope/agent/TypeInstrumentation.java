@@ -4,8 +4,8 @@ import net.bytebuddy.dynamic.DynamicType;
 
 /**
  * One advised JDK type: its name, and which of its methods get which advice. One class per type, each saying why
- * ({@link VirtualThreadInstrumentation}, {@link ForkJoinPoolInstrumentation}); {@link Installer} weaves them all in
- * one transformation.
+ * ({@link VirtualThreadInstrumentation}, {@link ForkJoinPoolInstrumentation}, {@link ShutdownHooksInstrumentation});
+ * {@link Installer} weaves them all in one transformation.
  */
 interface TypeInstrumentation {
     /** The advised type's binary name. */

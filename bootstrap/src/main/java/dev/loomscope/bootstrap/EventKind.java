@@ -60,9 +60,15 @@ public final class EventKind {
      * record it describes.
      */
     public static final int SAMPLE = 15;
+    /**
+     * Never a ring record: a pinned block the JVM reported through JFR (core's {@code JfrPinnedBlocks}), which reaches
+     * the drain through a queue of its own. The constant names those reports in the per-kind drop counts, for the ones
+     * the drain fell too far behind to take.
+     */
+    public static final int PINNED_REPORT = 16;
 
     /** One more than the largest kind: the size of arrays indexed by kind. */
-    public static final int COUNT = 16;
+    public static final int COUNT = 17;
 
     /** Stable lower-camel-case name of a kind, as used in JSON ({@code droppedByKind}). */
     public static String name(int kind) {
@@ -82,6 +88,7 @@ public final class EventKind {
             case CARRIER_START: return "carrierStart";
             case CARRIER_EXIT: return "carrierExit";
             case SAMPLE: return "sample";
+            case PINNED_REPORT: return "pinnedReport";
             default: return "kind" + kind;
         }
     }

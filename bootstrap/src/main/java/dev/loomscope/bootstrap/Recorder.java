@@ -350,6 +350,32 @@ public final class Recorder {
         }
     }
 
+    /** What must run when the JVM begins to shut down, before any shutdown hook; null for nothing. */
+    private static volatile Runnable beforeShutdownHooks;
+
+    /** Sets what {@link #beforeShutdownHooks()} runs (once). */
+    public static void runBeforeShutdownHooks(Runnable action) {
+        beforeShutdownHooks = action;
+    }
+
+    /**
+     * {@code ApplicationShutdownHooks.runHooks} entry, on the thread that shuts the JVM down, before the shutdown hooks
+     * start: runs the action set by {@link #runBeforeShutdownHooks} once (core's JFR stream of pinned blocks delivers
+     * its last events there, bounded in time, before JFR's own hook can close it). Unlike the {@code on*} methods
+     * this one may wait: the JVM is exiting. Never throws.
+     */
+    public static void beforeShutdownHooks() {
+        Runnable action = beforeShutdownHooks;
+        beforeShutdownHooks = null;
+        if (action != null) {
+            try {
+                action.run();
+            } catch (Throwable t) {
+                countError();
+            }
+        }
+    }
+
     /** {@code VirtualThread.sleepNanos} entry. */
     public static void onSleepBegin(Thread vthread, long nanos) {
         try {

@@ -45,13 +45,16 @@ import java.util.function.Consumer;
  * @param duration     how long to record: then the agent writes a dump ({@code duration}, to {@link #out}) and
  *                     stops recording; {@link Duration#ZERO}: until the JVM exits
  * @param keep         interval dumps kept: after each, the oldest this JVM wrote beyond this many are deleted; 0: all
+ * @param jfrPinned    also record the pinned blocks only the JVM sees (JDK 24+: monitor enters, {@code Object.wait},
+ *                     class initialisation), from JFR's {@code jdk.VirtualThreadPinned} ({@link JfrPinnedBlocks})
  */
 public record AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet,
                            long windowNanos, long retentionNanos, long longSliceNanos, int sampleEvery,
                            List<String> critical, int samplesPerSecond, int stackDepth, int topSites,
                            long leakThresholdNanos,
                            String dump, Duration interval, boolean sigquit, int threadSample, String clock,
-                           MetricsAddress metrics, String service, Duration duration, int keep) {
+                           MetricsAddress metrics, String service, Duration duration, int keep,
+                           boolean jfrPinned) {
 
     /** The options without a metrics endpoint, with the default service name, without a duration, keeping all. */
     public AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet, long windowNanos,
@@ -60,7 +63,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                         Duration interval, boolean sigquit, int threadSample, String clock) {
         this(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos, longSliceNanos, sampleEvery,
                 critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos, dump, interval, sigquit,
-                threadSample, clock, null, null, Duration.ZERO, 0);
+                threadSample, clock, null, null, Duration.ZERO, 0, true);
     }
 
     /**
@@ -85,7 +88,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
     public static final AgentOptions DEFAULTS = new AgentOptions("loomscope-%p.json", 16, 32768, true, false,
             TimeUnit.SECONDS.toNanos(1), TimeUnit.MINUTES.toNanos(10), TimeUnit.MILLISECONDS.toNanos(20), 100,
             List.of(), 1000, 32, 20, TimeUnit.SECONDS.toNanos(60), "loomscope-%p-%t.json", Duration.ZERO, true, 1,
-            CLOCK_AUTO, null, null, Duration.ZERO, 0);
+            CLOCK_AUTO, null, null, Duration.ZERO, 0, true);
 
     /** Shortest {@code interval}: a dump drains and writes a file; more often than this is a mistake. */
     public static final Duration MIN_INTERVAL = Duration.ofMillis(100);
@@ -119,6 +122,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         String service = DEFAULTS.service;
         Duration duration = DEFAULTS.duration;
         int keep = DEFAULTS.keep;
+        boolean jfrPinned = DEFAULTS.jfrPinned;
         if (text == null || text.isBlank()) {
             return DEFAULTS;
         }
@@ -199,10 +203,11 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                                 "the main class or jar name"));
                     }
                 }
+                case "jfrPinned" -> jfrPinned = onOff(key, value, DEFAULTS.jfrPinned, warn);
                 default -> warn.accept("loomscope: unknown option '" + key + "' ignored (options: "
                         + "out, rings, ringCapacity, recording, quiet, window, retention, longSlice, sampleEvery,"
                         + " critical, samplesPerSecond, stackDepth, topSites, leakThreshold, dump, interval, sigquit,"
-                        + " threadSample, clock, metrics, service, duration, keep;"
+                        + " threadSample, clock, metrics, service, duration, keep, jfrPinned;"
                         + " see docs/options.md)");
             }
         }
@@ -214,7 +219,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         return new AgentOptions(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
                 dump == null ? timestamped(out) : dump, interval, sigquit, threadSample, clock, metrics, service,
-                duration, keep);
+                duration, keep, jfrPinned);
     }
 
     /** What {@link #metricsAddress} returns for a value it cannot use. */
@@ -294,7 +299,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                 + ",ringCapacity=" + fittedCapacity + " (" + mebibytes(ringBytes(fittedRings, fittedCapacity)) + ")");
         return new AgentOptions(out, fittedRings, fittedCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
-                dump, interval, sigquit, threadSample, clock, metrics, service, duration, keep);
+                dump, interval, sigquit, threadSample, clock, metrics, service, duration, keep, jfrPinned);
     }
 
     static long ringBytes(int rings, int ringCapacity) {
@@ -365,6 +370,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         map.put("service", serviceName());
         map.put("duration", duration.isZero() ? "off" : formatDuration(duration.toNanos()));
         map.put("keep", keep);
+        map.put("jfrPinned", jfrPinned);
         return map;
     }
 

@@ -7,6 +7,7 @@ import dev.loomscope.bootstrap.SampleRing;
 import dev.loomscope.bootstrap.SitePurpose;
 
 import java.util.Arrays;
+import java.util.List;
 
 import static dev.loomscope.core.ThreadState.BLOCKED;
 import static dev.loomscope.core.ThreadState.HAS_SITES;
@@ -307,15 +308,17 @@ final class Aggregator implements EventSink {
         }
     }
 
+    /** A pinned park (the advice on {@code parkOnCarrierThread}): the carrier parks with the thread. */
     private void onPinnedBlock(long ts, long threadId, long carrierId) {
         metrics.blocks++;
         metrics.pinnedBlocks++;
         metrics.blocksByKind[BlockKind.PINNED]++;
+        metrics.pinnedByKind[PinnedKind.PARK]++;
         metrics.blockHeatmap.add(epochNanos(ts), carriers.column(carrierId));
         pinnedSince.put(threadId, ts - originNanoTime);
         int state = replaceState(threadId, PHASE_MASK, PINNED, 0);
         if ((state & HAS_SITES) != 0) {
-            siteAttribution.blockBegan(threadId, BlockKind.PINNED);
+            siteAttribution.pinnedParkBegan(threadId);
         }
     }
 
@@ -326,9 +329,35 @@ final class Aggregator implements EventSink {
             long duration = ts - originNanoTime - since;
             metrics.pinnedBlocked.record(duration);
             metrics.blockedByKind(BlockKind.PINNED).record(duration);
+            metrics.pinnedBlockedByKind(PinnedKind.PARK).record(duration);
             if ((state & HAS_SITES) != 0) {
                 siteAttribution.pinnedBlockEnded(threadId, duration);
             }
+        }
+    }
+
+    /**
+     * A pinned block the JVM performed itself and reported once it ended ({@link JfrPinnedBlocks}: a monitor enter,
+     * an {@code Object.wait}, a wait for a class's initialisation): counted and measured whole, in the window it
+     * began and the column of its carrier, and charged to its stack. It changes nothing of the thread's state: it
+     * arrives a second or so late, after records of the thread's that came later.
+     *
+     * @param pinnedKind      {@link PinnedKind}
+     * @param startEpochNanos when it began, nanoseconds since the epoch
+     * @param frames          its stack as reported, innermost first; empty if none
+     */
+    void reportedPinnedBlock(long threadId, long carrierId, int pinnedKind, long startEpochNanos,
+                             long durationNanos, List<String> frames) {
+        metrics.blocks++;
+        metrics.pinnedBlocks++;
+        metrics.blocksByKind[BlockKind.PINNED]++;
+        metrics.pinnedByKind[pinnedKind]++;
+        metrics.blockHeatmap.add(startEpochNanos, carriers.column(carrierId));
+        metrics.pinnedBlocked.record(durationNanos);
+        metrics.blockedByKind(BlockKind.PINNED).record(durationNanos);
+        metrics.pinnedBlockedByKind(pinnedKind).record(durationNanos);
+        if (!frames.isEmpty()) {
+            siteAttribution.reportedPinnedBlock(frames, pinnedKind, durationNanos);
         }
     }
 

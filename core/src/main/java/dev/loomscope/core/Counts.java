@@ -9,14 +9,22 @@ package dev.loomscope.core;
  * @param droppedByKind       indexed by {@link dev.loomscope.bootstrap.EventKind}
  * @param events              records aggregated
  * @param trackedThreads      entries in the aggregator's live-thread table (memory diagnostics)
+ * @param pinnedByKind        pinned blocks by {@link PinnedKind}; sums to {@code pinnedBlocks}
  */
 public record Counts(long created, long started, long ended, long live, long preexistingEnded, long blocks,
                      long pinnedBlocks, long wakes, long yields, long mounts, long unmounts, long submitFailed,
                      long dropped, long agentErrors, long[] blocksByKind, long[] droppedByKind, long carriersStarted,
-                     long carriersExited, long carrierIdlePeriods, long events, long trackedThreads) {
+                     long carriersExited, long carrierIdlePeriods, long events, long trackedThreads,
+                     long[] pinnedByKind) {
     public Counts {
         blocksByKind = blocksByKind.clone();
         droppedByKind = droppedByKind.clone();
+        pinnedByKind = pinnedByKind.clone();
+    }
+
+    @Override
+    public long[] pinnedByKind() {
+        return pinnedByKind.clone();
     }
 
     @Override

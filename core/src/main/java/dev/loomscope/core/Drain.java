@@ -47,6 +47,8 @@ final class Drain {
     /** Calibrated before every pass, under {@link #lock}. */
     private final ClockConversion clock;
     private final ContextSampler context;
+    /** The JVM's reports of pinned blocks ({@code jfrPinned}), or null when there are none to take. */
+    private final JfrPinnedBlocks pinnedReports;
     /** A slice must still be running when the drain looks, for its stack to be walked: wake at least twice per slice. */
     private final long longestIdleParkNanos;
     private final int samplesPerSecond;
@@ -62,15 +64,17 @@ final class Drain {
 
     /**
      * @param rings            the recorder's rings, or null when not recording
+     * @param pinnedReports    pinned blocks the JVM reports, or null
      * @param longSliceNanos   the long-slice threshold: the longest sleep is half of it (and 16 ms at most)
      * @param samplesPerSecond random stack samples allowed per second
      */
     Drain(EventRing[] rings, Aggregator aggregator, ClockConversion clock, ContextSampler context,
-          long longSliceNanos, int samplesPerSecond) {
+          JfrPinnedBlocks pinnedReports, long longSliceNanos, int samplesPerSecond) {
         this.rings = rings;
         this.aggregator = aggregator;
         this.clock = clock;
         this.context = context;
+        this.pinnedReports = pinnedReports;
         this.longestIdleParkNanos = Math.max(FIRST_IDLE_PARK_NANOS, Math.min(LONGEST_IDLE_PARK_NANOS,
                 longSliceNanos / 2));
         this.samplesPerSecond = samplesPerSecond;
@@ -80,11 +84,6 @@ final class Drain {
 
     void start() {
         thread.start();
-    }
-
-    /** The drain thread. */
-    Thread thread() {
-        return thread;
     }
 
     /** Asks the drain thread to stop after its pass and waits for it, at most {@link #STOP_WAIT_MILLIS}. */
@@ -137,7 +136,10 @@ final class Drain {
         }
     }
 
-    /** One pass of the drain thread: at most {@link #DRAIN_BATCH} records from each ring. */
+    /**
+     * One pass of the drain thread: at most {@link #DRAIN_BATCH} records from each ring, and the pinned blocks the JVM
+     * reported meanwhile (a few, in a bounded queue).
+     */
     private int drainAllLocked() {
         calibrateClockLocked();
         int drained = 0;
@@ -145,6 +147,9 @@ final class Drain {
             for (EventRing ring : rings) {
                 drained += ring.drain(aggregator, DRAIN_BATCH);
             }
+        }
+        if (pinnedReports != null) {
+            pinnedReports.drainTo(aggregator);
         }
         return drained;
     }
@@ -223,6 +228,9 @@ final class Drain {
                 backlog -= drained;
             }
         }
+        if (pinnedReports != null) {
+            pinnedReports.drainTo(aggregator);
+        }
     }
 
     private void calibrateClockLocked() {
@@ -233,7 +241,10 @@ final class Drain {
         }
     }
 
-    /** Records the rings refused so far, by {@link EventKind}. Under the lock, for a dump's counts. */
+    /**
+     * Records the rings refused so far, by {@link EventKind}, and the reports of pinned blocks the queue refused
+     * ({@link EventKind#PINNED_REPORT}). Under the lock, for a dump's counts.
+     */
     long[] droppedByKind() {
         long[] droppedByKind = new long[EventKind.COUNT];
         if (rings != null) {
@@ -242,6 +253,9 @@ final class Drain {
                     droppedByKind[kind] += ring.dropped(kind);
                 }
             }
+        }
+        if (pinnedReports != null) {
+            droppedByKind[EventKind.PINNED_REPORT] += pinnedReports.dropped();
         }
         return droppedByKind;
     }

@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,10 @@ public final class RecordingSession {
     private final ClockConversion clock;
     private final ContextSampler context;
     private final Drain drain;
+    /** Pinned blocks the JVM reports through JFR ({@code jfrPinned}, JDK 24+), or null when not subscribed. */
+    private final JfrPinnedBlocks pinnedReports;
+    /** Why the JFR stream of pinned blocks could not start; null while it runs (or was never meant to). */
+    private final String pinnedReportsProblem;
     /** Whether the recorder is installed: only then does the drain thread run. */
     private final boolean recording;
     private final long startNanos = System.nanoTime();
@@ -48,7 +54,8 @@ public final class RecordingSession {
     private volatile boolean stopped;
 
     private RecordingSession(AgentOptions options, Supplier<HookReport> hooks, String agentVersion,
-                             long firstObservableThreadId, boolean lateAttach, ForkJoinPool scheduler) {
+                             long firstObservableThreadId, boolean lateAttach, ForkJoinPool scheduler,
+                             Preparation prepared) {
         this.options = options;
         this.hooks = hooks;
         this.lateAttach = lateAttach;
@@ -64,7 +71,55 @@ public final class RecordingSession {
                 options.leakThresholdNanos(), options.stackDepth(), clock);
         this.context = new ContextSampler(options.windowNanos(), options.fineWindows(), scheduler,
                 CpuThrottling.find(), originNanoTime, originEpochNanos);
-        this.drain = new Drain(rings, aggregator, clock, context, options.longSliceNanos(), options.samplesPerSecond());
+        this.pinnedReports = recording ? prepared.pinnedReports : null;
+        this.pinnedReportsProblem = prepared.pinnedReportsProblem;
+        this.drain = new Drain(rings, aggregator, clock, context, pinnedReports, options.longSliceNanos(),
+                options.samplesPerSecond());
+    }
+
+    /**
+     * What is done before the advice is woven, while nothing is recorded yet, so that its CPU time cannot make the
+     * drain fall behind a busy application (after a late attach, JFR's start-up alone takes a few hundred
+     * milliseconds of CPU): the drain's code warmed up ({@link Aggregator#warmUp}), and the JFR stream of pinned
+     * blocks started.
+     */
+    public static final class Preparation {
+        /** Nothing prepared: not recording. */
+        public static final Preparation NONE = new Preparation(null, null);
+
+        private final JfrPinnedBlocks pinnedReports;
+        private final String pinnedReportsProblem;
+
+        private Preparation(JfrPinnedBlocks pinnedReports, String pinnedReportsProblem) {
+            this.pinnedReports = pinnedReports;
+            this.pinnedReportsProblem = pinnedReportsProblem;
+        }
+    }
+
+    /**
+     * Prepares a recording (see {@link Preparation}); call before weaving, after the recorder is installed.
+     *
+     * @param jvmBlocksPinnedThreads whether the JVM blocks pinned virtual threads itself in monitor enters,
+     *                               {@code Object.wait} and class initialisation, and reports them to JFR (JDK 24+):
+     *                               then, with {@code jfrPinned}, they are recorded from JFR ({@link JfrPinnedBlocks})
+     */
+    public static Preparation prepare(AgentOptions options, boolean jvmBlocksPinnedThreads) {
+        if (!options.recording() || Recorder.rings() == null) {
+            return Preparation.NONE;
+        }
+        warmUpDrain(options);
+        if (!options.jfrPinned() || !jvmBlocksPinnedThreads) {
+            return Preparation.NONE;
+        }
+        JfrPinnedBlocks pinnedReports = new JfrPinnedBlocks();
+        String problem = pinnedReports.start(options.stackDepth());
+        if (problem == null) {
+            Recorder.runBeforeShutdownHooks(() -> pinnedReports.finish(Drain.STOP_WAIT_MILLIS));
+        } else {
+            System.err.println("loomscope: cannot subscribe to JFR's jdk.VirtualThreadPinned (" + problem
+                    + "); pinned monitor enters, waits and class initialisations are not recorded");
+        }
+        return new Preparation(pinnedReports, problem);
     }
 
     /**
@@ -74,11 +129,13 @@ public final class RecordingSession {
      * @param firstObservableThreadId a thread id allocated when recording began: see {@link Aggregator}
      * @param lateAttach              started through the Attach API into a running JVM
      * @param scheduler               the virtual-thread scheduler, sampled for context; null if not found
+     * @param prepared                what {@link #prepare} did before the weaving
      */
     public static RecordingSession start(AgentOptions options, Supplier<HookReport> hooks, String agentVersion,
-                                         long firstObservableThreadId, boolean lateAttach, ForkJoinPool scheduler) {
+                                         long firstObservableThreadId, boolean lateAttach, ForkJoinPool scheduler,
+                                         Preparation prepared) {
         RecordingSession session = new RecordingSession(options, hooks, agentVersion, firstObservableThreadId,
-                lateAttach, scheduler);
+                lateAttach, scheduler, prepared);
         if (session.recording) {
             try {
                 session.context.listenToGc();
@@ -86,23 +143,39 @@ public final class RecordingSession {
                 System.err.println("loomscope: no GC notifications (" + e + "); GC pauses not reported");
             }
             session.drain.start();
-            session.warmUpDrain();
         }
         Runtime.getRuntime().addShutdownHook(new Thread(session::dumpAtExit, "loomscope-exit-dump"));
         return session;
     }
 
+    /** The woven hooks, with the JFR stream of pinned blocks as one more when it was meant to run. */
+    private HookReport hookReport() {
+        HookReport woven = hooks.get();
+        if (pinnedReports == null) {
+            return woven;
+        }
+        List<String> applied = new ArrayList<>(woven.applied());
+        List<String> missing = new ArrayList<>(woven.missing());
+        (pinnedReportsProblem == null ? applied : missing).add(JfrPinnedBlocks.HOOK);
+        return new HookReport(applied, missing);
+    }
+
     /**
-     * Runs the drain's work once, on a scratch aggregator, before the application runs ({@link Aggregator#warmUp}),
-     * walking the drain thread's stack as a long slice's; costs some tens of milliseconds of the JVM's start-up.
+     * Runs the drain's work once, on a scratch aggregator, before anything is recorded ({@link Aggregator#warmUp}),
+     * walking the stack of a thread of its own as a long slice's; some tens of milliseconds of the JVM's start-up.
      */
-    private void warmUpDrain() {
+    private static void warmUpDrain(AgentOptions options) {
+        Thread walked = new Thread(LockSupport::park, "loomscope-warm-up");
+        walked.setDaemon(true);
         try {
-            new Aggregator(1, startNanos, TimeUnit.MILLISECONDS.toNanos(startEpochMs), options.windowNanos(),
-                    options.fineWindows(), options.longSliceNanos(), null, options.leakThresholdNanos(),
-                    options.stackDepth(), ClockConversion.identity()).warmUp(drain.thread());
+            walked.start();
+            new Aggregator(1, System.nanoTime(), TimeUnit.MILLISECONDS.toNanos(System.currentTimeMillis()),
+                    options.windowNanos(), options.fineWindows(), options.longSliceNanos(), null,
+                    options.leakThresholdNanos(), options.stackDepth(), ClockConversion.identity()).warmUp(walked);
         } catch (RuntimeException | LinkageError e) {
             Recorder.countError(); // the drain then warms up on the application's first records, as it did before
+        } finally {
+            LockSupport.unpark(walked);
         }
     }
 
@@ -218,7 +291,7 @@ public final class RecordingSession {
     Snapshot snapshot(String trigger, boolean drainFirst) throws IOException {
         Snapshot.JvmInfo jvm = jvmInfo();
         Map<String, Object> effectiveOptions = options.asMap();
-        HookReport hookReport = hooks.get();
+        HookReport hookReport = hookReport();
         Map<String, Object> scheduler = context.schedulerNow();
         Supplier<DrainedState> read = () -> {
             context.sample(System.nanoTime());

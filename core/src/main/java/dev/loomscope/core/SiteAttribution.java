@@ -4,6 +4,8 @@ import dev.loomscope.bootstrap.SampleRing;
 import dev.loomscope.bootstrap.SitePurpose;
 import dev.loomscope.bootstrap.StackSample;
 
+import java.util.List;
+
 /**
  * Charges what happened to sampled call sites: a create site at once; a block or wake site once the record it
  * precedes (in the same ring) arrives and the latency that record ends is known.
@@ -71,6 +73,22 @@ final class SiteAttribution {
             sites.get(site).blockBegan(blockKind);
             put(threadId, BLOCK_SITE, site);
         }
+    }
+
+    /** A pinned park begins: the pending block site (if any) becomes the site of the block. */
+    void pinnedParkBegan(long threadId) {
+        int site = take(threadId, PENDING_BLOCK_SITE);
+        if (site != SiteTable.NONE) {
+            sites.get(site).pinnedBlockBegan(PinnedKind.PARK);
+            put(threadId, BLOCK_SITE, site);
+        }
+    }
+
+    /** A pinned block the JVM reported whole, with its stack: charged at once. */
+    void reportedPinnedBlock(List<String> frames, int pinnedKind, long nanos) {
+        SiteTable.SiteStats site = sites.get(sites.intern(frames));
+        site.pinnedBlockBegan(pinnedKind);
+        site.pinned(nanos);
     }
 
     /** An unpinned block ended after {@code nanos}: charged to its site. */

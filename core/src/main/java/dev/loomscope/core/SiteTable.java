@@ -67,7 +67,8 @@ final class SiteTable {
         return intern(frames);
     }
 
-    private int intern(List<String> frames) {
+    /** For stacks whose frames are formatted already (the JVM's reports of pinned blocks). */
+    int intern(List<String> frames) {
         Integer id = idByFrames.get(frames);
         if (id != null) {
             return id;
@@ -115,6 +116,8 @@ final class SiteTable {
         private final long[] blocksByKind = new long[BlockKind.COUNT];
         private final ChargeStats wakeToRun = new ChargeStats();
         private final ChargeStats pinned = new ChargeStats();
+        /** Pinned blocks here by {@link PinnedKind}; their total is {@code blocksByKind[PINNED]}. */
+        private final long[] pinnedByKind = new long[PinnedKind.COUNT];
 
         SiteStats(List<String> frames) {
             this.frames = frames;
@@ -126,6 +129,11 @@ final class SiteTable {
 
         void blockBegan(int blockKind) {
             blocksByKind[blockKind]++;
+        }
+
+        void pinnedBlockBegan(int pinnedKind) {
+            blocksByKind[BlockKind.PINNED]++;
+            pinnedByKind[pinnedKind]++;
         }
 
         void blocked(long nanos) {
@@ -142,7 +150,7 @@ final class SiteTable {
 
         Site snapshot() {
             return new Site(frames, creates, blocked.snapshot(), blocksByKind.clone(), wakeToRun.snapshot(),
-                    pinned.snapshot());
+                    pinned.snapshot(), pinnedByKind.clone());
         }
     }
 
@@ -177,15 +185,18 @@ final class SiteTable {
         final long[] blocksByKind;
         final Charges wakeToRun;
         final Charges pinned;
+        /** Indexed by {@link PinnedKind}; sums to {@code blocksByKind[PINNED]}. */
+        final long[] pinnedByKind;
 
         private Site(List<String> frames, long creates, Charges blocked, long[] blocksByKind, Charges wakeToRun,
-                     Charges pinned) {
+                     Charges pinned, long[] pinnedByKind) {
             this.frames = frames;
             this.creates = creates;
             this.blocked = blocked;
             this.blocksByKind = blocksByKind;
             this.wakeToRun = wakeToRun;
             this.pinned = pinned;
+            this.pinnedByKind = pinnedByKind;
         }
     }
 

@@ -70,9 +70,10 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
      */
     record Latencies(LatencyDistribution startDelay, LatencyDistribution wakeToRun, LatencyDistribution blocked,
                      LatencyDistribution runSlice, LatencyDistribution pinnedBlocked,
-                     List<LatencyDistribution> blockedByKind) {
+                     List<LatencyDistribution> blockedByKind, List<LatencyDistribution> pinnedBlockedByKind) {
         Latencies {
             blockedByKind = Collections.unmodifiableList(new ArrayList<>(blockedByKind)); // holds nulls
+            pinnedBlockedByKind = Collections.unmodifiableList(new ArrayList<>(pinnedBlockedByKind)); // by PinnedKind
         }
     }
 

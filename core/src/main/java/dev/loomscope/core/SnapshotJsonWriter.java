@@ -88,9 +88,13 @@ public final class SnapshotJsonWriter {
         for (int kind = 1; kind < EventKind.COUNT; kind++) {
             droppedByKind.put(EventKind.name(kind), c.droppedByKind()[kind]);
         }
+        Map<String, Long> pinnedByKind = new LinkedHashMap<>();
+        for (int kind = 0; kind < PinnedKind.COUNT; kind++) {
+            pinnedByKind.put(PinnedKind.name(kind), c.pinnedByKind()[kind]);
+        }
         return new dev.loomscope.format.Counts(c.created(), c.started(), c.ended(), c.live(), c.blocks(),
                 c.pinnedBlocks(), c.wakes(), c.yields(), c.mounts(), c.unmounts(), c.submitFailed(), c.dropped(),
-                c.agentErrors(), c.preexistingEnded(), blocksByKind, droppedByKind);
+                c.agentErrors(), c.preexistingEnded(), blocksByKind, droppedByKind, pinnedByKind);
     }
 
     private static Carriers carriers(Snapshot.Data data) {
@@ -113,9 +117,16 @@ public final class SnapshotJsonWriter {
                 blockedByKind.put(BlockKind.name(kind), distribution.summary());
             }
         }
+        Map<String, LatencySummary> pinnedBlockedByKind = new LinkedHashMap<>();
+        for (int kind = 0; kind < latencies.pinnedBlockedByKind().size(); kind++) {
+            LatencyDistribution distribution = latencies.pinnedBlockedByKind().get(kind);
+            if (distribution != null) {
+                pinnedBlockedByKind.put(PinnedKind.name(kind), distribution.summary());
+            }
+        }
         return new Latencies(latencies.startDelay().summary(), latencies.wakeToRun().summary(),
                 latencies.blocked().summary(), latencies.runSlice().summary(), latencies.pinnedBlocked().summary(),
-                blockedByKind);
+                blockedByKind, pinnedBlockedByKind);
     }
 
     private static LongSlices longSlices(Snapshot.Data data) {
@@ -142,7 +153,8 @@ public final class SnapshotJsonWriter {
                 top(sites, s -> s.wakeToRun.totalNanos, s -> s.wakeToRun.count, top,
                         s -> new Sites.WakeSite(s.wakeToRun.count, charges(s.wakeToRun), s.frames)),
                 top(sites, s -> s.pinned.totalNanos, s -> s.blocksByKind[BlockKind.PINNED], top,
-                        s -> new Sites.PinnedSite(s.blocksByKind[BlockKind.PINNED], charges(s.pinned), s.frames)));
+                        s -> new Sites.PinnedSite(s.blocksByKind[BlockKind.PINNED], pinnedKinds(s.pinnedByKind),
+                                charges(s.pinned), s.frames)));
     }
 
     private static <T> List<T> top(List<SiteTable.Site> sites, ToLongFunction<SiteTable.Site> chargedNanos,
@@ -171,6 +183,17 @@ public final class SnapshotJsonWriter {
         for (int kind = 0; kind < BlockKind.COUNT; kind++) {
             if (byKind[kind] > 0 && kind != except) {
                 kinds.put(BlockKind.name(kind), byKind[kind]);
+            }
+        }
+        return kinds;
+    }
+
+    /** Counts by pinned-block kind name, kinds with none left out. */
+    private static Map<String, Long> pinnedKinds(long[] byKind) {
+        Map<String, Long> kinds = new LinkedHashMap<>();
+        for (int kind = 0; kind < PinnedKind.COUNT; kind++) {
+            if (byKind[kind] > 0) {
+                kinds.put(PinnedKind.name(kind), byKind[kind]);
             }
         }
         return kinds;

@@ -25,6 +25,8 @@ final class TransitionMetrics {
     long unmounts;
     long submitFailed;
     final long[] blocksByKind = new long[BlockKind.COUNT];
+    /** Pinned blocks by {@link PinnedKind}; sums to {@link #pinnedBlocks}. */
+    final long[] pinnedByKind = new long[PinnedKind.COUNT];
     long carriersStarted;
     long carriersExited;
     long carrierIdlePeriods;
@@ -37,6 +39,8 @@ final class TransitionMetrics {
     final LatencyHistogram pinnedBlocked = new LatencyHistogram();
     /** By {@link BlockKind}, created on a kind's first block: most runs see two or three kinds. */
     private final LatencyHistogram[] blockedByKind = new LatencyHistogram[BlockKind.COUNT];
+    /** By {@link PinnedKind}, created on a kind's first pinned block: their sum is {@link #pinnedBlocked}. */
+    private final LatencyHistogram[] pinnedBlockedByKind = new LatencyHistogram[PinnedKind.COUNT];
 
     /** Activity heatmaps: columns are carriers ({@link CarrierTable}). */
     final WindowedHeatmap createHeatmap;
@@ -74,6 +78,16 @@ final class TransitionMetrics {
         return histogram;
     }
 
+    /** The pinned-time histogram of {@code pinnedKind}. */
+    LatencyHistogram pinnedBlockedByKind(int pinnedKind) {
+        LatencyHistogram histogram = pinnedBlockedByKind[pinnedKind];
+        if (histogram == null) {
+            histogram = new LatencyHistogram();
+            pinnedBlockedByKind[pinnedKind] = histogram;
+        }
+        return histogram;
+    }
+
     /**
      * The counts now.
      *
@@ -88,7 +102,7 @@ final class TransitionMetrics {
         }
         return new Counts(created, started, ended, created - ended, preexistingEnded, blocks, pinnedBlocks, wakes,
                 yields, mounts, unmounts, submitFailed, dropped, agentErrors, blocksByKind, droppedByKind,
-                carriersStarted, carriersExited, carrierIdlePeriods, events, trackedThreads);
+                carriersStarted, carriersExited, carrierIdlePeriods, events, trackedThreads, pinnedByKind);
     }
 
     /**
@@ -101,10 +115,14 @@ final class TransitionMetrics {
         for (int kind = 0; kind < BlockKind.COUNT; kind++) {
             byKind.add(blockedByKind[kind] == null ? null : blockedByKind[kind].snapshot());
         }
+        List<LatencyDistribution> pinnedByKind = new ArrayList<>();
+        for (int kind = 0; kind < PinnedKind.COUNT; kind++) {
+            pinnedByKind.add(pinnedBlockedByKind[kind] == null ? null : pinnedBlockedByKind[kind].snapshot());
+        }
         LatencyHistogram[] unpinned = blockedByKind.clone();
         unpinned[BlockKind.PINNED] = null;
         return new Snapshot.Latencies(startDelay.snapshot(), wakeToRun.snapshot(), LatencyHistogram.sumOf(unpinned),
-                runSlice.snapshot(), pinnedBlocked.snapshot(), byKind);
+                runSlice.snapshot(), pinnedBlocked.snapshot(), byKind, pinnedByKind);
     }
 
     Snapshot.Heatmaps heatmaps() {

@@ -23,11 +23,12 @@ class AgentOptionsTest {
     @Test
     void everyKeyIsRead() {
         AgentOptions options = AgentOptions.parse("out=/tmp/x-%p.json,rings=4,ringCapacity=2048,recording=off,quiet=true,"
-                + "window=500ms,retention=1h,longSlice=5ms", warnings::add);
+                + "window=500ms,retention=1h,longSlice=5ms,jfrPinned=off", warnings::add);
         assertEquals(new AgentOptions("/tmp/x-%p.json", 4, 2048, false, true, 500_000_000L, 3_600_000_000_000L,
                 5_000_000L, 100, List.of(), 1000, 32, 20, 60_000_000_000L, "/tmp/x-%p-%t.json", Duration.ZERO, true, 1,
-                AgentOptions.CLOCK_AUTO),
+                AgentOptions.CLOCK_AUTO, null, null, Duration.ZERO, 0, false),
                 options);
+        assertTrue(AgentOptions.DEFAULTS.jfrPinned());
         assertEquals(7200, options.fineWindows());
         AgentOptions bounded = AgentOptions.parse("duration=30s,keep=24,interval=1h", warnings::add);
         assertEquals(Duration.ofSeconds(30), bounded.duration());

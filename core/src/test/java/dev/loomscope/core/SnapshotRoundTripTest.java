@@ -108,7 +108,7 @@ class SnapshotRoundTripTest {
             site.wokeToRun(v);
         }
         for (long v : pinned) {
-            site.blockBegan(BlockKind.PINNED);
+            site.pinnedBlockBegan(PinnedKind.WAIT);
             site.pinned(v);
         }
         return site.snapshot();
@@ -121,8 +121,11 @@ class SnapshotRoundTripTest {
         blocksByKind[BlockKind.PINNED] = 2;
         long[] droppedByKind = new long[EventKind.COUNT];
         droppedByKind[EventKind.CREATE] = 4;
+        long[] pinnedByKind = new long[PinnedKind.COUNT];
+        pinnedByKind[PinnedKind.PARK] = 1;
+        pinnedByKind[PinnedKind.MONITOR] = 1;
         Counts counts = new Counts(20, 19, 15, 5, 1, 16, 2, 13, 3, 40, 38, 0, 4, 0, blocksByKind, droppedByKind, 2, 0,
-                9, 12_345, 6);
+                9, 12_345, 6, pinnedByKind);
         List<LatencyDistribution> byKind = new ArrayList<>();
         for (int kind = 0; kind < BlockKind.COUNT; kind++) {
             boolean seen = kind == BlockKind.PARK || kind == BlockKind.SLEEP || kind == BlockKind.PINNED;
@@ -130,8 +133,13 @@ class SnapshotRoundTripTest {
         }
         LatencyHistogram clamped = histogram(17, 10);
         clamped.record(Long.MAX_VALUE / 2);
+        List<LatencyDistribution> pinnedByKindLatencies = new ArrayList<>();
+        for (int kind = 0; kind < PinnedKind.COUNT; kind++) {
+            pinnedByKindLatencies.add(kind == PinnedKind.MONITOR ? distribution(kind + 7, 2) : null);
+        }
         Snapshot.Latencies latencies = new Snapshot.Latencies(distribution(1, 100), distribution(2, 1000),
-                clamped.snapshot(), new LatencyHistogram().snapshot(), distribution(5, 3), byKind);
+                clamped.snapshot(), new LatencyHistogram().snapshot(), distribution(5, 3), byKind,
+                pinnedByKindLatencies);
         List<WindowedHeatmap.Row> rows = List.of(
                 new WindowedHeatmap.Row(Long.MIN_VALUE, 1_699_000_000_000L * MS, -1, row(0, 0, -1, 1, 5, 2, 7).cells()),
                 row(1_700_000_000_000L, 3_600_000, 3, 0, 1, 1, 3), row(1_700_003_600_000L, 10_000, 1, 1, 3),

@@ -137,6 +137,7 @@ public final class DumpJsonWriter {
         json.writeNumberField("preexistingEnded", c.preexistingEnded());
         object(json, "blocksByKind", c.blocksByKind(), DumpJsonWriter::byName);
         object(json, "droppedByKind", c.droppedByKind(), DumpJsonWriter::byName);
+        object(json, "pinnedByKind", c.pinnedByKind(), DumpJsonWriter::byName);
     }
 
     private static void recorder(JsonGenerator json, Recorder recorder) throws IOException {
@@ -168,11 +169,14 @@ public final class DumpJsonWriter {
         object(json, "blocked", latencies.blocked(), DumpJsonWriter::summary);
         object(json, "runSlice", latencies.runSlice(), DumpJsonWriter::summary);
         object(json, "pinnedBlocked", latencies.pinnedBlocked(), DumpJsonWriter::summary);
-        object(json, "blockedByKind", latencies.blockedByKind(), (j, byKind) -> {
-            for (Map.Entry<String, LatencySummary> kind : byKind.entrySet()) {
-                object(j, kind.getKey(), kind.getValue(), DumpJsonWriter::summary);
-            }
-        });
+        object(json, "blockedByKind", latencies.blockedByKind(), DumpJsonWriter::summaries);
+        object(json, "pinnedBlockedByKind", latencies.pinnedBlockedByKind(), DumpJsonWriter::summaries);
+    }
+
+    private static void summaries(JsonGenerator json, Map<String, LatencySummary> byKind) throws IOException {
+        for (Map.Entry<String, LatencySummary> kind : byKind.entrySet()) {
+            object(json, kind.getKey(), kind.getValue(), DumpJsonWriter::summary);
+        }
     }
 
     private static void summary(JsonGenerator json, LatencySummary s) throws IOException {
@@ -224,8 +228,10 @@ public final class DumpJsonWriter {
                 object(json, "blocked", block.blocked(), DumpJsonWriter::charges);
             }
             case Sites.WakeSite wake -> object(json, "wakeToRun", wake.wakeToRun(), DumpJsonWriter::charges);
-            case Sites.PinnedSite pinned ->
-                    object(json, "pinnedBlocked", pinned.pinnedBlocked(), DumpJsonWriter::charges);
+            case Sites.PinnedSite pinned -> {
+                object(json, "kinds", pinned.kinds(), DumpJsonWriter::byName);
+                object(json, "pinnedBlocked", pinned.pinnedBlocked(), DumpJsonWriter::charges);
+            }
         }
         strings(json, "frames", site.frames());
     }

@@ -9,12 +9,15 @@ import java.util.Map;
  * @param wakeToRun     a wake to the next mount: the time a runnable thread waited for a carrier
  * @param blocked       an unpinned block to its end
  * @param runSlice      mount to unmount
- * @param pinnedBlocked a pinned park to its end
+ * @param pinnedBlocked a pinned block to its end
  * @param blockedByKind by block kind, only kinds with a finished block
+ * @param pinnedBlockedByKind the {@code pinnedBlocked} values by what blocked ({@code park}, {@code monitor},
+ *                      {@code wait}, {@code classInit}, {@code other}), only kinds with a finished pinned block;
+ *                      {@code null} in dumps of agents before it
  */
 public record Latencies(LatencySummary startDelay, LatencySummary wakeToRun, LatencySummary blocked,
                         LatencySummary runSlice, LatencySummary pinnedBlocked,
-                        Map<String, LatencySummary> blockedByKind) {
+                        Map<String, LatencySummary> blockedByKind, Map<String, LatencySummary> pinnedBlockedByKind) {
     /** A metric name's prefix for a kind of {@link #blockedByKind}: {@code blockedByKind.sleep}. */
     public static final String BY_KIND = "blockedByKind.";
 

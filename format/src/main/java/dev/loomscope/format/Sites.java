@@ -69,8 +69,13 @@ public record Sites(long sampleEvery, long samples, long samplesLost, long disti
         }
     }
 
-    /** @param count pinned blocks here, finished or not */
-    public record PinnedSite(long count, Charges pinnedBlocked, List<String> frames) implements Site {
+    /**
+     * @param count pinned blocks here, finished or not
+     * @param kinds {@code count} by what blocked ({@code park}, {@code monitor}, ...), kinds with none left out;
+     *              {@code null} in dumps of agents before it
+     */
+    public record PinnedSite(long count, Map<String, Long> kinds, Charges pinnedBlocked, List<String> frames)
+            implements Site {
         @Override
         public Charges charges() {
             return pinnedBlocked;

@@ -268,7 +268,18 @@ final class DumpMerger {
                 sum(c, Counts::yields), sum(c, Counts::mounts), sum(c, Counts::unmounts),
                 sum(c, Counts::submitFailed), sum(c, Counts::dropped), sum(c, Counts::agentErrors),
                 sum(c, Counts::preexistingEnded), sumByName(c, Counts::blocksByKind),
-                sumByName(c, Counts::droppedByKind));
+                sumByName(c, Counts::droppedByKind),
+                c.stream().anyMatch(counts -> counts.pinnedByKind() != null)
+                        ? sumByName(c, DumpMerger::pinnedByKind) : null);
+    }
+
+    /**
+     * An input's pinned blocks by kind; an agent before {@code pinnedByKind} recorded pinned parks alone, so its
+     * {@code pinnedBlocks} are all {@code park}: the merged kinds then still sum to the merged {@code pinnedBlocks}
+     * (and the inputs that have the field bring every kind's name).
+     */
+    private static Map<String, Long> pinnedByKind(Counts counts) {
+        return counts.pinnedByKind() != null ? counts.pinnedByKind() : Map.of("park", counts.pinnedBlocks());
     }
 
     private Recorder recorder() {
@@ -318,11 +329,37 @@ final class DumpMerger {
                         latencies -> latencies.blockedByKind() == null ? null : latencies.blockedByKind().get(kind)));
             }
         }
+        Map<String, LatencySummary> pinnedByKind = null;
+        if (l.stream().anyMatch(latencies -> latencies.pinnedBlockedByKind() != null)) {
+            pinnedByKind = new LinkedHashMap<>();
+            Set<String> kinds = new LinkedHashSet<>();
+            l.forEach(latencies -> {
+                if (pinnedBlockedByKind(latencies) != null) {
+                    kinds.addAll(pinnedBlockedByKind(latencies).keySet());
+                }
+            });
+            for (String kind : kinds) {
+                pinnedByKind.put(kind, distribution("latencies.pinnedBlockedByKind." + kind, latencies ->
+                        pinnedBlockedByKind(latencies) == null ? null : pinnedBlockedByKind(latencies).get(kind)));
+            }
+        }
         return new Latencies(distribution("latencies.startDelay", Latencies::startDelay),
                 distribution("latencies.wakeToRun", Latencies::wakeToRun),
                 distribution("latencies.blocked", Latencies::blocked),
                 distribution("latencies.runSlice", Latencies::runSlice),
-                distribution("latencies.pinnedBlocked", Latencies::pinnedBlocked), byKind);
+                distribution("latencies.pinnedBlocked", Latencies::pinnedBlocked), byKind, pinnedByKind);
+    }
+
+    /**
+     * An input's pinned-time distributions by kind; an agent before {@code pinnedBlockedByKind} measured pinned parks
+     * alone, so its {@code pinnedBlocked} (if it had a finished one) is all {@code park}.
+     */
+    private static Map<String, LatencySummary> pinnedBlockedByKind(Latencies latencies) {
+        if (latencies.pinnedBlockedByKind() != null) {
+            return latencies.pinnedBlockedByKind();
+        }
+        LatencySummary parks = latencies.pinnedBlocked();
+        return parks == null || parks.count() == 0 ? null : Map.of("park", parks);
     }
 
     /**
@@ -408,6 +445,8 @@ final class DumpMerger {
                 sites(s, Sites::wake, same -> new Sites.WakeSite(sum(same, Sites.WakeSite::count),
                         charges(present(same, Sites.WakeSite::wakeToRun)), same.get(0).frames())),
                 sites(s, Sites::pinned, same -> new Sites.PinnedSite(sum(same, Sites.PinnedSite::count),
+                        same.stream().anyMatch(site -> site.kinds() != null) ? sumByName(same,
+                                site -> site.kinds() != null ? site.kinds() : Map.of("park", site.count())) : null,
                         charges(present(same, Sites.PinnedSite::pinnedBlocked)), same.get(0).frames())));
     }
 

@@ -134,6 +134,29 @@ class DumpMergerTest {
                 "a distribution of one input only is that input's");
     }
 
+    /**
+     * Pinned blocks by kind: an earlier agent's dump has none, and its pinned blocks were all parks; merged with a
+     * dump that has them, the kinds still sum to the merged pinnedBlocks. Two earlier dumps merge without the field.
+     */
+    @Test
+    void pinnedBlocksByKindOfEarlierDumpsAreParks() throws Exception {
+        ObjectNode earlier = dump(1, 1);
+        ((ObjectNode) earlier.get("counts")).put("pinnedBlocks", 2);
+        ObjectNode later = dump(2, 2);
+        ObjectNode counts = (ObjectNode) later.get("counts");
+        counts.put("pinnedBlocks", 3);
+        counts.putObject("pinnedByKind").put("park", 1).put("monitor", 2).put("wait", 0).put("classInit", 0)
+                .put("other", 0);
+        JsonNode merged = merged("m.json", 20, write("a.json", earlier), write("b.json", later)).json();
+        assertEquals(5, merged.at("/counts/pinnedBlocks").asLong());
+        assertEquals(3, merged.at("/counts/pinnedByKind/park").asLong());
+        assertEquals(2, merged.at("/counts/pinnedByKind/monitor").asLong());
+        assertEquals(0, merged.at("/counts/pinnedByKind/classInit").asLong());
+
+        JsonNode both = merged("n.json", 20, write("c.json", earlier), write("d.json", dump(3, 1))).json();
+        assertTrue(both.at("/counts/pinnedByKind").isMissingNode(), both.at("/counts").toString());
+    }
+
     @Test
     void countsCarriersAndContextAddUp() throws Exception {
         Dump m = merged("m.json", 20, write("a.json", dump(1, 1)), write("b.json", dump(2, 2)));

@@ -32,7 +32,7 @@ class LifecycleIT {
         assertEquals(1000, counts.get("started").asLong());
         assertEquals(1000, counts.get("ended").asLong());
         assertEquals(0, counts.get("live").asLong());
-        assertEquals(0, counts.get("blocks").asLong());
+        assertEquals(0, counts.get("blocks").asLong() - pinnedAsJfrSeesThem(run));
         assertEquals(0, counts.get("wakes").asLong());
         assertEquals(1000, counts.get("mounts").asLong(), "one run slice per thread that never blocks");
         assertEquals(1000, counts.get("unmounts").asLong());
@@ -45,12 +45,12 @@ class LifecycleIT {
         Run run = run("parkOnce", "500");
         JsonNode counts = run.counts();
         assertEquals(500, counts.get("created").asLong());
-        assertEquals(500, counts.get("blocks").asLong());
+        assertEquals(500, counts.get("blocks").asLong() - pinnedAsJfrSeesThem(run));
         assertEquals(500, counts.at("/blocksByKind/park").asLong());
         assertEquals(500, counts.get("wakes").asLong());
         assertEquals(1000, counts.get("mounts").asLong(), "a first slice and one after the wake");
         assertEquals(1000, counts.get("unmounts").asLong());
-        assertEquals(0, counts.get("pinnedBlocks").asLong());
+        assertEquals(0, counts.at("/pinnedByKind/park").asLong());
         assertEquals(0, counts.get("live").asLong());
         assertEquals(run.jfr("jdk.VirtualThreadEnd"), counts.get("ended").asLong());
     }
@@ -61,7 +61,8 @@ class LifecycleIT {
         JsonNode counts = run.counts();
         assertEquals(200, counts.at("/blocksByKind/sleep").asLong());
         assertEquals(0, counts.at("/blocksByKind/timedPark").asLong());
-        assertEquals(200, counts.get("blocks").asLong(), "one block per sleep, not one per parkNanos call");
+        assertEquals(200, counts.get("blocks").asLong() - pinnedAsJfrSeesThem(run),
+                "one block per sleep, not one per parkNanos call");
         assertEquals(200, counts.get("wakes").asLong());
         assertEquals(200, counts.get("ended").asLong());
     }
@@ -121,11 +122,22 @@ class LifecycleIT {
         assertEquals(run.jfr("jdk.VirtualThreadStart"), counts.get("created").asLong());
         assertEquals(run.jfr("jdk.VirtualThreadEnd"), counts.get("ended").asLong());
         assertEquals(followed, counts.get("started").asLong());
-        assertEquals(followed, counts.get("blocks").asLong());
+        assertEquals(followed, counts.get("blocks").asLong() - counts.get("pinnedBlocks").asLong(),
+                "a park each (and any wait for a class's initialisation the JVM reported, pinned)");
         assertEquals(followed, counts.get("wakes").asLong());
         assertEquals(2 * followed, counts.get("mounts").asLong());
         assertEquals(followed, run.dump().at("/latencies/wakeToRun/count").asLong());
         assertEquals(8, run.dump().at("/agent/options/threadSample").asInt());
+    }
+
+    /**
+     * Pinned blocks, which JFR sees too: besides the scenarios' own, a virtual thread may wait, pinned, for another to
+     * finish initialising a class both use first (JDK 24+: the JVM reports it), which no workload can rule out.
+     */
+    private static long pinnedAsJfrSeesThem(Run run) {
+        long pinned = run.counts().get("pinnedBlocks").asLong();
+        assertEquals(run.jfr("jdk.VirtualThreadPinned"), pinned, "pinned blocks: " + run.counts());
+        return pinned;
     }
 
     private Run run(String... args) throws Exception {
