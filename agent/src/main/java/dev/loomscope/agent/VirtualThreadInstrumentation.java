@@ -52,7 +52,8 @@ final class VirtualThreadInstrumentation implements TypeInstrumentation {
                 jdk.hasTimeoutField() ? TimedBlockAdvice.class : BlockAdvice.class);
         // A sampled block's site is walked in the same afterYield advice, from the thread's frozen stack (the
         // recorder's onBlock): monitor enters and Object.wait (JDK 24+) never pass through yieldContinuation, and an
-        // advice there would make every parked thread's frozen stack larger (docs/PERFORMANCE.md, "Memory").
+        // advice there would make every parked thread's frozen stack larger (docs/PERFORMANCE.md, "No advice on a
+        // parked thread's stack").
         // Every way the JDK queues a continuation for a carrier: a wake. Where submitRunContinuation is overloaded,
         // the overloads delegate to the one with the most parameters, which alone is advised.
         builder = advise(builder, "submitRunContinuation",
