@@ -8,8 +8,12 @@ import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.scaffold.TypeValidation;
 import org.junit.jupiter.api.Test;
 
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -295,19 +299,19 @@ class JdkShapesTest {
 
     /** {@code name + descriptor} of {@code of}'s declared methods that {@code copy} also declares by name. */
     private static Map<String, List<String>> methodsOf(Class<?> of, Class<?> copy) {
-        Set<String> names = new java.util.HashSet<>();
-        for (var m : copy.getDeclaredMethods()) {
+        Set<String> names = new HashSet<>();
+        for (Method m : copy.getDeclaredMethods()) {
             names.add(m.getName());
         }
         Map<String, List<String>> byName = new HashMap<>();
-        for (var m : of.getDeclaredMethods()) {
+        for (Method m : of.getDeclaredMethods()) {
             if (names.contains(m.getName()) && !m.isSynthetic()) {
-                byName.computeIfAbsent(m.getName(), n -> new ArrayList<>())
-                        .add(java.lang.invoke.MethodType.methodType(m.getReturnType(), m.getParameterTypes())
-                                .toMethodDescriptorString());
+                String descriptor = MethodType.methodType(m.getReturnType(), m.getParameterTypes())
+                        .toMethodDescriptorString();
+                byName.computeIfAbsent(m.getName(), n -> new ArrayList<>()).add(descriptor);
             }
         }
-        byName.values().forEach(java.util.Collections::sort);
+        byName.values().forEach(Collections::sort);
         return byName;
     }
 
