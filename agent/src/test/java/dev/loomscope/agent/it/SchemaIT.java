@@ -164,7 +164,7 @@ class SchemaIT {
                 .start(UntilStopped.class, stop.toString(), "120");
         jvm.awaitStdout("ready", 1, WAIT_SECONDS);
         Path file = workDir.resolve("attached.json");
-        Process cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        Process cli = new ProcessBuilder(AgentJvm.tool("java").toString(), "-jar",
                 AgentJvm.AGENT_JAR.toAbsolutePath().toString(), "dump", Long.toString(jvm.pid()), file.toString())
                 .redirectOutput(workDir.resolve("cli.out").toFile())
                 .redirectError(workDir.resolve("cli.err").toFile())
@@ -311,7 +311,7 @@ class SchemaIT {
                 "heatmaps.activity.wake", "heatmaps.activity.mount", "heatmaps.latency.startDelay",
                 "heatmaps.latency.wakeToRun", "heatmaps.latency.blocked", "heatmaps.latency.runSlice",
                 "heatmap row, tier 0", "heatmap row, tier 1", "context.windows", "scheduler", "carrier name"));
-        if (Runtime.version().feature() >= 24) {
+        if (AgentJvm.workloadFeature() >= 24) {
             // monitors and Object.wait unmount instead of pinning; the scheduler MXBean exists
             expected.addAll(List.of("blockedByKind.monitor", "blockedByKind.wait", "scheduler.mxBean"));
         }
