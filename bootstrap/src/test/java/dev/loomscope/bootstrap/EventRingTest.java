@@ -40,6 +40,52 @@ class EventRingTest {
     }
 
     @Test
+    void aFillingRingShedsThreadsBeforeItDropsAnything() {
+        ThreadShedding shedding = new ThreadShedding();
+        EventRing ring = new EventRing(1024, shedding);
+        int offered = 0;
+        while (ThreadShedding.level(shedding.word()) == 0) {
+            assertTrue(ring.offer(offered, EventKind.BLOCK, 1, 0));
+            offered++;
+        }
+        // the first probe past half full (one in 16 claims for this ring) raised the level
+        assertTrue(offered > 512 && offered <= 512 + EventRing.probeEvery(1024) + 1, "raised after " + offered);
+        assertEquals(0, ring.dropped(EventKind.BLOCK));
+        while (offered < 1024) {
+            assertTrue(ring.offer(offered, EventKind.BLOCK, 1, 0));
+            offered++;
+        }
+        // the last probe, at index 1008, saw 15 free slots: past 1 - 2^-6
+        assertEquals(ThreadShedding.levelFor(1009, 1024), ThreadShedding.level(shedding.word()));
+        assertFalse(ring.offer(offered, EventKind.BLOCK, 1, 0), "shedding does not make room: the ring drops");
+    }
+
+    @Test
+    void aRingThatTheDrainKeepsBelowHalfFullNeverSheds() {
+        ThreadShedding shedding = new ThreadShedding();
+        EventRing ring = new EventRing(1024, shedding);
+        for (int i = 0; i < 100_000; i++) {
+            ring.offer(i, EventKind.MOUNT, 1, 0);
+            if (i % 500 == 0) {
+                ring.drain((ts, kind, thread, arg) -> { }, 1024);
+            }
+        }
+        assertEquals(0, ThreadShedding.level(shedding.word()));
+    }
+
+    @Test
+    void aFullRingAsksForTheHighestLevel() {
+        ThreadShedding shedding = new ThreadShedding();
+        EventRing ring = new EventRing(4, shedding); // probes at every claim
+        for (int i = 0; i < 3; i++) {
+            ring.offer(i, EventKind.MOUNT, 1, 0);
+        }
+        assertEquals(1, ThreadShedding.level(shedding.word()), "3 of 4 taken");
+        ring.offer(3, EventKind.MOUNT, 1, 0);
+        assertEquals(ThreadShedding.MAX_LEVEL, ThreadShedding.level(shedding.word()));
+    }
+
+    @Test
     void drainStopsAtTheLimitAndResumesWhereItStopped() {
         EventRing ring = new EventRing(16);
         for (int i = 0; i < 10; i++) {
