@@ -113,6 +113,11 @@ public final class EventRing extends EventRingPad1 {
         return lvProducerIndex();
     }
 
+    /** Records the ring holds at most. */
+    public int capacity() {
+        return capacity;
+    }
+
     /** The index of the next record {@link #drain} hands over. Correct for the single consumer thread only. */
     public long currentConsumerIndex() {
         return consumerIndex;
