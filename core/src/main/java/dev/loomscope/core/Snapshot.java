@@ -40,15 +40,35 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
      *                      ongoing ones
      * @param sites         every sampled site, in id order (index = id - 1)
      * @param leaks         most threads first
+     * @param shedding      when and how much the recorder shed threads ({@link SheddingHistory})
      */
     record Data(Counts counts, Latencies latencies, Heatmaps heatmaps, List<Carrier> carriers, long longSlices,
                 long longSliceThresholdNanos, List<LongSlice> longestSlices, List<SiteTable.Site> sites,
-                long samplesTaken, long samplesLost, List<LeakCluster> leaks, long leakThresholdNanos) {
+                long samplesTaken, long samplesLost, List<LeakCluster> leaks, long leakThresholdNanos,
+                Shedding shedding) {
         Data {
             carriers = List.copyOf(carriers);
             longestSlices = List.copyOf(longestSlices);
             sites = List.copyOf(sites);
             leaks = List.copyOf(leaks);
+        }
+    }
+
+    /**
+     * Thread shedding ({@link SheddingHistory}): levels are those of {@code ThreadShedding} (0: every thread
+     * {@code threadSample} follows is followed).
+     *
+     * @param levelNow  the level at the dump
+     * @param maxLevel  the highest level reached
+     * @param episodes  times the level rose from 0
+     * @param shedNanos time spent above level 0 (an upper bound: a raise is dated at the drain's last look before it)
+     * @param forgotten partial histories the aggregator dropped
+     * @param windows   per window, microseconds at each level (column = level)
+     */
+    record Shedding(int levelNow, int maxLevel, long episodes, long shedNanos, long forgotten,
+                    List<WindowedHeatmap.Row> windows) {
+        Shedding {
+            windows = List.copyOf(windows);
         }
     }
 
