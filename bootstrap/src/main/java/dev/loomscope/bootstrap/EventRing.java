@@ -130,6 +130,7 @@ public final class EventRing extends EventRingPad1 {
      * @return false if the record was dropped
      */
     public boolean offer(long timestamp, int kind, long threadId, long arg) {
+        boolean full = false;
         for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
             final long index = lvProducerIndex();
             final int offset = offset(index);
@@ -146,11 +147,15 @@ public final class EventRing extends EventRingPad1 {
                     return true;
                 }
             } else if (sequence < index) {
-                break; // the consumer has not freed this slot yet: full
+                full = true; // the consumer has not freed this slot yet
+                break;
             }
             // sequence > index: another producer claimed this index since we read it; reload and retry
         }
         LONGS.getAndAdd(droppedByKind, kind, 1L);
+        if (full && shedding != null) {
+            shedding.raiseTo(ThreadShedding.MAX_LEVEL); // nothing but creations and ends until the drain catches up
+        }
         return false;
     }
 
@@ -201,8 +206,8 @@ public final class EventRing extends EventRingPad1 {
             level++;
         }
         if (level > 0) {
-            // the slot right after ours holds an undrained record: the ring is full
-            shedding.raiseTo(1 << level == capacity ? ThreadShedding.MAX_LEVEL : level);
+            // fewer than 2^-level of the slots free: what levelFor says of that many records
+            shedding.raiseTo(ThreadShedding.levelFor(capacity - (capacity >> level) + 1, capacity));
         }
     }
 

@@ -143,19 +143,21 @@ public final class ThreadShedding {
 
     /**
      * The level a ring asks for: 1 past half full, 2 past three quarters, {@code k} past {@code 1 - 2^-k}, and
-     * {@link #MAX_LEVEL} when full. Each level halves the records of the followed threads, so a ring that the drain
-     * does not empty at all fills ever more slowly: the time each level buys is the same, half the ring at the rate
-     * before shedding.
+     * {@link #MAX_LEVEL} (only creations and ends recorded) once fewer than two probes' worth of claims are free
+     * ({@link EventRing#probeEvery}): a producer looks only every so many claims, and the ring must not fill up in
+     * between. Each level halves the records of the followed threads, so a ring that the drain does not empty at all
+     * fills ever more slowly: the time each level buys is the same, half the free space at the rate before it.
      *
      * @param occupied records in the ring not yet drained
      * @param capacity the ring's capacity, a power of two
      */
     public static int levelFor(long occupied, int capacity) {
-        if (occupied >= capacity) {
+        long free = capacity - occupied;
+        if (free < 2L * EventRing.probeEvery(capacity)) {
             return MAX_LEVEL;
         }
         int level = 0;
-        for (long headroom = capacity >> 1; headroom > 0 && capacity - occupied < headroom; headroom >>= 1) {
+        for (long headroom = capacity >> 1; headroom > 0 && free < headroom; headroom >>= 1) {
             level++;
         }
         return level;

@@ -55,8 +55,9 @@ class EventRingTest {
             assertTrue(ring.offer(offered, EventKind.BLOCK, 1, 0));
             offered++;
         }
-        // the last probe, at index 1008, saw 15 free slots: past 1 - 2^-6
-        assertEquals(ThreadShedding.levelFor(1009, 1024), ThreadShedding.level(shedding.word()));
+        // the last probes, at index 992 and 1008, saw fewer than two probes' worth of claims free: shed all
+        assertEquals(ThreadShedding.MAX_LEVEL, ThreadShedding.level(shedding.word()));
+        assertEquals(0, ring.dropped(EventKind.BLOCK));
         assertFalse(ring.offer(offered, EventKind.BLOCK, 1, 0), "shedding does not make room: the ring drops");
     }
 
@@ -74,14 +75,16 @@ class EventRingTest {
     }
 
     @Test
-    void aFullRingAsksForTheHighestLevel() {
+    void aRecordDroppedByAFullRingAsksForTheHighestLevel() {
         ThreadShedding shedding = new ThreadShedding();
-        EventRing ring = new EventRing(4, shedding); // probes at every claim
-        for (int i = 0; i < 3; i++) {
+        EventRing ring = new EventRing(1024, shedding);
+        for (int i = 0; i < 1024; i++) {
             ring.offer(i, EventKind.MOUNT, 1, 0);
         }
-        assertEquals(1, ThreadShedding.level(shedding.word()), "3 of 4 taken");
-        ring.offer(3, EventKind.MOUNT, 1, 0);
+        while (ThreadShedding.level(shedding.word()) > 0) {
+            shedding.lower(shedding.word()); // a drain that lowered the level too soon
+        }
+        assertFalse(ring.offer(1024, EventKind.MOUNT, 1, 0));
         assertEquals(ThreadShedding.MAX_LEVEL, ThreadShedding.level(shedding.word()));
     }
 

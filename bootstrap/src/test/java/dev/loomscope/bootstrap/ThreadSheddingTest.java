@@ -112,7 +112,11 @@ class ThreadSheddingTest {
         assertEquals(1, ThreadShedding.levelFor(513, 1024));
         assertEquals(1, ThreadShedding.levelFor(768, 1024));
         assertEquals(2, ThreadShedding.levelFor(769, 1024));
-        assertEquals(9, ThreadShedding.levelFor(1023, 1024));
+        assertEquals(4, ThreadShedding.levelFor(992, 1024));
+        assertEquals(ThreadShedding.MAX_LEVEL, ThreadShedding.levelFor(993, 1024),
+                "fewer than two probes of 16 claims free");
         assertEquals(ThreadShedding.MAX_LEVEL, ThreadShedding.levelFor(1024, 1024));
+        assertEquals(5, ThreadShedding.levelFor(32768 - 600, 32768));
+        assertEquals(ThreadShedding.MAX_LEVEL, ThreadShedding.levelFor(32768 - 511, 32768));
     }
 }

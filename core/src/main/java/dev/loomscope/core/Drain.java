@@ -125,7 +125,9 @@ final class Drain {
             }
             if (drained < BUSY_PASS_RECORDS && !backlog) {
                 LockSupport.parkNanos(idlePark);
-                idlePark = Math.min(longestIdleParkNanos, 2 * idlePark);
+                // while shedding, a pass at least every millisecond: the level comes down as soon as it can
+                idlePark = shedding != null && shedding.shedding() ? FIRST_IDLE_PARK_NANOS
+                        : Math.min(longestIdleParkNanos, 2 * idlePark);
             } else {
                 idlePark = FIRST_IDLE_PARK_NANOS;
             }

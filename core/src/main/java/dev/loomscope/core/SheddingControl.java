@@ -9,16 +9,23 @@ import java.util.function.LongSupplier;
 /**
  * The drain's side of thread shedding ({@link ThreadShedding}): before every pass it looks at how full each ring is,
  * raises the level as a producer would ({@link ThreadShedding#levelFor}: rings past half full), and lowers it, one
- * level at a time, once every ring has stayed below its low-water mark (an eighth full) for
- * {@link #STEP_DOWN_AFTER_NANOS} and the level has not changed for as long: back to full capture when the drain has
- * caught up, without swinging back and forth faster than the rings fill. Each decision is entered into the
- * aggregator's {@link SheddingHistory} with the clock readings that bound it.
+ * level at a time, once every ring has stayed below its low-water mark (an eighth full) and the level has not changed
+ * for a while: {@link #STEP_DOWN_AFTER_NANOS} at level 1, half that at level 2, and so on down to a 64th. Back to full
+ * capture when the drain has caught up, without swinging back and forth faster than the rings fill where it matters:
+ * the last levels, which follow most threads, are left slowly (each raise makes the aggregator forget the histories
+ * of the threads it sets aside), the high ones, which follow few, quickly (a ring that overflowed raises the level to
+ * the top at once). Each decision is entered into the aggregator's {@link SheddingHistory} with the clock readings
+ * that bound it.
  * <p>
  * Drain thread only, under the drain's lock.
  */
 final class SheddingControl {
-    /** How long every ring must stay below its low-water mark, and the level unchanged, before it is lowered. */
+    /**
+     * How long every ring must stay below its low-water mark, and the level unchanged, before level 1 is lowered; level
+     * {@code L} waits {@code 2^(L-1)} times less, a 64th at least ({@link #stepDownAfterNanos}).
+     */
     static final long STEP_DOWN_AFTER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final int MAX_STEP_DOWN_HALVINGS = 6;
     /** Below this share of a ring (1/8), the drain has caught up with it. */
     static final int LOW_WATER_SHIFT = 3;
     private static final long NOT_CALM = Long.MIN_VALUE;
@@ -74,8 +81,8 @@ final class SheddingControl {
         if (calmSince == NOT_CALM) {
             calmSince = nowNanoTime;
         }
-        if (level > 0 && nowNanoTime - calmSince >= STEP_DOWN_AFTER_NANOS
-                && nowNanoTime - changedAt >= STEP_DOWN_AFTER_NANOS) {
+        long wait = stepDownAfterNanos(level);
+        if (level > 0 && nowNanoTime - calmSince >= wait && nowNanoTime - changedAt >= wait) {
             long lowered = shedding.lower(word);
             if (lowered != 0) {
                 long after = clock.getAsLong(); // after the CAS: the higher level lasted at most until here
@@ -86,5 +93,15 @@ final class SheddingControl {
             }
         }
         return false;
+    }
+
+    /** How long level {@code level} (at least 1) must have been calm and unchanged before it is lowered. */
+    static long stepDownAfterNanos(int level) {
+        return STEP_DOWN_AFTER_NANOS >> Math.min(level - 1, MAX_STEP_DOWN_HALVINGS);
+    }
+
+    /** Whether threads are shed now (as far as the drain knows): it then sleeps at most a little between passes. */
+    boolean shedding() {
+        return ThreadShedding.level(lastWord) > 0;
     }
 }

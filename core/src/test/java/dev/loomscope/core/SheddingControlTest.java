@@ -39,26 +39,32 @@ class SheddingControlTest {
     }
 
     @Test
-    void caughtUpForLongEnoughTheLevelComesDownOneStepAtATime() {
+    void caughtUpTheLevelComesDownOneStepAtATimeSlowerAsItNearsFullCapture() {
         fill(rings[0], 1000);
         pass(0);
-        int top = level();
-        assertEquals(ThreadShedding.levelFor(1000, 1024), top);
+        assertEquals(ThreadShedding.MAX_LEVEL, level(), "24 free: fewer than two probes of 16");
         drain(rings[0]);
-        long step = SheddingControl.STEP_DOWN_AFTER_NANOS;
-        assertFalse(pass(step / 2));
-        assertEquals(top, level(), "not calm for long enough yet");
-        int passes = 0;
-        for (int expected = top - 1; expected >= 0; expected--) {
-            for (int i = 0; i < 5 && level() > expected; i++) {
-                pass(step / 4);
-                passes++;
+        long changed = now;
+        long total = 0;
+        for (int passes = 0; level() > 0 && passes < 10_000; passes++) {
+            int before = level();
+            assertFalse(pass(MS / 4));
+            if (level() != before) {
+                assertEquals(before - 1, level(), "one level at a time");
+                long dwell = now - changed;
+                assertTrue(dwell >= SheddingControl.stepDownAfterNanos(before), "level " + before + ": " + dwell);
+                assertTrue(dwell <= SheddingControl.stepDownAfterNanos(before) + MS / 2, "level " + before);
+                total += dwell;
+                changed = now;
             }
-            assertEquals(expected, level());
         }
-        assertTrue(passes >= 4 * top, "a level lasts at least " + step + " ns; " + passes + " passes");
+        assertEquals(0, level());
+        assertTrue(total < 2 * SheddingControl.STEP_DOWN_AFTER_NANOS + 30 * MS, "back to full capture in " + total);
+        assertEquals(SheddingControl.STEP_DOWN_AFTER_NANOS, SheddingControl.stepDownAfterNanos(1));
+        assertEquals(SheddingControl.STEP_DOWN_AFTER_NANOS / 2, SheddingControl.stepDownAfterNanos(2));
+        assertEquals(SheddingControl.STEP_DOWN_AFTER_NANOS / 64, SheddingControl.stepDownAfterNanos(20));
         assertEquals(0, history.levelNow());
-        assertEquals(top, history.maxLevel(0, now));
+        assertEquals(ThreadShedding.MAX_LEVEL, history.maxLevel(0, now));
         assertEquals(0, history.maxLevel(now + 1, now + 1), "dated at the clock read after its CAS");
     }
 
@@ -67,6 +73,7 @@ class SheddingControlTest {
         fill(rings[0], 600);
         pass(0);
         drain(rings[0]);
+        pass(SheddingControl.STEP_DOWN_AFTER_NANOS);
         pass(SheddingControl.STEP_DOWN_AFTER_NANOS);
         pass(SheddingControl.STEP_DOWN_AFTER_NANOS);
         assertEquals(0, level());
