@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Bounded: at most {@link #MAX_STEPS} steps; beyond, the two oldest are merged into one at the higher level (an upper
  * bound still). Also counts the time spent at each level per heatmap window ({@link #windows}, microseconds per
- * level), episodes and the histories the aggregator forgot. Drain thread only.
+ * level: the cells sum to the time shed, in whole microseconds, until a cell saturates at 2^31 µs, 36 minutes, in
+ * the coarsest tiers), episodes and the histories the aggregator forgot. Drain thread only.
  */
 final class SheddingHistory {
     /** Widens every interval checked: clocks of different cores and the tick conversion agree far better. */
@@ -61,6 +62,8 @@ final class SheddingHistory {
     long uncheckedFromSinceOrigin = Long.MIN_VALUE;
 
     private long accountedUntil;
+    /** Nanoseconds counted in {@link #shedNanos} but not yet in a cell: the cells sum to {@code shedNanos / 1000}. */
+    private long uncountedNanos;
     private long episodes;
     private long shedNanos;
     private int maxLevel;
@@ -234,7 +237,11 @@ final class SheddingHistory {
                 long epoch = originEpochNanos + (t - originNanoTime);
                 long windowEnd = t + (Math.floorDiv(epoch, windowNanos) + 1) * windowNanos - epoch;
                 long end = Math.min(untilNanoTime, windowEnd);
-                windows.add(epoch, current, TimeUnit.NANOSECONDS.toMicros(end - t));
+                uncountedNanos += end - t;
+                if (uncountedNanos >= 1000) {
+                    windows.add(epoch, current, uncountedNanos / 1000);
+                    uncountedNanos %= 1000;
+                }
                 t = end;
             }
         }
