@@ -43,7 +43,9 @@ abstract class EventRingPad1 extends EventRingProducerIndex {
  * sequence of the slots half a ring, a quarter, an eighth ... ahead of it. A slot there that still holds the previous
  * lap's record means the ring is that full ({@link ThreadShedding#levelFor}), and the producer raises the level. Those
  * are loads of slots it would claim soon anyway, by one producer in {@code probeEvery}, and the only store is the rare
- * raise: the hot path gains one branch on the index it already has.
+ * raise: the hot path gains one branch on the index it already has. A record refused by a full ring raises the level to
+ * {@link ThreadShedding#MAX_LEVEL} (on the drop path, already the slow one). The decision: docs/design.md, "Overload
+ * sheds whole threads, never random records".
  * <p>
  * <b>Record.</b> Four longs: sequence, timestamp (an {@link EventClock} reading: time-stamp-counter ticks or
  * {@code nanoTime} nanoseconds), kind (top byte) | virtual thread id (low 56 bits), and one kind-specific argument
