@@ -80,6 +80,8 @@ public final class EventRing extends EventRingPad1 {
     private final ThreadShedding shedding;
     /** Records this ring refused, by {@link EventKind}: full ring or too much contention. */
     private final long[] droppedByKind = new long[EventKind.COUNT];
+    /** Creations of threads shed at that moment, counted instead of recorded ({@link #countShedCreation}). */
+    private final long[] shedCreations = new long[1];
     /** Next index to read. Consumer thread only: plain access. */
     private long consumerIndex;
 
@@ -156,7 +158,7 @@ public final class EventRing extends EventRingPad1 {
         }
         LONGS.getAndAdd(droppedByKind, kind, 1L);
         if (full && shedding != null) {
-            shedding.raiseTo(ThreadShedding.MAX_LEVEL); // nothing but creations and ends until the drain catches up
+            shedding.raiseTo(ThreadShedding.MAX_LEVEL); // no thread followed until the drain catches up
         }
         return false;
     }
@@ -211,6 +213,23 @@ public final class EventRing extends EventRingPad1 {
             // fewer than 2^-level of the slots free: what levelFor says of that many records
             shedding.raiseTo(ThreadShedding.levelFor(capacity - (capacity >> level) + 1, capacity));
         }
+    }
+
+    /**
+     * Counts the creation of a thread shed at that moment instead of recording it: when threads are shed, the drain
+     * has fallen behind, and a CREATE record, which would be kept whatever the level, would only fill the ring faster.
+     * An atomic add, on the shedding path only. Any thread.
+     */
+    public void countShedCreation() {
+        LONGS.getAndAdd(shedCreations, 0, 1L);
+    }
+
+    /**
+     * Creations counted by {@link #countShedCreation} so far. A volatile read: a record drained before it (say, the
+     * END of such a thread) happened after every creation it counts.
+     */
+    public long shedCreations() {
+        return (long) LONGS.getVolatile(shedCreations, 0);
     }
 
     /** Records of {@code kind} this ring refused so far (a racy but monotonic read). */

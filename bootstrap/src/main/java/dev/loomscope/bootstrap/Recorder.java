@@ -235,11 +235,22 @@ public final class Recorder {
 
     // ---------------------------------------------------------------- virtual-thread transitions
 
-    /** {@code VirtualThread.start}, only when its state is still NEW (a second start would throw). */
+    /**
+     * {@code VirtualThread.start}, only when its state is still NEW (a second start would throw). A thread shed at this
+     * moment has its creation counted, not recorded (nor its stack sampled): its ring is filling up already.
+     */
     public static void onCreate(Thread vthread) {
         try {
+            long threadId = vthread.threadId();
+            if (SHEDDING.shedNow(threadId)) {
+                EventRing[] r = rings;
+                if (r != null) {
+                    r[stripe(threadId, r)].countShedCreation();
+                }
+                return;
+            }
             maybeSample(vthread, SitePurpose.CREATE, false);
-            record(EventKind.CREATE, vthread.threadId(), Thread.currentThread().threadId());
+            record(EventKind.CREATE, threadId, Thread.currentThread().threadId());
         } catch (Throwable t) {
             countError();
         }
@@ -503,8 +514,11 @@ public final class Recorder {
         if (r == null) {
             return;
         }
-        // Fibonacci hashing: consecutive thread ids land on different rings
-        int stripe = (int) ((stripeKey * 0x9E3779B97F4A7C15L) >>> 40) & (r.length - 1);
-        r[stripe].offer(EventClock.read(), kind, threadId, arg);
+        r[stripe(stripeKey, r)].offer(EventClock.read(), kind, threadId, arg);
+    }
+
+    /** The ring of {@code stripeKey}: Fibonacci hashing, so consecutive thread ids land on different rings. */
+    private static int stripe(long stripeKey, EventRing[] r) {
+        return (int) ((stripeKey * 0x9E3779B97F4A7C15L) >>> 40) & (r.length - 1);
     }
 }

@@ -9,7 +9,8 @@ import java.lang.invoke.VarHandle;
  * mix of its id is below {@code base >> L}, {@code base} being {@code threadSample}'s threshold: one thread in
  * {@code 2^L} of those {@code threadSample} follows, and the threads followed at level {@code L + 1} are a subset of
  * those followed at {@code L}. A thread is followed or not as a whole: its creation and end are recorded whatever the
- * level (the recorder does not ask), every other transition only while it is followed.
+ * level, every other transition only while it is followed. (The creation of a thread shed at that moment is counted
+ * rather than recorded: {@link #shedNow}.)
  * <p>
  * <b>The level word.</b> One {@code volatile long}: the threshold ({@link #below}) in bits 0–24, the level in bits
  * 25–31, and a generation in the top 32 bits that every change increments, so that a reader tells any two words
@@ -29,7 +30,7 @@ import java.lang.invoke.VarHandle;
 public final class ThreadShedding {
     /** Threshold of "every thread": the mix is 24 bits. */
     public static final int TRACE_ALL = 1 << 24;
-    /** The highest level: {@code base >> 25} is 0 for any base, so no thread is followed (creations and ends still are). */
+    /** The highest level: {@code base >> 25} is 0 for any base, so no thread is followed (ends are still recorded). */
     public static final int MAX_LEVEL = 25;
 
     private static final int LEVEL_SHIFT = 25;
@@ -69,6 +70,15 @@ public final class ThreadShedding {
     public boolean follows(long virtualThreadId) {
         int below = below(lvWord());
         return below == TRACE_ALL || mix(virtualThreadId) < below;
+    }
+
+    /**
+     * Whether {@code virtualThreadId} is one of the threads shed now (not merely one {@code threadSample} does not
+     * follow): its creation is then counted rather than recorded ({@link Recorder#onCreate}).
+     */
+    public boolean shedNow(long virtualThreadId) {
+        long w = lvWord();
+        return level(w) > 0 && mix(virtualThreadId) >= below(w);
     }
 
     /** Whether {@code virtualThreadId} is followed at shed level {@code level} (whatever the level is now). */

@@ -222,14 +222,25 @@ final class Aggregator implements EventSink {
 
     /**
      * Writes a thread's value through the slot found earlier in the same event ({@link LiveThreadTable#slotOf}),
-     * or inserts it. The side tables touched in between are other tables, so the slot is still valid.
+     * or inserts it ({@link #firstSeen}). The side tables touched in between are other tables, so the slot is still
+     * valid.
      */
     private void store(long threadId, int slot, long value) {
         if (slot >= 0) {
             live.setValueAt(slot, value);
         } else {
-            live.put(threadId, value);
+            live.put(threadId, ThreadState.withState(value, stateOf(value) | firstSeen(threadId)));
         }
+    }
+
+    /**
+     * The state bits of a thread first seen by a record other than its creation: {@link ThreadState#TRACKED} if it was
+     * created during the recording, so that its end counts in {@code ended} (its creation was counted rather than
+     * recorded while it was shed, or dropped), as the end of a thread never seen at all does ({@link OnEnd}); nothing
+     * for a thread that predates a late attach.
+     */
+    private int firstSeen(long threadId) {
+        return threadId >= firstObservableThreadId ? TRACKED : 0;
     }
 
     /**
@@ -496,7 +507,7 @@ final class Aggregator implements EventSink {
     private int replaceState(long threadId, long ts, int clear, int set, int absentState) {
         int slot = live.slotOf(threadId);
         if (slot < 0) {
-            int state = absentState | set;
+            int state = absentState | set | firstSeen(threadId);
             live.put(threadId, ThreadState.timeUnknown(state));
             return state;
         }
@@ -612,6 +623,18 @@ final class Aggregator implements EventSink {
                         (threadId, sinceOrigin) -> sheddingHistory.unbroken(threadId, sinceOrigin + originNanoTime,
                                 now)),
                 leakClusters.thresholdNanos(), sheddingHistory.snapshot(now));
+    }
+
+    /**
+     * {@code count} creations of threads shed as they were created, counted by the rings instead of recorded
+     * (the drain hands them over after each pass): in {@code created}, and in the create heatmap in the window of
+     * {@code nanoTime}, column "other" (their creator is not known). Those threads have no entry in the live table;
+     * their end, a record, counts in {@code ended} by their id, like any thread created during the recording.
+     */
+    void shedCreations(long count, long nanoTime) {
+        metrics.created += count;
+        metrics.createHeatmap.add(epochNanos(nanoTime), CarrierTable.OTHER, count);
+        sheddingHistory.creationsCounted(count);
     }
 
     /** The history of the shed level, which the drain keeps up to date ({@link SheddingControl}). */

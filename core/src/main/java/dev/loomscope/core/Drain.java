@@ -30,8 +30,9 @@ final class Drain {
      * the longest, so that a JVM that records little does not pay a wake-up every millisecond (on a virtual machine
      * the wake-ups cost more CPU than a quiet service's whole recording), and a burst after a quiet spell waits at most
      * one long sleep (the rings hold far more than that). A pass that found at least {@link #BUSY_PASS_RECORDS}
-     * records, or a ring past its low-water mark ({@link SheddingControl}: small rings), is followed at once. The decision and its measurements: docs/design.md, "The drain backs off when there
-     * is little to drain".
+     * records, or a ring past its low-water mark ({@link SheddingControl}: small rings), is followed at once; while
+     * threads are shed the sleep stays at the first. The decision and its measurements: docs/design.md, "The drain
+     * backs off when there is little to drain".
      */
     private static final long FIRST_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long LONGEST_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
@@ -56,6 +57,8 @@ final class Drain {
     private final LongSupplier nowNanoTime;
     /** The last pass found a ring past its low-water mark. Drain thread only. */
     private boolean backlog;
+    /** Creations the rings counted instead of recording, as handed to the aggregator so far. Under the lock. */
+    private long shedCreationsHanded;
     /** A slice must still be running when the drain looks, for its stack to be walked: wake at least twice per slice. */
     private final long longestIdleParkNanos;
     private final int samplesPerSecond;
@@ -161,11 +164,27 @@ final class Drain {
             for (EventRing ring : rings) {
                 drained += ring.drain(aggregator, DRAIN_BATCH);
             }
+            countShedCreationsLocked();
         }
         if (pinnedReports != null) {
             pinnedReports.drainTo(aggregator);
         }
         return drained;
+    }
+
+    /**
+     * Hands the aggregator the creations the rings counted instead of recording them (threads shed as they were
+     * created) since the last call. After draining: every END drained so far is of a thread whose creation is in.
+     */
+    private void countShedCreationsLocked() {
+        long counted = 0;
+        for (EventRing ring : rings) {
+            counted += ring.shedCreations();
+        }
+        if (counted != shedCreationsHanded) {
+            aggregator.shedCreations(counted - shedCreationsHanded, nowNanoTime.getAsLong());
+            shedCreationsHanded = counted;
+        }
     }
 
     /**
@@ -241,6 +260,9 @@ final class Drain {
                 }
                 backlog -= drained;
             }
+        }
+        if (rings != null) {
+            countShedCreationsLocked();
         }
         if (pinnedReports != null) {
             pinnedReports.drainTo(aggregator);

@@ -68,6 +68,7 @@ final class SheddingHistory {
     private long shedNanos;
     private int maxLevel;
     private long forgotten;
+    private long creationsCounted;
 
     /**
      * @param shedding         the recorder's levels (the thresholds of each level)
@@ -100,7 +101,7 @@ final class SheddingHistory {
         return shedding;
     }
 
-    /** The word as the history last saw it: a record drained with another word in the recorder calls {@link #observe}. */
+    /** The word as the history last saw it: a record drained while the recorder has another calls {@link #observe}. */
     long knownWord() {
         return knownWord;
     }
@@ -175,6 +176,11 @@ final class SheddingHistory {
         forgotten++;
     }
 
+    /** Creations of threads shed as they were created, counted by the rings instead of recorded. */
+    void creationsCounted(long count) {
+        creationsCounted += count;
+    }
+
     /** The level now, as the history knows it. */
     int levelNow() {
         return level[slot(size - 1)];
@@ -183,7 +189,8 @@ final class SheddingHistory {
     /** What happened so far, the time at the current level counted up to {@code nowNanoTime}. */
     Snapshot.Shedding snapshot(long nowNanoTime) {
         account(nowNanoTime);
-        return new Snapshot.Shedding(levelNow(), maxLevel, episodes, shedNanos, forgotten, windows.rows());
+        return new Snapshot.Shedding(levelNow(), maxLevel, episodes, shedNanos, forgotten, creationsCounted,
+                windows.rows());
     }
 
     private void append(long startNanoTime, int newLevel) {

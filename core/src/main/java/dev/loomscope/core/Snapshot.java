@@ -63,9 +63,10 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
      * @param episodes  times the level rose from 0
      * @param shedNanos time spent above level 0 (an upper bound: a raise is dated at the drain's last look before it)
      * @param forgotten partial histories the aggregator dropped
+     * @param creationsCounted creations of threads shed as they were created: counted, not recorded
      * @param windows   per window, microseconds at each level (column = level)
      */
-    record Shedding(int levelNow, int maxLevel, long episodes, long shedNanos, long forgotten,
+    record Shedding(int levelNow, int maxLevel, long episodes, long shedNanos, long forgotten, long creationsCounted,
                     List<WindowedHeatmap.Row> windows) {
         Shedding {
             windows = List.copyOf(windows);

@@ -100,7 +100,8 @@ public final class SnapshotJsonWriter {
 
     private static Recorder.Shedding shedding(Snapshot.Shedding shedding) {
         return new Recorder.Shedding(shedding.levelNow(), shedding.maxLevel(), shedding.episodes(),
-                shedding.shedNanos(), shedding.forgotten(), SheddingHistory.COLUMNS, rows(shedding.windows()));
+                shedding.shedNanos(), shedding.forgotten(), shedding.creationsCounted(), SheddingHistory.COLUMNS,
+                rows(shedding.windows()));
     }
 
     private static Carriers carriers(Snapshot.Data data) {

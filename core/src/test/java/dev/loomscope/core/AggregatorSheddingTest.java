@@ -153,6 +153,34 @@ class AggregatorSheddingTest {
         assertEquals(0, counts.started(), "every first mount after the shed spell is after a gap");
     }
 
+    /**
+     * Creations of threads shed as they were created are counted by the rings, not recorded: they count in created and
+     * in the create heatmap, and such a thread's end, a record of a thread the aggregator never saw, counts in ended.
+     */
+    @Test
+    void creationsCountedInsteadOfRecordedAreCreatedAndTheirEndsEnded() {
+        history.confirm(at(0), shedding.word());
+        event(1_000, EventKind.CREATE, kept, 1);
+        aggregator.shedCreations(3, at(2_000));
+        event(3_000, EventKind.END, shed, 0); // one of the three
+        long followedLater = shed + 1_000;
+        event(4_000, EventKind.MOUNT, followedLater, CARRIER); // another, seen once followed again
+        event(5_000, EventKind.SLEEP_BEGIN, followedLater + 1, 1_000_000); // and a third
+        event(6_000, EventKind.END, followedLater, 0);
+        event(7_000, EventKind.END, followedLater + 1, 0);
+        Snapshot.Data data = snapshot();
+        assertEquals(4, data.counts().created());
+        assertEquals(3, data.counts().ended(), "threads created during the recording, seen or not before their end");
+        assertEquals(1, data.counts().live());
+        assertEquals(0, data.counts().preexistingEnded());
+        long heatmap = 0;
+        for (WindowedHeatmap.Row row : data.heatmaps().create()) {
+            heatmap += row.cells()[CarrierTable.OTHER];
+        }
+        assertEquals(4, heatmap, "the counted ones in column 'other', with the creation by thread 1");
+        assertEquals(3, data.shedding().creationsCounted());
+    }
+
     @Test
     void aShedThreadIsNeitherALeakNorARunningSlice() {
         history.confirm(at(0), shedding.word());

@@ -168,7 +168,7 @@ class SnapshotRoundTripTest {
         long[] unsampledKinds = new long[BlockKind.COUNT];
         unsampledKinds[BlockKind.PARK] = 1;
         LeakCluster unsampled = new LeakCluster(SiteTable.NONE, 1, 61_000 * MS, unsampledKinds);
-        Snapshot.Shedding shedding = new Snapshot.Shedding(1, 3, 2, 1_500 * MS, 12,
+        Snapshot.Shedding shedding = new Snapshot.Shedding(1, 3, 2, 1_500 * MS, 12, 30,
                 List.of(row(1_700_003_610_000L, 1000, 0, 1, 400_000, 3, 100_000), row(1_700_003_611_000L, 1000, 0, 1,
                         1_000_000)));
         Snapshot.Data data = new Snapshot.Data(counts, latencies, heatmaps, carriers, 7, 20 * MS, slices, sites, 44,

@@ -151,6 +151,7 @@ public final class DumpJsonWriter {
             j.writeNumberField("episodes", shedding.episodes());
             j.writeNumberField("shedNs", shedding.shedNs());
             j.writeNumberField("historiesForgotten", shedding.historiesForgotten());
+            j.writeNumberField("creationsCounted", shedding.creationsCounted());
             string(j, "columns", shedding.columns());
             rows(j, "windows", shedding.windows());
         });

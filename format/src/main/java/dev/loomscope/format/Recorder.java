@@ -27,11 +27,13 @@ public record Recorder(long events, long trackedThreads, long drainCpuNs, String
      * @param episodes           times the level rose from 0
      * @param shedNs             time spent above level 0, ns (an upper bound)
      * @param historiesForgotten partial histories of shed threads the aggregator dropped
+     * @param creationsCounted   creations of threads shed as they were created: counted in {@code counts.created},
+     *                           not recorded
      * @param columns            what the columns of {@code windows} are
      * @param windows            per window, microseconds spent at each level (column = level)
      */
     public record Shedding(int levelNow, int maxLevel, long episodes, long shedNs, long historiesForgotten,
-                           String columns, List<HeatmapRow> windows) {
+                           long creationsCounted, String columns, List<HeatmapRow> windows) {
         /** Whether any thread was shed during the recording. */
         public boolean shed() {
             return maxLevel > 0;

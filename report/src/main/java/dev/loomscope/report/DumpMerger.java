@@ -305,6 +305,7 @@ final class DumpMerger {
         }
         return new Recorder.Shedding(levelNow, maxLevel, sum(s, Recorder.Shedding::episodes),
                 sum(s, Recorder.Shedding::shedNs), sum(s, Recorder.Shedding::historiesForgotten),
+                sum(s, Recorder.Shedding::creationsCounted),
                 present(s, Recorder.Shedding::columns).stream().findFirst().orElse(null),
                 rows(s, Recorder.Shedding::windows, "recorder.shedding.windows"));
     }

@@ -5,9 +5,9 @@ import dev.loomscope.format.Recorder;
 
 /**
  * What a dump says of thread shedding ({@code recorder.shedding}), in words, for every place that must say it: the
- * warnings at the top of the page, the recording facts, {@code diagnose} and {@code check}. While the drain fell behind,
- * the recorder followed only some threads, each one whole: creations, ends and live threads stay exact, the rest
- * describes the threads followed then.
+ * warnings at the top of the page, the recording facts, {@code diagnose} and {@code check}. While the drain fell
+ * behind, the recorder followed only some threads, each one whole: creations, ends and live threads stay exact, the
+ * rest describes the threads followed then.
  */
 final class SheddingNote {
     private SheddingNote() {

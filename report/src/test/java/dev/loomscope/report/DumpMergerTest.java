@@ -110,7 +110,7 @@ class DumpMergerTest {
     private static ObjectNode withShedding(ObjectNode dump, int k) {
         ObjectNode shedding = ((ObjectNode) dump.get("recorder")).putObject("shedding");
         shedding.put("levelNow", k - 1).put("maxLevel", k + 1).put("episodes", k).put("shedNs", 100 * MS * k)
-                .put("historiesForgotten", 7L * k).put("columns", "shed level L");
+                .put("historiesForgotten", 7L * k).put("creationsCounted", 5L * k).put("columns", "shed level L");
         shedding.set("windows", rows(row(T, 1000, 0, 1, 60_000L * k, k + 1, 40_000L * k)));
         return dump;
     }
@@ -128,6 +128,7 @@ class DumpMergerTest {
         assertEquals(300 * MS, shed.get("shedNs").asLong());
         assertEquals(3, shed.get("episodes").asLong());
         assertEquals(21, shed.get("historiesForgotten").asLong());
+        assertEquals(15, shed.get("creationsCounted").asLong());
         assertEquals(3, shed.get("maxLevel").asInt());
         assertEquals(1, shed.get("levelNow").asInt());
         assertEquals(TestDumps.JSON.readTree("[[1, 180000], [2, 40000], [3, 80000]]"),

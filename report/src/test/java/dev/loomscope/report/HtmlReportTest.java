@@ -155,7 +155,7 @@ class HtmlReportTest {
     void aShedRecordingSaysSoAboveTheNumbersAndMarksItsWindowsUnderTheHeatmaps() throws Exception {
         String html = render(HOSTILE.replace("\"counts\": {", """
                 "recorder": {"events": 9, "shedding": {"levelNow": 0, "maxLevel": 3, "episodes": 2,
-                  "shedNs": 1500000000, "historiesForgotten": 12, "columns": "shed level L",
+                  "shedNs": 1500000000, "historiesForgotten": 12, "creationsCounted": 0, "columns": "shed level L",
                   "windows": [{"startEpochMs": 2000, "lengthMs": 1000, "tier": 0,
                                "cells": [[1, 400000], [3, 100000]]}]}},
                 "counts": {"""));
@@ -171,7 +171,7 @@ class HtmlReportTest {
 
         String never = render(HOSTILE.replace("\"counts\": {", """
                 "recorder": {"events": 9, "shedding": {"levelNow": 0, "maxLevel": 0, "episodes": 0, "shedNs": 0,
-                  "historiesForgotten": 0, "columns": "shed level L", "windows": []}},
+                  "historiesForgotten": 0, "creationsCounted": 0, "columns": "shed level L", "windows": []}},
                 "counts": {"""));
         assertTrue(never.contains("<th>threads shed</th><td>never: every thread followed throughout</td>"));
         assertFalse(never.contains("down to"), "no warning");

@@ -130,7 +130,8 @@ class RegressionCheckTest {
         ObjectNode json = TestDumps.dump(2);
         TestDumps.latency(json, "wakeToRun", twoLevels(200_000, 100 * MS));
         ((ObjectNode) json.get("recorder")).putObject("shedding").put("levelNow", 1).put("maxLevel", 2)
-                .put("episodes", 1).put("shedNs", 2_500 * MS).put("historiesForgotten", 3).put("columns", "shed")
+                .put("episodes", 1).put("shedNs", 2_500 * MS).put("historiesForgotten", 3).put("creationsCounted", 0)
+                .put("columns", "shed")
                 .set("windows", TestDumps.rows(TestDumps.row(1_700_000_002_000L, 1000, 0, 2, 1_000_000)));
         Dump cur = TestDumps.write(dir, "cur.json", json);
         Dump base = dump("base.json", 1, twoLevels(200_000, 20 * MS));
