@@ -61,6 +61,24 @@ class OperationsSectionTest {
                 + " &quot;other&quot;"), "the dump says how many went to other");
     }
 
+    /** The diagnosis names the operation that suffers, the trace id of its worst wait, and the one that does not. */
+    @Test
+    void theDiagnosisNamesTheOperationThatSuffers() throws Exception {
+        ObjectNode dump = TestDumps.dump(1);
+        withOperation(dump, "GET /health", MS / 10, 2000, 2 * MS, "h-1", "app.Health.ping(Health.java:1)");
+        withOperation(dump, "POST /payments", 40 * MS, 2000, 120 * MS, "4bf92f3577b34da6a3ce929d0e0e4736",
+                "app.Pay.charge(Pay.java:7)");
+        withOperation(dump, "GET /rare", 90 * MS, 50, 90 * MS, "r", "app.X.y(X.java:1)"); // too few wakes to judge
+        Diagnosis.Finding finding = Diagnosis.of(TestDumps.write(dir, "d.json", dump).model(), ApplicationCode.ANY)
+                .findings().stream().filter(f -> f.topic().equals("operations")).findFirst().orElseThrow();
+        assertTrue(finding.text().startsWith("POST /payments waits longest for a carrier: wake-to-run p99 40"),
+                finding.text());
+        assertTrue(finding.text().contains("trace 4bf92f3577b34da6a3ce929d0e0e4736"), finding.text());
+        assertTrue(finding.text().endsWith("GET /health 100 µs"), finding.text());
+        assertTrue(finding.problem());
+        assertEquals(java.util.List.of(Diagnosis.Section.OPERATIONS), finding.see());
+    }
+
     @Test
     void aDumpWithoutOperationsSaysWhy() throws Exception {
         String html = render(TestDumps.dump(1));
