@@ -125,7 +125,7 @@ final class Installer {
             NativeSupport.armSigquit(instrumentation, triggers::sigquit);
         }
         if (options.metrics() != null) {
-            MetricsEndpoint.start(options.metrics(), options.serviceName(), session);
+            MetricsEndpoint.start(options.metrics(), options.serviceName(), session, options.metricsOperations());
         }
     }
 

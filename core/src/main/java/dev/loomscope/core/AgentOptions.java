@@ -51,6 +51,8 @@ import java.util.function.Consumer;
  *                     {@code other}; 0: the API is not woven and stays a no-op
  * @param criticalSamplesPerSecond most stack samples taken per second for threads in critical scopes
  *                     ({@code Loomscope.critical})
+ * @param metricsOperations operations the metrics endpoint labels its per-operation histograms with (the most
+ *                     active); 0: no per-operation histograms
  */
 public record AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet,
                            long windowNanos, long retentionNanos, long longSliceNanos, int sampleEvery,
@@ -58,7 +60,8 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                            long leakThresholdNanos,
                            String dump, Duration interval, boolean sigquit, int threadSample, String clock,
                            MetricsAddress metrics, String service, Duration duration, int keep,
-                           boolean jfrPinned, int operations, int criticalSamplesPerSecond) {
+                           boolean jfrPinned, int operations, int criticalSamplesPerSecond,
+                           int metricsOperations) {
 
     /** The options before operations: with their defaults. */
     public AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet, long windowNanos,
@@ -69,7 +72,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         this(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos, longSliceNanos, sampleEvery,
                 critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos, dump, interval, sigquit,
                 threadSample, clock, metrics, service, duration, keep, jfrPinned, DEFAULT_OPERATIONS,
-                DEFAULT_CRITICAL_SAMPLES_PER_SECOND);
+                DEFAULT_CRITICAL_SAMPLES_PER_SECOND, DEFAULT_METRICS_OPERATIONS);
     }
 
     /** The options without a metrics endpoint, with the default service name, without a duration, keeping all. */
@@ -103,6 +106,8 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
     /** Most {@code operations}: ids are 16 bits, and each operation's aggregates take some tens of KiB. */
     public static final int MAX_OPERATIONS = 2000;
     public static final int DEFAULT_CRITICAL_SAMPLES_PER_SECOND = 1000;
+    /** Default of {@code metricsOperations}: each labelled operation adds two histograms (about 60 series). */
+    public static final int DEFAULT_METRICS_OPERATIONS = 5;
 
     public static final String CLOCK_AUTO = "auto";
     public static final String CLOCK_NANO_TIME = "nanoTime";
@@ -147,6 +152,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         boolean jfrPinned = DEFAULTS.jfrPinned;
         int operations = DEFAULTS.operations;
         int criticalSamplesPerSecond = DEFAULTS.criticalSamplesPerSecond;
+        int metricsOperations = DEFAULTS.metricsOperations;
         if (text == null || text.isBlank()) {
             return DEFAULTS;
         }
@@ -232,11 +238,13 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                         : integer(key, value, 0, MAX_OPERATIONS, DEFAULTS.operations, warn);
                 case "criticalSamplesPerSecond" -> criticalSamplesPerSecond = integer(key, value, 1, 1_000_000,
                         DEFAULTS.criticalSamplesPerSecond, warn);
+                case "metricsOperations" -> metricsOperations = integer(key, value, 0, 200,
+                        DEFAULTS.metricsOperations, warn);
                 default -> warn.accept("loomscope: unknown option '" + key + "' ignored (options: "
                         + "out, rings, ringCapacity, recording, quiet, window, retention, longSlice, sampleEvery,"
                         + " critical, samplesPerSecond, stackDepth, topSites, leakThreshold, dump, interval, sigquit,"
                         + " threadSample, clock, metrics, service, duration, keep, jfrPinned, operations,"
-                        + " criticalSamplesPerSecond;"
+                        + " criticalSamplesPerSecond, metricsOperations;"
                         + " see docs/options.md)");
             }
         }
@@ -248,7 +256,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         return new AgentOptions(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
                 dump == null ? timestamped(out) : dump, interval, sigquit, threadSample, clock, metrics, service,
-                duration, keep, jfrPinned, operations, criticalSamplesPerSecond);
+                duration, keep, jfrPinned, operations, criticalSamplesPerSecond, metricsOperations);
     }
 
     /** What {@link #metricsAddress} returns for a value it cannot use. */
@@ -329,7 +337,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         return new AgentOptions(out, fittedRings, fittedCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
                 dump, interval, sigquit, threadSample, clock, metrics, service, duration, keep, jfrPinned, operations,
-                criticalSamplesPerSecond);
+                criticalSamplesPerSecond, metricsOperations);
     }
 
     static long ringBytes(int rings, int ringCapacity) {
@@ -403,6 +411,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         map.put("jfrPinned", jfrPinned);
         map.put("operations", operations);
         map.put("criticalSamplesPerSecond", criticalSamplesPerSecond);
+        map.put("metricsOperations", metricsOperations);
         return map;
     }
 

@@ -10,8 +10,8 @@ import java.util.Map;
 
 /**
  * What the virtual threads of one operation did: counts, the latency distributions (wake-to-run, blocked, run slice;
- * HdrHistogram buckets of the top level's, in rows allocated as used: {@link SparseLatencyHistogram}), the sampled block sites, and the
- * worst events ({@link Exemplars}). The transitions write the fields directly, like {@link TransitionMetrics}.
+ * HdrHistogram buckets of the top level's, in rows allocated as used: {@link SparseLatencyHistogram}), the sampled
+ * block sites, and the worst events ({@link Exemplars}). The transitions write the fields directly, like {@link TransitionMetrics}.
  * <p>
  * Drain thread only; {@link #snapshot} under the drain's lock.
  */

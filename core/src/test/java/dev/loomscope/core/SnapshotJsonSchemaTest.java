@@ -48,7 +48,8 @@ class SnapshotJsonSchemaTest {
         Aggregator aggregator = new Aggregator(100, origin, originEpochNanos, options.windowNanos(),
                 options.fineWindows(), options.longSliceNanos(), null, options.leakThresholdNanos(),
                 options.stackDepth(), ClockConversion.identity(),
-                new OperationMetrics(names::get, handle -> handle % 3 == 0 ? null : "4bf92f3577b34da6a3ce929d0e0e" + handle,
+                new OperationMetrics(names::get,
+                        handle -> handle % 3 == 0 ? null : "4bf92f3577b34da6a3ce929d0e0e" + handle,
                         operations -> new Snapshot.Operations(2, 1, 7, 1, 0, 200, 0, 1, 2, 3, 30, 4, 1, operations)));
         long thread = 100;
         for (long t = origin + SECOND; t < origin + 9 * HOUR; t += 30 * SECOND) {

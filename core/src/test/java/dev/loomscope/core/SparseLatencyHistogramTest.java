@@ -17,7 +17,8 @@ class SparseLatencyHistogramTest {
     void isTheHistogramTheSameValuesMake() {
         SplittableRandom random = new SplittableRandom(7);
         SparseLatencyHistogram sparse = new SparseLatencyHistogram();
-        Histogram full = new Histogram(1, LatencyHistogram.HIGHEST_TRACKABLE_NANOS, LatencyHistogram.SIGNIFICANT_DIGITS);
+        Histogram full = new Histogram(1, LatencyHistogram.HIGHEST_TRACKABLE_NANOS,
+                LatencyHistogram.SIGNIFICANT_DIGITS);
         long[] edges = {0, 1, 2047, 2048, 2049, 4095, 4096, LatencyHistogram.HIGHEST_TRACKABLE_NANOS};
         for (long edge : edges) {
             sparse.record(edge);

@@ -84,8 +84,8 @@ class OperationsIT {
 
     /**
      * The payment threads were woken during the hog's 200 ms slices, within their first 10 ms, and waited for their
-     * end: their p99 is one of those waits, 190–200 ms (160–400 ms allowed). The health threads ran alone: their p99
-     * is under half the hog (on an idle machine under a millisecond; a machine shared with other work preempts the
+     * end: their p99 is one of those waits, 190–200 ms (160–400 ms allowed). The health threads ran alone: their
+     * p99 is under half the hog (on an idle machine under a millisecond; a machine shared with other work preempts the
      * one carrier for tens of milliseconds). The JVM's own p99 mixes both.
      */
     @Test
@@ -248,6 +248,47 @@ class OperationsIT {
         assertEquals(0, result.exitCode(), result.stderr());
         assertTrue(result.stdout().contains("ok badInput"), result.stdout());
         assertEquals(List.of(), result.stderrLines());
+    }
+
+    /**
+     * The metrics endpoint gives the busiest operations histograms of their own, labelled {@code operation}, whose
+     * exemplars carry the trace ids of their worst events (OpenMetrics); {@code metricsOperations=1} keeps one.
+     */
+    @Test
+    void theMetricsLabelTheBusiestOperationsWithTraceIdsAsExemplars() throws Exception {
+        for (int limit : new int[]{5, 1}) {
+            int port = PrometheusServer.freePort();
+            AgentJvm.Running app = withApi(AgentJvm.withAgent("out=" + dir.resolve("metrics-" + limit + ".json")
+                    + ",quiet=true,metrics=" + port + ",metricsOperations=" + limit))
+                    .start(OperationsApp.class, "metrics");
+            String body;
+            try {
+                app.awaitStdout("served", 1, WAIT_SECONDS);
+                body = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + port + "/metrics"))
+                        .header("Accept", "application/openmetrics-text; version=1.0.0").build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+                OutputStream stdin = app.process().getOutputStream();
+                stdin.write("stop\n".getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+                assertEquals(0, app.waitFor(WAIT_SECONDS).exitCode());
+            } finally {
+                app.process().destroyForcibly();
+            }
+            List<String> labelled = body.lines()
+                    .filter(l -> l.startsWith("loomscope_operation_wake_to_run_seconds_count{")).toList();
+            assertEquals(limit == 1 ? 1 : 2, labelled.size(), body);
+            assertTrue(labelled.stream().anyMatch(l -> l.contains("operation=\"POST /payments\"")
+                    || l.contains("operation=\"GET /health\"")), labelled.toString());
+            List<String> exemplars = body.lines()
+                    .filter(l -> l.startsWith("loomscope_operation_wake_to_run_seconds_bucket{")
+                            && l.contains(" # {trace_id=\"")).toList();
+            assertTrue(!exemplars.isEmpty(), "exemplars with trace ids: " + body);
+            assertTrue(exemplars.stream().allMatch(l -> l.matches(".* # \\{trace_id=\"(payments|health)-\\d+\"\\}.*")),
+                    exemplars.toString());
+            assertEquals(limit == 1 ? 1 : 2, body.lines()
+                    .filter(l -> l.startsWith("loomscope_operation_blocked_seconds_count{")).count(), body);
+        }
     }
 
     /**

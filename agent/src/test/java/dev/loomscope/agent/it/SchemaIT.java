@@ -417,7 +417,8 @@ class SchemaIT {
             for (String kind : List.of("wakeToRun", "blocked", "longSlice")) {
                 long previousExemplar = Long.MAX_VALUE;
                 for (JsonNode exemplar : operation.at("/exemplars/" + kind)) {
-                    assertTrue(exemplar.get("durationNs").asLong() <= previousExemplar, operationName + ": worst first");
+                    assertTrue(exemplar.get("durationNs").asLong() <= previousExemplar,
+                            operationName + ": worst first");
                     previousExemplar = exemplar.get("durationNs").asLong();
                 }
             }
@@ -425,7 +426,8 @@ class SchemaIT {
         }
         assertTrue(operationBlocks <= counts.get("blocks").asLong(), "operations' blocks <= blocks");
         if (dump.has("operations")) {
-            assertTrue(dump.at("/operations/named").asLong() <= dump.at("/operations/limit").asLong(), "named <= limit");
+            assertTrue(dump.at("/operations/named").asLong() <= dump.at("/operations/limit").asLong(),
+                    "named <= limit");
         }
 
         long leaking = 0;

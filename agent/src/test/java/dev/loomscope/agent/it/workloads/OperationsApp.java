@@ -35,6 +35,8 @@ import java.util.concurrent.CountDownLatch;
  *   <li>{@code lateAttach}: a virtual thread opens {@code before} and waits; prints {@code ready}, waits for a line on
  *       stdin, then {@value #LATE_THREADS} threads each sleep 10 times 5 ms in {@code GET /late}, and the first one
  *       closes {@code before}.</li>
+ *   <li>{@code metrics}: {@code POST /payments} and {@code GET /health} sleepers for 300 ms each (as in
+ *       {@code scheduling}, without the hog), then prints {@code served} and waits for a line on stdin.</li>
  * </ul>
  * Prints {@code ok MODE} at the end.
  */
@@ -56,6 +58,7 @@ public final class OperationsApp {
             case "scheduling" -> scheduling();
             case "badInput" -> badInput();
             case "lateAttach" -> lateAttach();
+            case "metrics" -> metrics();
             default -> throw new IllegalArgumentException(args[0]);
         }
         System.out.println("ok " + args[0]);
@@ -203,6 +206,13 @@ public final class OperationsApp {
         for (Thread t : threads) {
             t.join();
         }
+    }
+
+    static void metrics() throws Exception {
+        sleepers("POST /payments", "payments-", 300, false);
+        sleepers("GET /health", "health-", 300, false);
+        System.out.println("served");
+        new BufferedReader(new InputStreamReader(System.in)).readLine();
     }
 
     static void criticalSleep() {
