@@ -237,7 +237,7 @@ public final class Recorder {
             maybeSample(vthread, SitePurpose.CREATE, false);
             long creatorId = Thread.currentThread().threadId();
             record(EventKind.CREATE, vthread.threadId(), creatorId);
-            if (OperationScopes.inUse()) { // started inside an operation: the child inherits it, after its CREATE
+            if (OperationScopes.inUse() && rings != null) { // started inside an operation: the child inherits it
                 OperationScopes.inherit(creatorId, vthread);
             }
         } catch (Throwable t) {
