@@ -43,7 +43,10 @@ import java.util.regex.Pattern;
  * ({@code GET /payments/{id}}), the others authorise one: a random payer of {@code --payers}; merchant {@code m-0}
  * (a busy marketplace) for {@code --hot-share} of them, else a random one of {@code --merchants}; amounts
  * log-uniform from 5.00 to 2 000.00 (about 12 % of them
- * 1 000.00 or more, where the deep fraud model starts); EUR, USD, GBP, CHF at 60/25/10/5 %.
+ * 1 000.00 or more, where the deep fraud model starts); EUR, USD, GBP, CHF at 60/25/10/5 %. Every request carries
+ * a W3C {@code traceparent} of its own, as from a traced client, and {@code --critical-share} of them
+ * {@code X-Trace-Priority: high} (the service labels each request's work with its route and trace id for Loomscope,
+ * and traces the high-priority ones in full: {@link OperationHandler}).
  */
 public final class LoadGenerator {
     static final String USAGE = """
@@ -53,6 +56,8 @@ public final class LoadGenerator {
               --duration=D        e.g. 30s, 500ms, 2m (default 30s, at most 1h)
               --read-share=F      share of GET /payments/{id} (default 0.15)
               --hot-share=F       share of authorisations for merchant m-0 (default 0.3)
+              --critical-share=F  share of requests sent with X-Trace-Priority: high (default 0.01); every
+                                  request carries a W3C traceparent header with a trace id of its own
               --payers=N --merchants=N   (default 1000 and 50, as the service creates them)
               --max-in-flight=N   requests outstanding before new ones are counted as not sent (default 2000)
               --timeout=D         per request (default 10s)
@@ -65,15 +70,16 @@ public final class LoadGenerator {
             """;
 
     /** Parsed command line. */
-    public record Options(URI target, long rate, long durationNanos, double readShare, double hotShare, int payers,
-                          int merchants, int maxInFlight, long timeoutNanos, long seed, Path hgrm, Path summary,
-                          int warmup, boolean quiet) {
+    public record Options(URI target, long rate, long durationNanos, double readShare, double hotShare,
+                          double criticalShare, int payers, int merchants, int maxInFlight, long timeoutNanos,
+                          long seed, Path hgrm, Path summary, int warmup, boolean quiet) {
         public static Options parse(String[] args) throws IOException {
             URI target = null;
             long rate = 50;
             long duration = TimeUnit.SECONDS.toNanos(30);
             double readShare = 0.15;
             double hotShare = 0.3;
+            double criticalShare = 0.01;
             int payers = 1000;
             int merchants = 50;
             int maxInFlight = 2000;
@@ -96,6 +102,7 @@ public final class LoadGenerator {
                     case "--duration" -> duration = parseDuration(value);
                     case "--read-share" -> readShare = share(key, value);
                     case "--hot-share" -> hotShare = share(key, value);
+                    case "--critical-share" -> criticalShare = share(key, value);
                     case "--payers" -> payers = Integer.parseInt(value.trim());
                     case "--merchants" -> merchants = Integer.parseInt(value.trim());
                     case "--max-in-flight" -> maxInFlight = Integer.parseInt(value.trim());
@@ -115,8 +122,9 @@ public final class LoadGenerator {
             if (payers < 1 || merchants < 1 || maxInFlight < 1) {
                 throw new IllegalArgumentException("--payers, --merchants and --max-in-flight must be positive");
             }
-            return new Options(requireLoopback(target), rate, duration, readShare, hotShare, payers, merchants,
-                    maxInFlight, timeout, seed, hgrm, summary, Math.max(0, Math.min(warmup, 1000)), quiet);
+            return new Options(requireLoopback(target), rate, duration, readShare, hotShare, criticalShare, payers,
+                    merchants, maxInFlight, timeout, seed, hgrm, summary, Math.max(0, Math.min(warmup, 1000)),
+                    quiet);
         }
 
         private static double share(String key, String value) {
@@ -196,6 +204,8 @@ public final class LoadGenerator {
         Schedule schedule = new Schedule(options.rate(), options.durationNanos());
         warmUp();
         Random mix = new Random(options.seed());
+        // Trace ids and priorities from a generator of their own: the request mix is the same as without them.
+        Random tracing = new Random(~options.seed());
         long totalSeconds = TimeUnit.NANOSECONDS.toSeconds(options.durationNanos());
         Thread progressThread = null;
         if (progress != null) {
@@ -211,7 +221,8 @@ public final class LoadGenerator {
                 }
             });
         }
-        long timelineStart = OpenLoop.run(schedule, OpenLoop.Clock.system(), (index, intended) -> send(mix, intended));
+        long timelineStart = OpenLoop.run(schedule, OpenLoop.Clock.system(), (index, intended) -> send(mix, tracing,
+                intended));
         // Stragglers: the schedule is over, wait for what is still in flight (bounded by the request timeout).
         long deadline = System.nanoTime() + options.timeoutNanos() + TimeUnit.SECONDS.toNanos(1);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -303,8 +314,8 @@ public final class LoadGenerator {
     }
 
     /** Starts one request (called on the scheduler thread at its intended start). */
-    private void send(Random mix, long intendedNanos) {
-        HttpRequest request = nextRequest(mix);
+    private void send(Random mix, Random tracing, long intendedNanos) {
+        HttpRequest request = traced(nextRequest(mix), tracing).build();
         if (inFlight.get() >= options.maxInFlight()) {
             notSent.increment();
             return;
@@ -346,14 +357,31 @@ public final class LoadGenerator {
         failures.computeIfAbsent(reason, k -> new LongAdder()).increment();
     }
 
-    private HttpRequest nextRequest(Random mix) {
+    /**
+     * What a traced client sends: a W3C {@code traceparent} with a fresh trace id (sampled), and for
+     * {@code --critical-share} of the requests {@code X-Trace-Priority: high}.
+     */
+    private HttpRequest.Builder traced(HttpRequest.Builder request, Random tracing) {
+        request.header("traceparent", traceparent(tracing));
+        if (tracing.nextDouble() < options.criticalShare()) {
+            request.header("X-Trace-Priority", "high");
+        }
+        return request;
+    }
+
+    /** {@code 00-<trace id>-<parent id>-01}: random ids, never all zeros. */
+    static String traceparent(Random random) {
+        return String.format(Locale.ROOT, "00-%016x%016x-%016x-01", random.nextLong() | 1L, random.nextLong(),
+                random.nextLong() | 1L);
+    }
+
+    private HttpRequest.Builder nextRequest(Random mix) {
         Duration timeout = Duration.ofNanos(options.timeoutNanos());
         long known = recentCount.get();
         if (known > 0 && mix.nextDouble() < options.readShare()) {
             String id = recentIds.get((int) (mix.nextLong(Math.min(known, recentIds.length()))));
             if (id != null) {
-                return HttpRequest.newBuilder(options.target().resolve("/payments/" + id)).timeout(timeout).GET()
-                        .build();
+                return HttpRequest.newBuilder(options.target().resolve("/payments/" + id)).timeout(timeout).GET();
             }
         }
         String payer = "acct-" + mix.nextInt(options.payers());
@@ -371,7 +399,7 @@ public final class LoadGenerator {
                 + ",\"currency\":\"" + currency + "\"}";
         return HttpRequest.newBuilder(options.target().resolve("/payments/authorize")).timeout(timeout)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     private void remember(String body) {

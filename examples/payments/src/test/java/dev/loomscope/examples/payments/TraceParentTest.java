@@ -3,6 +3,7 @@ package dev.loomscope.examples.payments;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -54,5 +55,14 @@ class TraceParentTest {
         assertEquals(TRACE_ID, OperationHandler.traceId(List.of(VALID)));
         assertNull(OperationHandler.traceId(List.of()));
         assertNull(OperationHandler.traceId(List.of(VALID, VALID)), "several traceparent headers: none is trusted");
+    }
+
+    @Test
+    void theLoadGeneratorSendsWellFormedHeaders() {
+        Random random = new Random(1);
+        for (int i = 0; i < 1_000; i++) {
+            String header = LoadGenerator.traceparent(random);
+            assertEquals(header.substring(3, 35), TraceParent.traceId(header), header);
+        }
     }
 }
