@@ -235,7 +235,11 @@ public final class Recorder {
     public static void onCreate(Thread vthread) {
         try {
             maybeSample(vthread, SitePurpose.CREATE, false);
-            record(EventKind.CREATE, vthread.threadId(), Thread.currentThread().threadId());
+            long creatorId = Thread.currentThread().threadId();
+            record(EventKind.CREATE, vthread.threadId(), creatorId);
+            if (OperationScopes.inUse()) { // started inside an operation: the child inherits it, after its CREATE
+                OperationScopes.inherit(creatorId, vthread);
+            }
         } catch (Throwable t) {
             countError();
         }
@@ -311,6 +315,9 @@ public final class Recorder {
     public static void onEnd(Thread vthread) {
         try {
             record(EventKind.END, vthread.threadId(), 0L);
+            if (OperationScopes.inUse()) {
+                OperationScopes.ended(vthread.threadId());
+            }
         } catch (Throwable t) {
             countError();
         }
@@ -461,8 +468,9 @@ public final class Recorder {
             return false;
         }
         int every = sampleEvery;
-        // sampleEvery=1 asks for every stack; random sampling (every > 1) is also capped per second
-        return always || every == 1 || isCritical(vthread)
+        // sampleEvery=1 asks for every stack; random sampling (every > 1) is also capped per second, and so are
+        // the samples of threads in a critical scope (a budget of their own)
+        return always || every == 1 || isCritical(vthread) || OperationScopes.criticalSample(vthread.threadId())
                 || (every > 1 && java.util.concurrent.ThreadLocalRandom.current().nextInt(every) == 0
                 && ring.lvNextSequence() < sampleSequenceLimit);
     }
@@ -489,6 +497,16 @@ public final class Recorder {
 
     private static void record(int kind, long threadId, long arg) {
         record(kind, threadId, threadId, arg);
+    }
+
+    /**
+     * An {@link EventKind#OPERATION} record of {@link OperationScopes}: in the thread's own ring, in order with its
+     * other records; only for followed threads ({@link #traced}), whose other records are kept.
+     */
+    static void recordOperation(long virtualThreadId, long arg) {
+        if (traced(virtualThreadId)) {
+            record(EventKind.OPERATION, virtualThreadId, arg);
+        }
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.loomscope.core;
 import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
 import dev.loomscope.bootstrap.EventSink;
+import dev.loomscope.bootstrap.OperationScopes;
 import dev.loomscope.bootstrap.SampleRing;
 import dev.loomscope.bootstrap.SitePurpose;
 
@@ -11,6 +12,7 @@ import java.util.List;
 
 import static dev.loomscope.core.ThreadState.BLOCKED;
 import static dev.loomscope.core.ThreadState.HAS_SITES;
+import static dev.loomscope.core.ThreadState.IN_OPERATION;
 import static dev.loomscope.core.ThreadState.KIND_MASK;
 import static dev.loomscope.core.ThreadState.KIND_SHIFT;
 import static dev.loomscope.core.ThreadState.PHASE_MASK;
@@ -57,6 +59,8 @@ final class Aggregator implements EventSink {
     private final LongSlices longSlices;
     private final LeakClusters leakClusters;
     private final TransitionMetrics metrics;
+    /** The application's operations and what their threads did. */
+    private final OperationMetrics operations;
     private final ClockConversion clock;
     private final long firstObservableThreadId;
     private final long originNanoTime;
@@ -79,6 +83,14 @@ final class Aggregator implements EventSink {
     Aggregator(long firstObservableThreadId, long originNanoTime, long originEpochNanos, long windowNanos,
                int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos, int stackDepth,
                ClockConversion clock) {
+        this(firstObservableThreadId, originNanoTime, originEpochNanos, windowNanos, fineWindows, longSliceNanos,
+                samples, leakThresholdNanos, stackDepth, clock, new OperationMetrics());
+    }
+
+    /** @param operations where the operations' names and trace ids come from (tests name their own) */
+    Aggregator(long firstObservableThreadId, long originNanoTime, long originEpochNanos, long windowNanos,
+               int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos, int stackDepth,
+               ClockConversion clock, OperationMetrics operations) {
         this.clock = clock;
         this.firstObservableThreadId = firstObservableThreadId;
         this.originNanoTime = originNanoTime;
@@ -88,6 +100,7 @@ final class Aggregator implements EventSink {
         this.longSlices = new LongSlices(longSliceNanos, stackDepth, sites, carriers, carrierOfMounted,
                 this::epochNanos);
         this.leakClusters = new LeakClusters(leakThresholdNanos);
+        this.operations = operations;
     }
 
     /**
@@ -133,6 +146,7 @@ final class Aggregator implements EventSink {
         byKind[EventKind.CARRIER_ACTIVE] = (ts, threadId, carrierId) ->
                 carriers.stats(carriers.column(carrierId)).idleEnds(ts);
         byKind[EventKind.SAMPLE] = (ts, threadId, arg) -> onSample(threadId, arg);
+        byKind[EventKind.OPERATION] = (ts, threadId, arg) -> onOperation(threadId, arg);
         return byKind;
     }
 
@@ -181,6 +195,9 @@ final class Aggregator implements EventSink {
                 metrics.wakeToRunHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(latency));
                 if ((state & HAS_SITES) != 0) {
                     siteAttribution.wokenThreadRan(threadId, latency);
+                }
+                if ((state & IN_OPERATION) != 0) {
+                    operations.wokeToRun(threadId, latency, epochNanos(ts) - latency);
                 }
             }
             if ((state & TIMED) != 0) {
@@ -236,6 +253,9 @@ final class Aggregator implements EventSink {
             if ((state & HAS_SITES) != 0) {
                 siteAttribution.blockBegan(threadId, blockKind);
             }
+            if ((state & IN_OPERATION) != 0) {
+                operations.blockBegan(threadId, blockKind);
+            }
             if (timeoutNanos > 0) {
                 timedBlockDeadline.put(threadId, ts - originNanoTime + timeoutNanos);
                 state |= TIMED;
@@ -260,6 +280,10 @@ final class Aggregator implements EventSink {
         metrics.runSliceHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(slice));
         carrier.sliceEnded(slice);
         longSlices.sliceEnded(threadId, carrier.threadId, ts, slice, MountedSlice.site(mounted));
+        if ((state & IN_OPERATION) != 0) {
+            operations.sliceEnded(threadId, slice, epochNanos(ts) - slice, slice >= longSlices.thresholdNanos(),
+                    MountedSlice.site(mounted));
+        }
     }
 
     /**
@@ -297,8 +321,12 @@ final class Aggregator implements EventSink {
                 long duration = elapsedSince(value, runnableSince);
                 metrics.blockedHeatmap.add(epochNanos(runnableSince), LogLatencyBuckets.index(duration));
                 metrics.blockedByKind(blockKindOf(state)).record(duration);
+                int site = SiteTable.NONE;
                 if ((state & HAS_SITES) != 0) {
-                    siteAttribution.blockEnded(threadId, duration);
+                    site = siteAttribution.blockEnded(threadId, duration);
+                }
+                if ((state & IN_OPERATION) != 0) {
+                    operations.blockEnded(threadId, duration, epochNanos(runnableSince) - duration, site);
                 }
                 store(threadId, slot, pack(withPhase(state, QUEUED), runnableSince));
             } else if (phase == YIELDED) {
@@ -319,6 +347,9 @@ final class Aggregator implements EventSink {
         int state = replaceState(threadId, PHASE_MASK, PINNED, 0);
         if ((state & HAS_SITES) != 0) {
             siteAttribution.pinnedParkBegan(threadId);
+        }
+        if ((state & IN_OPERATION) != 0) {
+            operations.pinnedBlock(threadId);
         }
     }
 
@@ -359,6 +390,9 @@ final class Aggregator implements EventSink {
         if (!frames.isEmpty()) {
             siteAttribution.reportedPinnedBlock(frames, pinnedKind, durationNanos);
         }
+        if (operations.threadsInOperations() > 0) {
+            operations.pinnedBlock(threadId); // its operation now: the report comes a second or so late
+        }
     }
 
     /** afterDone follows the last unmount, except after a failed start, which never mounted. */
@@ -380,6 +414,9 @@ final class Aggregator implements EventSink {
             }
             if ((state & HAS_SITES) != 0) {
                 siteAttribution.threadEnded(threadId);
+            }
+            if ((state & IN_OPERATION) != 0) {
+                operations.threadEnded(threadId);
             }
             boolean tracked = value != ABSENT ? (state & TRACKED) != 0 : threadId >= firstObservableThreadId;
             if (tracked) {
@@ -403,6 +440,15 @@ final class Aggregator implements EventSink {
     private void onSample(long threadId, long arg) {
         if (siteAttribution.sampled(threadId, arg)) {
             replaceState(threadId, 0, HAS_SITES, 0); // absent (late attach): phase and time unknown
+        }
+    }
+
+    /** The thread entered or left an operation, or was started inside one. */
+    private void onOperation(long threadId, long arg) {
+        if (operations.changed(threadId, arg)) {
+            replaceState(threadId, 0, IN_OPERATION, 0); // absent (late attach): phase and time unknown
+        } else if (live.slotOf(threadId) >= 0) {
+            replaceState(threadId, IN_OPERATION, 0, 0);
         }
     }
 
@@ -458,6 +504,7 @@ final class Aggregator implements EventSink {
             accept(t += 1_000, EventKind.CARRIER_START, 0, carrier);
             accept(t += 1_000, EventKind.CARRIER_IDLE, 0, carrier);
             accept(t += 1_000, EventKind.CREATE, vthread, carrier);
+            accept(t += 1_000, EventKind.OPERATION, vthread, OperationScopes.recordArg(2, 1, OperationScopes.INHERIT));
             accept(t += 1_000, EventKind.CARRIER_ACTIVE, 0, carrier);
             accept(t += 1_000, EventKind.MOUNT, vthread, carrier);
             accept(t += 1_000, EventKind.SAMPLE, vthread, SitePurpose.BLOCK);
@@ -476,6 +523,8 @@ final class Aggregator implements EventSink {
             accept(t += 1_000, EventKind.SUBMIT, vthread, carrier);
             accept(t += 1_000, EventKind.MOUNT, vthread, carrier);
             longSlices.walkRunning(t += longSlices.thresholdNanos());
+            accept(t += 1_000, EventKind.OPERATION, vthread, OperationScopes.recordArg(3, 2, OperationScopes.ENTER));
+            accept(t += 1_000, EventKind.OPERATION, vthread, OperationScopes.recordArg(2, 1, OperationScopes.EXIT));
             accept(t += 1_000, EventKind.END, vthread, 0);
             accept(t += 1_000, EventKind.SUBMIT_FAILED, vthread, 0);
             accept(t += 1_000, EventKind.CARRIER_EXIT, 0, carrier);
@@ -504,6 +553,8 @@ final class Aggregator implements EventSink {
         return new Snapshot.Data(counts, latencies, heatmaps, carriers.snapshot(now), longSlices.count(),
                 longSlices.thresholdNanos(), longSlices.longest(now), sites.snapshot(),
                 siteAttribution.samplesTaken(), siteAttribution.samplesLost(),
-                leakClusters.find(live, siteAttribution, now - originNanoTime), leakClusters.thresholdNanos());
+                leakClusters.find(live, siteAttribution, now - originNanoTime), leakClusters.thresholdNanos(),
+                operations.snapshot());
     }
+
 }
