@@ -45,6 +45,9 @@ final class OperationHandler extends Handler.Wrapper {
     OperationHandler(Handler handler, BinaryOperator<String> route) {
         super(handler);
         this.route = route;
+        // Loads TraceParent now, on the thread that builds the server: first loaded by the first requests, their
+        // virtual threads would queue for the class loader's lock while pinned (pinned blocks of our own making).
+        TraceParent.traceId(null);
     }
 
     @Override
