@@ -165,6 +165,7 @@ public final class LoadGenerator {
     private final LongAdder ok = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder notSent = new LongAdder();
+    private final LongAdder highPrioritySent = new LongAdder();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
     /** {@link System#nanoTime()} when the latest response (or failure) came; 0 before the first. */
@@ -315,10 +316,14 @@ public final class LoadGenerator {
 
     /** Starts one request (called on the scheduler thread at its intended start). */
     private void send(Random mix, Random tracing, long intendedNanos) {
-        HttpRequest request = traced(nextRequest(mix), tracing).build();
+        boolean highPriority = tracing.nextDouble() < options.criticalShare();
+        HttpRequest request = traced(nextRequest(mix), tracing, highPriority).build();
         if (inFlight.get() >= options.maxInFlight()) {
             notSent.increment();
             return;
+        }
+        if (highPriority) {
+            highPrioritySent.increment();
         }
         inFlight.incrementAndGet();
         sent.incrementAndGet();
@@ -361,12 +366,17 @@ public final class LoadGenerator {
      * What a traced client sends: a W3C {@code traceparent} with a fresh trace id (sampled), and for
      * {@code --critical-share} of the requests {@code X-Trace-Priority: high}.
      */
-    private HttpRequest.Builder traced(HttpRequest.Builder request, Random tracing) {
+    private static HttpRequest.Builder traced(HttpRequest.Builder request, Random tracing, boolean highPriority) {
         request.header("traceparent", traceparent(tracing));
-        if (tracing.nextDouble() < options.criticalShare()) {
+        if (highPriority) {
             request.header("X-Trace-Priority", "high");
         }
         return request;
+    }
+
+    /** Requests sent with {@code X-Trace-Priority: high}. */
+    public long highPrioritySent() {
+        return highPrioritySent.sum();
     }
 
     /** {@code 00-<trace id>-<parent id>-01}: random ids, never all zeros. */
@@ -426,6 +436,8 @@ public final class LoadGenerator {
         r.failures().forEach((k, v) -> failures.append(failures.isEmpty() ? " (" : ", ").append(k).append(": ").append(v));
         out.printf(Locale.ROOT, "  ok %d  failed %d%s  not sent (over %d in flight) %d%n", r.ok(), r.failed(),
                 failures.isEmpty() ? "" : failures + ")", options.maxInFlight(), r.notSent());
+        out.printf(Locale.ROOT, "  each with a traceparent of its own; %d with X-Trace-Priority: high%n",
+                highPrioritySent.sum());
         Histogram h = r.latency();
         if (h.getTotalCount() == 0) {
             out.println("  latency: no responses");
