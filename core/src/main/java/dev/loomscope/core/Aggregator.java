@@ -445,9 +445,11 @@ final class Aggregator implements EventSink {
 
     /** The thread entered or left an operation, or was started inside one. */
     private void onOperation(long threadId, long arg) {
-        if (operations.changed(threadId, arg)) {
+        int slot = live.slotOf(threadId);
+        boolean running = slot >= 0 && (stateOf(live.valueAt(slot)) & PHASE_MASK) == RUNNING;
+        if (operations.changed(threadId, arg, running)) {
             replaceState(threadId, 0, IN_OPERATION, 0); // absent (late attach): phase and time unknown
-        } else if (live.slotOf(threadId) >= 0) {
+        } else if (slot >= 0) {
             replaceState(threadId, IN_OPERATION, 0, 0);
         }
     }

@@ -130,6 +130,9 @@ final class Drain {
                 idlePark = FIRST_IDLE_PARK_NANOS;
             }
         }
+        if (operationWarnings != null) {
+            operationWarnings.check(); // bad input of the last moments, before the exit dump
+        }
         try {
             lastCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         } catch (RuntimeException e) {

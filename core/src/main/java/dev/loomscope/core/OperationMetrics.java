@@ -50,8 +50,16 @@ final class OperationMetrics {
     private final Function<List<Snapshot.Operation>, Snapshot.Operations> withScopeCounts;
     /** By operation id; null until the operation's first record. */
     private final List<OperationStats> byId = new ArrayList<>();
+    /** The same, in the order of their first records. */
+    private final List<OperationStats> inOrderSeen = new ArrayList<>();
     /** Per virtual thread in an operation: operation id | trace id handle {@code << 16}. */
     private final LiveThreadTable stateOfThread = new LiveThreadTable();
+    /**
+     * Per virtual thread that left an operation during the run slice it is in: that operation (and trace id), which
+     * the slice is charged to. A request's last slice typically runs its last work, leaves the scope and ends the
+     * thread: charged by the state at its end, it would belong to no operation.
+     */
+    private final LiveThreadTable sliceOperationOfThread = new LiveThreadTable();
     private final Map<Long, TraceRef> traces = new HashMap<>();
     /** Handles whose trace id was no longer in the recorder's mailbox when first seen. */
     private long traceIdsMissed;
@@ -77,15 +85,19 @@ final class OperationMetrics {
     /**
      * An {@code OPERATION} record of {@code threadId}.
      *
-     * @return whether the thread works for an operation now
+     * @param running the thread is mounted (its record comes from its own code): a slice is under way
+     * @return whether the thread works for an operation now, or its slice is charged to one
      */
-    boolean changed(long threadId, long arg) {
+    boolean changed(long threadId, long arg, boolean running) {
         int operation = OperationScopes.recordOperation(arg);
         long handle = OperationScopes.recordTrace(arg);
         int change = OperationScopes.recordChange(arg);
         long before = stateOfThread.get(threadId, 0L);
         long handleBefore = before >>> OPERATION_BITS;
         if (change == OperationScopes.EXIT) {
+            if (running && (before & OPERATION_MASK) != 0) {
+                sliceOperationOfThread.put(threadId, before);
+            }
             if (handleBefore != 0 && handleBefore != handle) {
                 release(handleBefore); // the scope that brought it is left
             }
@@ -101,7 +113,7 @@ final class OperationMetrics {
         }
         if (operation == 0) {
             stateOfThread.remove(threadId, 0L);
-            return false;
+            return sliceOperationOfThread.size() > 0 && sliceOperationOfThread.get(threadId, 0L) != 0;
         }
         stateOfThread.put(threadId, operation | handle << OPERATION_BITS);
         if (traces.size() > 2L * stateOfThread.size() + SWEEP_SLACK) {
@@ -110,8 +122,9 @@ final class OperationMetrics {
         return true;
     }
 
-    /** The thread ended: it leaves its operation. */
+    /** The thread ended (after its last slice): it leaves its operation. */
     void threadEnded(long threadId) {
+        sliceOperationOfThread.remove(threadId, 0L);
         long state = stateOfThread.remove(threadId, 0L);
         long handle = state >>> OPERATION_BITS;
         if (handle != 0) {
@@ -163,13 +176,15 @@ final class OperationMetrics {
     }
 
     /**
-     * A run slice of a thread of an operation ended.
+     * A run slice of a thread of an operation ended: charged to the operation the thread left during it, if it left
+     * one, else to the one it works for.
      *
      * @param longSlice at least the long-slice threshold
      * @param site      the slice's walked site, {@link SiteTable#NONE} if not walked
      */
     void sliceEnded(long threadId, long durationNanos, long startEpochNanos, boolean longSlice, int site) {
-        long state = stateOfThread.get(threadId, 0L);
+        long left = sliceOperationOfThread.size() == 0 ? 0L : sliceOperationOfThread.remove(threadId, 0L);
+        long state = left != 0 ? left : stateOfThread.get(threadId, 0L);
         OperationStats stats = statsOf(state);
         if (stats != null) {
             stats.runSlice.record(durationNanos);
@@ -202,15 +217,13 @@ final class OperationMetrics {
     }
 
     /**
-     * Every operation with a record so far, in id order (the order names were first used), with what the recorder
-     * counted of their scopes.
+     * Every operation with a record so far, in the order of their first records, with what the recorder counted of
+     * their scopes.
      */
     Snapshot.Operations snapshot() {
         List<Snapshot.Operation> operations = new ArrayList<>();
-        for (OperationStats stats : byId) {
-            if (stats != null) {
-                operations.add(stats.snapshot(TOP_BLOCK_SITES));
-            }
+        for (OperationStats stats : inOrderSeen) {
+            operations.add(stats.snapshot(TOP_BLOCK_SITES));
         }
         return withScopeCounts.apply(operations);
     }
@@ -239,6 +252,7 @@ final class OperationMetrics {
             String name = names.apply(operation);
             stats = new OperationStats(name == null ? "operation-" + operation : name);
             byId.set(operation, stats);
+            inOrderSeen.add(stats);
         }
         return stats;
     }

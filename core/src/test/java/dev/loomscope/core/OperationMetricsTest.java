@@ -179,6 +179,38 @@ class OperationMetricsTest {
         assertEquals(1, payments.blocksByKind()[BlockKind.PINNED]);
     }
 
+    /**
+     * A request's last slice runs its last work, leaves the scope and ends the thread: it belongs to the operation it
+     * left, not to none.
+     */
+    @Test
+    void aSliceThatLeavesItsOperationIsChargedToIt() {
+        at(0, EventKind.CREATE, 101, 1);
+        at(1, EventKind.MOUNT, 101, CARRIER);
+        at(2, EventKind.OPERATION, 101, enter(PAYMENTS, 1));
+        at(30 * MS, EventKind.OPERATION, 101, exit(0, 0));
+        at(31 * MS, EventKind.END, 101, 0);
+        at(40 * MS, EventKind.CREATE, 102, 1); // left while blocked (not from its own code): nothing pending
+        at(41 * MS, EventKind.MOUNT, 102, CARRIER);
+        at(42 * MS, EventKind.OPERATION, 102, enter(HEALTH, 0));
+        at(43 * MS, EventKind.BLOCK, 102, BlockKind.PARK);
+        at(44 * MS, EventKind.SUBMIT, 102, 5);
+        at(45 * MS, EventKind.MOUNT, 102, CARRIER);
+        at(46 * MS, EventKind.OPERATION, 102, exit(0, 0));
+        at(47 * MS, EventKind.BLOCK, 102, BlockKind.PARK);
+        at(48 * MS, EventKind.SUBMIT, 102, 5);
+        at(49 * MS, EventKind.MOUNT, 102, CARRIER);
+        at(90 * MS, EventKind.END, 102, 0);
+        Map<String, Snapshot.Operation> operations = operations();
+        Snapshot.Operation payments = operations.get("POST /payments");
+        assertEquals(1, payments.runSlice().count());
+        assertEquals(1, payments.longSlices());
+        assertEquals("trace-a", payments.worstLongSlices().get(0).traceId());
+        Snapshot.Operation health = operations.get("GET /health");
+        assertEquals(2, health.runSlice().count(), "the slice it entered in, and the one it left in");
+        assertEquals(0, health.longSlices(), "the 41 ms slice after it left is not its own");
+    }
+
     /** Only the worst few of each kind are kept, longest first. */
     @Test
     void exemplarsAreTheWorstFew() {

@@ -123,7 +123,7 @@ class SnapshotJsonSchemaTest {
         assertTrue(dump.at("/carriers/perCarrier/0").has("threadId"));
         assertTrue(!dump.at("/carriers/perCarrier/0").has("name"), "no live thread has id 900");
         assertTrue(!dump.at("/scheduler").has("parallelism"), "no scheduler pool given");
-        assertEquals("other", dump.at("/operations/perOperation/0/name").asText(), "ids in order: other is 1");
+        assertEquals("other", dump.at("/operations/perOperation/0/name").asText(), "in the order first seen");
         JsonNode payments = dump.at("/operations/perOperation/1");
         assertEquals("POST /payments", payments.get("name").asText());
         assertEquals(5, payments.at("/exemplars/wakeToRun").size());
