@@ -51,6 +51,7 @@ final class OperationHandler extends Handler.Wrapper {
     }
 
     @Override
+    @SuppressWarnings("try") // the scopes are only opened and closed: try-with-resources is the point
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
         HttpFields headers = request.getHeaders();
         String operation = route.apply(request.getMethod(), Request.getPathInContext(request));
