@@ -53,6 +53,41 @@ find_jdk() {
   FIND_JDK_VERSION=$best_version
 }
 
+# Fills TEST_JDKS with the JDK homes the integration tests run the agent on (scripts/test): those LOOMSCOPE_TEST_JDKS
+# lists (colon-separated) in that order, else every JDK >= 21 under the places find_jdk searches, $JAVA_HOME first,
+# each once (symbolic links resolved). A listed JDK older than 21 is skipped with a line saying so (the agent has
+# nothing to record there: UnsupportedJvmIT covers what it does on one); a listed path that is no JDK stops the script.
+find_test_jdks() {
+  local candidate version real seen=" " entries=()
+  TEST_JDKS=()
+  if [ -n "${LOOMSCOPE_TEST_JDKS:-}" ]; then
+    IFS=: read -r -a entries <<< "$LOOMSCOPE_TEST_JDKS"
+  else
+    entries=("$JAVA_HOME" /usr/lib/jvm/* /opt/*jdk* /opt/java/* "$HOME"/.sdkman/candidates/java/*)
+  fi
+  for candidate in "${entries[@]}"; do
+    [ -n "$candidate" ] || continue
+    if [ ! -x "$candidate/bin/java" ]; then
+      if [ -n "${LOOMSCOPE_TEST_JDKS:-}" ]; then
+        echo "loomscope: LOOMSCOPE_TEST_JDKS names $candidate, which has no bin/java." >&2
+        exit 3
+      fi
+      continue
+    fi
+    real=$(readlink -f "$candidate")
+    case "$seen" in *" $real "*) continue ;; esac
+    seen="$seen$real "
+    version=$(java_feature_version "$candidate/bin/java")
+    if [ -z "$version" ] || [ "$version" -lt "$LOOMSCOPE_MIN_JAVA" ]; then
+      if [ -n "${LOOMSCOPE_TEST_JDKS:-}" ]; then
+        echo "loomscope: skipping JDK ${version:-?} at $candidate: no virtual threads, the agent needs $LOOMSCOPE_MIN_JAVA+" >&2
+      fi
+      continue
+    fi
+    TEST_JDKS+=("$real")
+  done
+}
+
 # Stops with a message unless Maven is installed.
 find_maven() {
   if ! command -v mvn >/dev/null 2>&1; then

@@ -82,14 +82,7 @@ final class Installer {
         // name is relocated along with Byte Buddy, so it concerns only the agent's private copy.
         System.setProperty(Nexus.PROPERTY, "true");
         HookTracker tracker = new HookTracker();
-        // The JFR stream of pinned blocks the JVM reports (JDK 24+) must deliver its last events before JFR's own
-        // shutdown hook closes it: its advice is woven only when the stream is to run.
-        boolean jvmReportsPinnedBlocks = options.recording() && options.jfrPinned() && jdk.jvmBlocksPinnedThreads();
-        List<TypeInstrumentation> types = new ArrayList<>(List.of(new VirtualThreadInstrumentation(tracker, jdk),
-                new ForkJoinPoolInstrumentation(tracker)));
-        if (jvmReportsPinnedBlocks) {
-            types.add(new ShutdownHooksInstrumentation(tracker));
-        }
+        List<TypeInstrumentation> types = new ArrayList<>(instrumentations(tracker, jdk, options));
         if (OperationScopes.installed()) { // the application's Loomscope.operation/critical reach the recorder
             types.add(new ApiInstrumentation());
         }
@@ -111,6 +104,10 @@ final class Installer {
                                 JavaModule module, java.security.ProtectionDomain domain) -> type.weave(builder));
         }
         agentBuilder.installOn(instrumentation);
+        String unmatched = tracker.unmatchedWarning(System.getProperty("java.version"));
+        if (unmatched != null) {
+            System.err.println(unmatched);
+        }
 
         // Thread ids increase monotonically: any thread whose id is at least this one was created from now on, when
         // VirtualThread.start is already woven. Taken before weaving, it would also cover threads created while the
@@ -130,6 +127,19 @@ final class Installer {
         if (options.metrics() != null) {
             MetricsEndpoint.start(options.metrics(), options.serviceName(), session);
         }
+    }
+
+    /**
+     * The JDK types to weave, each with the advice this release's shape calls for. The JFR stream of pinned blocks
+     * the JVM reports (JDK 24+) must deliver its last events before JFR's own shutdown hook closes it: its advice
+     * ({@link ShutdownHooksInstrumentation}) is woven only when the stream is to run.
+     */
+    static List<TypeInstrumentation> instrumentations(HookTracker tracker, JdkShape jdk, AgentOptions options) {
+        boolean jvmReportsPinnedBlocks = options.recording() && options.jfrPinned() && jdk.jvmBlocksPinnedThreads();
+        return jvmReportsPinnedBlocks
+                ? List.of(new VirtualThreadInstrumentation(tracker, jdk), new ForkJoinPoolInstrumentation(tracker),
+                        new ShutdownHooksInstrumentation(tracker))
+                : List.of(new VirtualThreadInstrumentation(tracker, jdk), new ForkJoinPoolInstrumentation(tracker));
     }
 
     /**

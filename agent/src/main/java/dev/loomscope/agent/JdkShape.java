@@ -9,22 +9,34 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ForkJoinPool;
 
 /**
  * What the running JDK's virtual-thread implementation looks like, read once before anything is woven: the
  * {@code java.lang.VirtualThread} state constants the recorder needs, the carrier thread class, and which of the
  * advised methods' overloads and fields this release has. The numbers and the overloads differ between releases
- * (21, 22, 24, 25), so everything is looked up by name in the running JDK, here and nowhere else: the installer and
- * the instrumentations only ask this class.
+ * (docs/compatibility.md lists them for 21 to the mainline), so everything is looked up by name in the running JDK,
+ * here and nowhere else: the installer and the instrumentations only ask this class.
+ * <p>
+ * {@link #describe} reads the same facts from any class by reflection, the JDK's own or a test's copy of another
+ * release's members ({@code src/test/jdk-shapes}), so that the hooks chosen for each release can be checked on a
+ * JVM of another one.
  */
 final class JdkShape {
     static final String VIRTUAL_THREAD = "java.lang.VirtualThread";
     private static final String CARRIER_THREAD = "jdk.internal.misc.CarrierThread";
     private static final String CONTINUATION = "jdk.internal.vm.Continuation";
+    /**
+     * State constants without which the recorder would count wrongly (start submissions as wakes, blocks of no kind):
+     * every release from 21 on has them, so a release without one is reported ({@link #missingStates}).
+     */
+    static final List<String> REQUIRED_STATES = List.of("STARTED", "PARKING", "TIMED_PARKING", "YIELDING");
 
     private final Class<?> virtualThread;
     private final byte[] blockKindByState;
@@ -33,11 +45,14 @@ final class JdkShape {
     private final boolean hasTimeoutField;
     private final boolean hasAfterDoneNotifyOverload;
     private final int submitRunContinuationArity;
+    private final Set<String> methodNames;
+    private final List<String> missingStates;
     private final MethodHandle frozenStackWalker;
 
     private JdkShape(Class<?> virtualThread, byte[] blockKindByState, int startedState, Class<?> carrierThreadClass,
-                     MethodHandle frozenStackWalker) {
+                     List<String> missingStates, MethodHandle frozenStackWalker) {
         this.virtualThread = virtualThread;
+        this.missingStates = missingStates;
         this.blockKindByState = blockKindByState;
         this.startedState = startedState;
         this.carrierThreadClass = carrierThreadClass;
@@ -49,6 +64,8 @@ final class JdkShape {
         this.submitRunContinuationArity = Arrays.stream(virtualThread.getDeclaredMethods())
                 .filter(m -> m.getName().equals("submitRunContinuation"))
                 .mapToInt(Method::getParameterCount).max().orElse(0);
+        this.methodNames = Arrays.stream(virtualThread.getDeclaredMethods()).map(Method::getName)
+                .collect(Collectors.toUnmodifiableSet());
     }
 
     /**
@@ -59,13 +76,23 @@ final class JdkShape {
     static JdkShape read(Instrumentation instrumentation, boolean recording) throws ClassNotFoundException {
         Class<?> virtualThread = Class.forName(VIRTUAL_THREAD, false, null);
         if (!recording) {
-            return new JdkShape(virtualThread, new byte[256], -1, null, null);
+            return new JdkShape(virtualThread, new byte[256], -1, null, List.of(), null);
         }
         openJavaLangToAgent(instrumentation);
-        byte[] blockKinds = blockKindByState(virtualThread);
-        int started = stateConstant(virtualThread, "STARTED");
-        return new JdkShape(virtualThread, blockKinds, started, findCarrierThreadClass(),
+        return new JdkShape(virtualThread, blockKindByState(virtualThread), stateConstant(virtualThread, "STARTED"),
+                findCarrierThreadClass(), missingStates(virtualThread),
                 frozenStackWalker(instrumentation, virtualThread));
+    }
+
+    /**
+     * The shape of {@code virtualThread}, a class with the members of a release's {@code java.lang.VirtualThread},
+     * whose private fields this agent may read (a test's copy; the running JDK's once {@code java.lang} is opened):
+     * what {@link #read} finds when recording, without the live parts (no stack walker, which needs the JDK's
+     * {@code Continuation}).
+     */
+    static JdkShape describe(Class<?> virtualThread, Class<?> carrierThreadClass) {
+        return new JdkShape(virtualThread, blockKindByState(virtualThread), stateConstant(virtualThread, "STARTED"),
+                carrierThreadClass, missingStates(virtualThread), null);
     }
 
     /** {@code VirtualThread.state} value (low byte) → {@link BlockKind}, for the recorder (all unknown without it). */
@@ -97,12 +124,15 @@ final class JdkShape {
         return false;
     }
 
-    /** {@code VirtualThread.timeout} (JDK 22+): a timed park's timeout, readable by the {@code afterYield} advice. */
+    /** {@code VirtualThread.timeout} (JDK 24+): a timed park's timeout, readable by the {@code afterYield} advice. */
     boolean hasTimeoutField() {
         return hasTimeoutField;
     }
 
-    /** {@code afterDone(boolean)} (JDK 22+) rather than {@code afterDone()}: the parameters of the one to advise. */
+    /**
+     * {@code afterDone(boolean)} rather than {@code afterDone()} where both exist (every release from 21 on: the first
+     * delegates to the second, which a failed start calls too): the parameters of the one to advise.
+     */
     int afterDoneArity() {
         return hasAfterDoneNotifyOverload ? 1 : 0;
     }
@@ -113,6 +143,19 @@ final class JdkShape {
      */
     int submitRunContinuationArity() {
         return submitRunContinuationArity;
+    }
+
+    /**
+     * The {@link #REQUIRED_STATES} this release lacks (a release the agent does not know: every one from 21 on has
+     * them), as {@code VirtualThread.NAME}; empty when not recording (nothing reads them then).
+     */
+    List<String> missingStates() {
+        return missingStates;
+    }
+
+    /** Whether this release's {@code VirtualThread} declares a method of that name (any parameters). */
+    boolean declares(String methodName) {
+        return methodNames.contains(methodName);
     }
 
     /**
@@ -198,6 +241,16 @@ final class JdkShape {
         }
     }
 
+    private static List<String> missingStates(Class<?> virtualThread) {
+        List<String> missing = new ArrayList<>();
+        for (String name : REQUIRED_STATES) {
+            if (stateConstant(virtualThread, name) < 0) {
+                missing.add("VirtualThread." + name);
+            }
+        }
+        return List.copyOf(missing);
+    }
+
     /** Reading the JDK's private state constants needs java.lang opened: to the agent's module, nobody else. */
     private static void openJavaLangToAgent(Instrumentation instrumentation) {
         instrumentation.redefineModule(Object.class.getModule(), Set.of(), Map.of(),
@@ -208,12 +261,13 @@ final class JdkShape {
     private static int stateConstant(Class<?> virtualThread, String name) {
         try {
             Field field = virtualThread.getDeclaredField(name);
+            if (!Modifier.isStatic(field.getModifiers()) || field.getType() != int.class) {
+                return -1;
+            }
             field.setAccessible(true);
             return field.getInt(null);
         } catch (ReflectiveOperationException | RuntimeException e) {
-            System.err.println("loomscope: no VirtualThread." + name + " in this JDK (" + e + "); start submissions"
-                    + " may count as wakes");
-            return -1;
+            return -1; // in missingStates(), and so in agent.hooks.missing and the line that lists them
         }
     }
 

@@ -11,6 +11,7 @@ import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,7 +97,7 @@ final class NativeSupport {
      * so), hence no line on stderr.
      */
     static MethodHandle tscTicks(Instrumentation instrumentation) {
-        if (!platform().equals("linux-x86_64") || !invariantTsc()) {
+        if (!readsTsc(platform(), invariantTsc(), linkerOption())) {
             return null;
         }
         if (!load(instrumentation, false) || shim != moduleShim) {
@@ -105,6 +106,39 @@ final class NativeSupport {
         try {
             return (MethodHandle) shim.getMethod("ticks").invoke(null);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+
+    /**
+     * Whether the recorder's clock can be the time-stamp counter, as far as the platform and the JDK's FFM API decide
+     * (the native library and its module's native access are tried after): Linux x86_64, an invariant TSC, and
+     * {@code Linker.Option.critical(boolean)}, the downcall without a thread transition (JDK 22+; JDK 21's FFM is a
+     * preview without it).
+     *
+     * @param linkerOption the JDK's {@code java.lang.foreign.Linker.Option}, or null if it has none
+     */
+    static boolean readsTsc(String platform, boolean invariantTsc, Class<?> linkerOption) {
+        return platform.equals("linux-x86_64") && invariantTsc && offersCriticalDowncalls(linkerOption);
+    }
+
+    /** {@code static Option critical(boolean)} in {@code linkerOption}: what {@code NativeShim.ticks} links with. */
+    static boolean offersCriticalDowncalls(Class<?> linkerOption) {
+        if (linkerOption == null) {
+            return false;
+        }
+        try {
+            Method critical = linkerOption.getMethod("critical", boolean.class);
+            return Modifier.isStatic(critical.getModifiers()) && critical.getReturnType() == linkerOption;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    private static Class<?> linkerOption() {
+        try {
+            return Class.forName("java.lang.foreign.Linker$Option", false, null);
+        } catch (ClassNotFoundException e) {
             return null;
         }
     }

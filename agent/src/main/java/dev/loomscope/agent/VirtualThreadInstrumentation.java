@@ -28,6 +28,8 @@ final class VirtualThreadInstrumentation implements TypeInstrumentation {
     VirtualThreadInstrumentation(HookTracker tracker, JdkShape jdk) {
         this.tracker = tracker;
         this.jdk = jdk;
+        // State constants the advice relies on, absent from this release: as missing as a renamed method.
+        jdk.missingStates().forEach(tracker::intend);
     }
 
     @Override
@@ -46,13 +48,13 @@ final class VirtualThreadInstrumentation implements TypeInstrumentation {
         // end the run slice, so unmount itself is not advised (one record fewer per slice).
         // afterYield runs on the carrier once the continuation really yielded: one call per block (or Thread.yield),
         // unlike park/parkNanos which return at once with a permit and which sleepNanos may call repeatedly.
-        // Where the JDK keeps a timed park's timeout in a field (JDK 22+), the advice reads it: the timer task that
+        // Where the JDK keeps a timed park's timeout in a field (JDK 24+), the advice reads it: the timer task that
         // wakes the thread may itself wait for a carrier, so the aggregator needs the deadline (docs/schema.md).
-        builder = advise(builder, "afterYield", named("afterYield"),
-                jdk.hasTimeoutField() ? TimedBlockAdvice.class : BlockAdvice.class);
+        builder = advise(builder, "afterYield", named("afterYield"), blockAdvice());
         // A sampled block's site is walked in the same afterYield advice, from the thread's frozen stack (the
         // recorder's onBlock): monitor enters and Object.wait (JDK 24+) never pass through yieldContinuation, and an
-        // advice there would make every parked thread's frozen stack larger (docs/PERFORMANCE.md, "Memory").
+        // advice there would make every parked thread's frozen stack larger (docs/PERFORMANCE.md, "No advice on a
+        // parked thread's stack").
         // Every way the JDK queues a continuation for a carrier: a wake. Where submitRunContinuation is overloaded,
         // the overloads delegate to the one with the most parameters, which alone is advised.
         builder = advise(builder, "submitRunContinuation",
@@ -61,9 +63,15 @@ final class VirtualThreadInstrumentation implements TypeInstrumentation {
         builder = advise(builder, "lazySubmitRunContinuation", named("lazySubmitRunContinuation"), SubmitAdvice.class);
         builder = advise(builder, "externalSubmitRunContinuation", named("externalSubmitRunContinuation"),
                 SubmitAdvice.class);
-        builder = advise(builder, "externalSubmitRunContinuationOrThrow",
-                named("externalSubmitRunContinuationOrThrow"), SubmitAdvice.class);
-        // afterDone(boolean) where it exists (JDK 22+), else afterDone(): exactly one call per terminated thread.
+        // start's own submission (JDK 23+; before, start calls submitRunContinuation): intended only where the release
+        // has it, since no count depends on it (the recorder skips submissions in the state STARTED), so a release
+        // without it lacks nothing.
+        if (jdk.declares("externalSubmitRunContinuationOrThrow")) {
+            builder = advise(builder, "externalSubmitRunContinuationOrThrow",
+                    named("externalSubmitRunContinuationOrThrow"), SubmitAdvice.class);
+        }
+        // afterDone(boolean) (every release has it; afterDone() delegates to it, and a failed start calls it):
+        // exactly one call per terminated thread.
         builder = advise(builder, "afterDone", named("afterDone").and(takesArguments(jdk.afterDoneArity())),
                 EndAdvice.class);
         builder = advise(builder, "submitFailed", named("submitFailed"), SubmitFailedAdvice.class);
@@ -72,6 +80,11 @@ final class VirtualThreadInstrumentation implements TypeInstrumentation {
         // Thread.sleep parks with a timeout; bracketing it lets the aggregator tell a sleep from a timed park.
         builder = advise(builder, "sleepNanos", named("sleepNanos").and(takesArguments(1)), SleepAdvice.class);
         return builder;
+    }
+
+    /** The advice for {@code afterYield}: with the timeout where this release keeps it in a field. */
+    Class<?> blockAdvice() {
+        return jdk.hasTimeoutField() ? TimedBlockAdvice.class : BlockAdvice.class;
     }
 
     private DynamicType.Builder<?> advise(DynamicType.Builder<?> builder, String method,

@@ -386,6 +386,98 @@ class DumpMergerTest {
                 "another bucket layout is not loomscope/1: refused when read, before merge sees it");
     }
 
+    /**
+     * An operations section: {@code name} with {@code count} wakes of {@code wakeNs} each and one worst event of
+     * {@code worstNs}, a block site, and trace id {@code trace}.
+     */
+    private static ObjectNode withOperation(ObjectNode dump, String name, long wakeNs, long count, long worstNs,
+                                            String trace, String siteFrame) {
+        ObjectNode operations = dump.has("operations") ? (ObjectNode) dump.get("operations")
+                : dump.putObject("operations");
+        if (!operations.has("limit")) {
+            operations.put("limit", 200).put("named", 0).put("scopesOverLimit", 0).put("scopesIgnored", 1)
+                    .put("namesTruncated", 0).put("maxNameChars", 200).put("scopesUntracked", 0)
+                    .put("traceIdsIgnored", 0).put("traceIdsLost", 0).put("apiClassesWoven", 1);
+            operations.putObject("critical").put("scopes", 2).put("samples", 4).put("samplesCapped", 0)
+                    .put("samplesPerSecond", 1000);
+            operations.putArray("perOperation");
+        }
+        operations.put("named", operations.get("named").asLong() + (name.equals("other") ? 0 : 1));
+        ObjectNode operation = ((ArrayNode) operations.get("perOperation")).addObject();
+        operation.put("name", name).put("threads", count).put("inheritedThreads", 1).put("blocks", count)
+                .put("pinnedBlocks", 0).put("wakes", count).put("longSlices", 0);
+        operation.putObject("blocksByKind").put("park", count);
+        ObjectNode latencies = operation.putObject("latencies");
+        latencies.set("wakeToRun", summary(TestDumps.add(TestDumps.add(TestDumps.histogram(), wakeNs, count - 1),
+                worstNs, 1)));
+        latencies.set("blocked", summary(TestDumps.add(TestDumps.histogram(), 10 * MS, count)));
+        latencies.set("runSlice", summary(TestDumps.histogram()));
+        ObjectNode site = operation.putArray("blockSites").addObject();
+        site.put("count", count).put("blockedNs", 10 * MS * count).putArray("frames").add(siteFrame);
+        operation.put("blockSitesOverflow", 0);
+        ObjectNode exemplars = operation.putObject("exemplars");
+        exemplars.putArray("wakeToRun").addObject().put("durationNs", worstNs).put("startEpochMs", T)
+                .put("threadId", 77).put("traceId", trace);
+        exemplars.putArray("blocked");
+        exemplars.putArray("longSlice");
+        return dump;
+    }
+
+    private static JsonNode summary(Histogram h) {
+        return TestDumps.JSON.valueToTree(dev.loomscope.format.LatencySummary.of(h, 0));
+    }
+
+    /**
+     * Operations of one name in several JVMs are one: counts add up, the wake-to-run histograms pool exactly (the
+     * merged p99 is the p99 of all samples), the worst events of all JVMs compete with their pids, and the sites add up
+     * by frames. Names only one JVM has stay as they were; the order is the order of first sight.
+     */
+    @Test
+    void operationsOfOneNameMergeExactly() throws Exception {
+        Dump a = write("a.json", withOperation(withOperation(dump(1, 1), "POST /payments", MS, 1000, 90 * MS,
+                "trace-a", "app.Pay.charge(Pay.java:1)"), "GET /health", MS / 10, 50, 2 * MS, "h-a",
+                "app.Health.ping(Health.java:1)"));
+        Dump b = write("b.json", withOperation(dump(2, 2), "POST /payments", 3 * MS, 500, 120 * MS, "trace-b",
+                "app.Pay.charge(Pay.java:1)"));
+        JsonNode merged = merged("m.json", 20, a, b).json();
+        JsonNode payments = merged.at("/operations/perOperation/0");
+        assertEquals("POST /payments", payments.get("name").asText());
+        assertEquals("GET /health", merged.at("/operations/perOperation/1/name").asText());
+        assertEquals(1500, payments.get("threads").asLong());
+        assertEquals(2, payments.get("inheritedThreads").asLong());
+        assertEquals(1500, payments.at("/blocksByKind/park").asLong());
+        Histogram pooled = HistogramCodec.decode(a.json().at("/operations/perOperation/0/latencies/wakeToRun/hdr")
+                .asText());
+        pooled.add(HistogramCodec.decode(b.json().at("/operations/perOperation/0/latencies/wakeToRun/hdr").asText()));
+        assertEquals(pooled, HistogramCodec.decode(payments.at("/latencies/wakeToRun/hdr").asText()));
+        assertEquals(pooled.getValueAtPercentile(99), payments.at("/latencies/wakeToRun/p99").asLong());
+        assertEquals(1500, payments.at("/latencies/wakeToRun/count").asLong());
+        JsonNode worst = payments.at("/exemplars/wakeToRun");
+        assertEquals(2, worst.size());
+        assertEquals("trace-b", worst.get(0).get("traceId").asText(), "the longest first, whichever JVM");
+        assertEquals(2, worst.get(0).get("pid").asLong());
+        assertEquals(1, worst.get(1).get("pid").asLong());
+        assertEquals(1, payments.get("blockSites").size(), "one site, the same frames");
+        assertEquals(1500, payments.at("/blockSites/0/count").asLong());
+        ObjectNode healthWithoutPid = merged.at("/operations/perOperation/1").deepCopy();
+        ((ObjectNode) healthWithoutPid.at("/exemplars/wakeToRun/0")).remove("pid");
+        assertEquals(a.json().at("/operations/perOperation/1"), healthWithoutPid,
+                "an operation of one JVM only is that JVM's (its exemplars marked with its pid)");
+        assertEquals(1, merged.at("/operations/perOperation/1/exemplars/wakeToRun/0/pid").asLong());
+        assertEquals(2, merged.at("/operations/named").asLong());
+        assertEquals(2, merged.at("/operations/scopesIgnored").asLong());
+        assertEquals(8, merged.at("/operations/critical/samples").asLong());
+        assertEquals(1000, merged.at("/operations/critical/samplesPerSecond").asLong());
+
+        Dump c = write("c.json", withOperation(dump(3, 3), "GET /health", MS, 7, 9 * MS, "h-c",
+                "app.Health.ping(Health.java:1)"));
+        assertEquals(merged("abc.json", 20, merged("ab.json", 20, a, b), c).json(),
+                merged("a_bc.json", 20, a, merged("bc.json", 20, b, c)).json(), "associative");
+        JsonNode without = merged("ad.json", 20, a, write("d.json", dump(4, 1))).json();
+        assertEquals(a.json().at("/operations/perOperation/0/threads"),
+                without.at("/operations/perOperation/0/threads"), "an input without operations adds nothing");
+    }
+
     private static Histogram decode(Dump dump, String metric) {
         return HistogramCodec.decode(dump.json().at("/latencies/" + metric + "/hdr").asText());
     }

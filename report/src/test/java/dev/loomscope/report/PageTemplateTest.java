@@ -61,7 +61,7 @@ class PageTemplateTest {
             summaries.put(name, new LatencySummary("ns", name.length(), 0, 0, 0, 0, 0, 0, 0, 0, null));
         }
         Latencies latencies = new Latencies(summaries.get("startDelay"), summaries.get("wakeToRun"),
-                summaries.get("blocked"), summaries.get("runSlice"), summaries.get("pinnedBlocked"), Map.of());
+                summaries.get("blocked"), summaries.get("runSlice"), summaries.get("pinnedBlocked"), Map.of(), Map.of());
         assertEquals(5, Metrics.LATENCIES.size());
         for (Metrics.Latency latency : Metrics.LATENCIES) {
             assertSame(summaries.get(latency.name()), latency.summaryIn(latencies), latency.name());

@@ -107,10 +107,11 @@ final class TestDumps {
                 new Jvm(pid, "25", "test", start),
                 new Agent("0.1.0", options, new Agent.Hooks(List.of("VirtualThread.mount"), List.of())),
                 new Recording("exit", Recording.STARTUP, start, start + 10_000, 10_000_000_000L),
-                new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, blocksByKind, droppedByKind),
+                new Counts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, blocksByKind, droppedByKind,
+                        null), // pinnedByKind: optional (absent in dumps of earlier agents), left to each test
                 new Recorder(0, 0, 0, "tsc"),
                 new Carriers(0, 0, 0, List.of()),
-                new Latencies(empty, empty, empty, empty, empty, Map.of()),
+                new Latencies(empty, empty, empty, empty, empty, Map.of(), Map.of()),
                 new LongSlices(20 * MS, 0, List.of()),
                 new Sites(100, 0, 0, 0, List.of(), List.of(), List.of(), List.of()),
                 new Leaks(60_000 * MS, 0, List.of()),

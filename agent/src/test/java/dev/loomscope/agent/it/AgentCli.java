@@ -25,8 +25,8 @@ public record AgentCli(int exitCode, String stdout, String stderr, long elapsedN
 
     /** Runs the command with {@code args}; its output goes to files in {@code dir}. */
     public static AgentCli run(Path dir, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-jar", AgentJvm.AGENT_JAR.toAbsolutePath().toString()));
+        List<String> command = new ArrayList<>(List.of(AgentJvm.tool("java").toString(), "-jar",
+                AgentJvm.AGENT_JAR.toAbsolutePath().toString()));
         command.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "cli-", ".out");
         Path err = Files.createTempFile(dir, "cli-", ".err");

@@ -13,17 +13,22 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts a real JVM (by default the one running the tests, JDK 21+) with the real agent jar on a workload main class
- * from the test classes, and collects what it printed and the JSON it dumped.
+ * Starts a real JVM with the real agent jar on a workload main class from the test classes, and collects what it
+ * printed and the JSON it dumped. The JVM is the workload JDK's ({@link #WORKLOAD_JDK}): by default the JDK running
+ * the tests, or the one the system property {@code loomscope.testJdk} names ({@code scripts/test} with
+ * {@code LOOMSCOPE_TEST_JDKS}, README.md), so that the same tests run the agent on every JDK from 21 on. Tests whose
+ * expectations depend on the release ask {@link #workloadFeature()}, never the test JVM's own version.
  */
 public final class AgentJvm {
     public static final Path AGENT_JAR = Path.of(System.getProperty("loomscope.agentJar", "target/loomscope-agent.jar"));
     public static final Path TEST_CLASSES = Path.of(System.getProperty("loomscope.testClasses", "target/test-classes"));
+    /** The JDK the workloads, the agent and its command line run on. */
+    public static final Path WORKLOAD_JDK = workloadJdk();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<String> jvmOptions = new ArrayList<>();
     private final List<String> classPath = new ArrayList<>(List.of(TEST_CLASSES.toString()));
-    private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    private Path java = WORKLOAD_JDK.resolve("bin").resolve("java");
     private String agentOptions;
     private boolean withAgent = true;
     private long timeoutSeconds = 120;
@@ -190,6 +195,47 @@ public final class AgentJvm {
         public List<String> agentLines() {
             return stderrLines().stream().filter(l -> l.startsWith("loomscope:")).toList();
         }
+    }
+
+    /** An executable of the workload JDK ({@code java}, {@code jcmd}, ...). */
+    public static Path tool(String name) {
+        return WORKLOAD_JDK.resolve("bin").resolve(name);
+    }
+
+    /** The workload JDK's feature release (21, 25, ...): what release-dependent expectations follow. */
+    public static int workloadFeature() {
+        String version = workloadJavaVersion();
+        int end = 0;
+        while (end < version.length() && Character.isDigit(version.charAt(end))) {
+            end++;
+        }
+        return Integer.parseInt(version.substring(0, end));
+    }
+
+    /** The workload JDK's {@code java.version}, from its {@code release} file ({@code JAVA_VERSION}). */
+    public static String workloadJavaVersion() {
+        if (System.getProperty("loomscope.testJdk", "").isBlank()) {
+            return System.getProperty("java.version");
+        }
+        try {
+            for (String line : Files.readAllLines(WORKLOAD_JDK.resolve("release"))) {
+                if (line.startsWith("JAVA_VERSION=")) {
+                    return line.substring("JAVA_VERSION=".length()).replace("\"", "");
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("loomscope.testJdk=" + WORKLOAD_JDK + " has no readable release file", e);
+        }
+        throw new IllegalStateException("no JAVA_VERSION in " + WORKLOAD_JDK.resolve("release"));
+    }
+
+    private static Path workloadJdk() {
+        String named = System.getProperty("loomscope.testJdk", "");
+        Path home = named.isBlank() ? Path.of(System.getProperty("java.home")) : Path.of(named);
+        if (!Files.isExecutable(home.resolve("bin").resolve("java"))) {
+            throw new IllegalStateException("loomscope.testJdk=" + named + ": no bin/java there");
+        }
+        return home.toAbsolutePath();
     }
 
     public static JsonNode readJson(Path file) throws IOException {

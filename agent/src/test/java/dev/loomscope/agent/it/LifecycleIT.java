@@ -15,6 +15,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Exact capture of the virtual-thread lifecycle: each scenario of {@link Lifecycle} makes a known number of
@@ -78,8 +79,10 @@ class LifecycleIT {
         assertEquals(run.jfr("jdk.VirtualThreadPinned"), counts.get("pinnedBlocks").asLong());
     }
 
+    /** JDK 24+ (JEP 491): before, the thread blocks its carrier inside the JVM, which no hook sees. */
     @Test
     void monitorEnterAndObjectWaitUnmountWithTheirOwnKinds() throws Exception {
+        assumeTrue(AgentJvm.workloadFeature() >= 24, "monitor enters and Object.wait unmount from JDK 24");
         Run run = run("monitorThenWait");
         JsonNode counts = run.counts();
         assertEquals(1, counts.at("/blocksByKind/monitor").asLong());
@@ -88,6 +91,49 @@ class LifecycleIT {
         assertEquals(2, counts.get("wakes").asLong());
         assertEquals(0, counts.get("pinnedBlocks").asLong());
         assertEquals(run.jfr("jdk.VirtualThreadPinned"), 0);
+    }
+
+    /**
+     * What JDK 21 users hunt: {@code synchronized} pins up to JDK 23, so each park inside it is a pinned block, at its
+     * site, as JFR sees it, and the thread never leaves its carrier; from JDK 24 on (JEP 491) the same parks yield,
+     * plain parks woken once each.
+     */
+    @Test
+    void aParkInsideSynchronizedIsAPinnedBlockAtItsSiteUntilJdk24() throws Exception {
+        int n = 20;
+        Run run = run("parkInSynchronized", Integer.toString(n));
+        JsonNode counts = run.counts();
+        assertEquals(n, counts.get("created").asLong());
+        assertEquals(n, counts.get("ended").asLong());
+        if (AgentJvm.workloadFeature() <= 23) {
+            assertEquals(n, pinnedAsJfrSeesThem(run));
+            assertEquals(n, counts.at("/blocksByKind/pinned").asLong());
+            assertEquals(n, counts.at("/pinnedByKind/park").asLong());
+            assertEquals(n, counts.get("blocks").asLong(), "a pinned park does not also yield");
+            assertEquals(0, counts.at("/blocksByKind/park").asLong());
+            assertEquals(0, counts.get("wakes").asLong(), "a pinned thread never leaves its carrier");
+            assertEquals(n, run.dump().at("/latencies/pinnedBlocked/count").asLong());
+            JsonNode site = siteWithFrame(run.dump().at("/sites/pinned"),
+                    Lifecycle.class.getName() + ".parkHoldingMonitor(");
+            assertEquals(n, site.get("count").asLong(), site.toString());
+            assertEquals(n, site.at("/pinnedBlocked/count").asLong(), site.toString());
+        } else {
+            assertEquals(n, counts.get("blocks").asLong() - pinnedAsJfrSeesThem(run));
+            assertEquals(n, counts.at("/blocksByKind/park").asLong());
+            assertEquals(n, counts.get("wakes").asLong());
+            assertEquals(0, counts.at("/pinnedByKind/park").asLong(), "nothing pins in synchronized");
+        }
+    }
+
+    private static JsonNode siteWithFrame(JsonNode sites, String framePrefix) {
+        for (JsonNode site : sites) {
+            for (JsonNode frame : site.get("frames")) {
+                if (frame.asText().startsWith(framePrefix)) {
+                    return site;
+                }
+            }
+        }
+        throw new AssertionError("no site with a frame " + framePrefix + "...: " + sites);
     }
 
     @Test

@@ -33,7 +33,7 @@ class PinnedBlocksIT {
 
     @BeforeEach
     void jdkWhoseJvmBlocksPinnedThreads() {
-        assumeTrue(Runtime.version().feature() >= 24, "the JVM reports non-park pinned blocks from JDK 24");
+        assumeTrue(AgentJvm.workloadFeature() >= 24, "the JVM reports non-park pinned blocks from JDK 24");
         assumeTrue(Files.exists(AgentJvm.TEST_CLASSES.resolve(WORKLOAD.replace('.', '/') + ".class")),
                 "the FFM workload is compiled by a JDK 22+ build");
     }

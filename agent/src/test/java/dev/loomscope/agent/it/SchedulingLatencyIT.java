@@ -118,13 +118,13 @@ class SchedulingLatencyIT {
     /**
      * The clock {@code clock=auto} must pick here (docs/options.md): the time-stamp counter on Linux x86_64 when
      * {@code /proc/cpuinfo} lists constant_tsc and nonstop_tsc and the JDK has critical FFM downcalls (22+; the child
-     * JVMs run on the test's own JDK).
+     * JVMs run on the workload JDK, AgentJvm).
      */
     static String autoClock() throws IOException {
         String arch = System.getProperty("os.arch");
         boolean x86Linux = System.getProperty("os.name").startsWith("Linux")
                 && (arch.equals("amd64") || arch.equals("x86_64"));
-        if (!x86Linux || Runtime.version().feature() < 22) {
+        if (!x86Linux || AgentJvm.workloadFeature() < 22) {
             return "nanoTime";
         }
         List<String> flags = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()

@@ -173,7 +173,7 @@ class SchemaIT {
                 .start(UntilStopped.class, stop.toString(), "120");
         jvm.awaitStdout("ready", 1, WAIT_SECONDS);
         Path file = workDir.resolve("attached.json");
-        Process cli = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+        Process cli = new ProcessBuilder(AgentJvm.tool("java").toString(), "-jar",
                 AgentJvm.AGENT_JAR.toAbsolutePath().toString(), "dump", Long.toString(jvm.pid()), file.toString())
                 .redirectOutput(workDir.resolve("cli.out").toFile())
                 .redirectError(workDir.resolve("cli.err").toFile())
@@ -341,7 +341,7 @@ class SchemaIT {
                 "operation", "operation block sites", "exemplar wakeToRun", "exemplar blocked", "exemplar longSlice",
                 "exemplar with trace id", "exemplar without trace id", "exemplar with frames",
                 "operations over the limit"));
-        if (Runtime.version().feature() >= 24) {
+        if (AgentJvm.workloadFeature() >= 24) {
             // monitors and Object.wait unmount instead of pinning; the scheduler MXBean exists
             expected.addAll(List.of("blockedByKind.monitor", "blockedByKind.wait", "scheduler.mxBean"));
         }

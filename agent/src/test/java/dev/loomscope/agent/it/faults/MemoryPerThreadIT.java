@@ -73,7 +73,7 @@ class MemoryPerThreadIT {
                 .jvmOption("-Xbatch")
                 .start(ParkedUntilStopped.class, run.resolve("stop").toString(), Integer.toString(threads), "3");
         running.awaitStdout("parked", 1, 120);
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        Process jcmd = new ProcessBuilder(AgentJvm.tool("jcmd").toString(),
                 Long.toString(running.pid()), "GC.class_histogram").redirectErrorStream(true).start();
         String text = new String(jcmd.getInputStream().readAllBytes());
         assertEquals(0, jcmd.waitFor(), text);

@@ -136,7 +136,7 @@ class SoakIT {
      * which a busy workload's allocations right after the collection cannot blur.
      */
     private static long heapAfterFullGc(long pid) throws Exception {
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        String jcmd = AgentJvm.tool("jcmd").toString();
         String histogram = run(jcmd, Long.toString(pid), "GC.class_histogram");
         Matcher total = TOTAL.matcher(histogram);
         assertTrue(total.find(), histogram);

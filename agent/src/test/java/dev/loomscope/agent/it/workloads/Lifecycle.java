@@ -23,6 +23,7 @@ public final class Lifecycle {
             case "sleepOnce" -> sleepOnce(n, Integer.parseInt(args[2]));
             case "pinnedInClassInit" -> pinnedInClassInit();
             case "monitorThenWait" -> monitorThenWait();
+            case "parkInSynchronized" -> parkInSynchronized(n);
             case "parkedForever" -> parkedForever(n);
             default -> throw new IllegalArgumentException(scenario);
         }
@@ -127,6 +128,29 @@ public final class Lifecycle {
             lock.notifyAll();
         }
         t.join();
+    }
+
+    /**
+     * n threads that each park once while holding a monitor of their own (uncontended): on JDK 21 to 23 the
+     * continuation cannot yield inside {@code synchronized}, so each park pins its carrier, a pinned block at
+     * {@link #parkHoldingMonitor}; from JDK 24 on each is a plain park that yields (JEP 491). One at a time, so that a
+     * pinned thread never waits for a carrier.
+     */
+    static void parkInSynchronized(int n) throws InterruptedException {
+        for (int i = 0; i < n; i++) {
+            ParkUntilReleased task = new ParkUntilReleased();
+            Object monitor = new Object();
+            Thread t = Thread.ofVirtual().start(() -> parkHoldingMonitor(monitor, task));
+            awaitState(t, Thread.State.WAITING);
+            task.release(t);
+            t.join();
+        }
+    }
+
+    private static void parkHoldingMonitor(Object monitor, Runnable park) {
+        synchronized (monitor) {
+            park.run();
+        }
     }
 
     /** n threads park and are never woken; main returns while they are parked (they are daemons). */
