@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       is for) closes its operation in {@code onEnd}.</li>
  *   <li>A server span ended on another thread (an asynchronous response) cannot close there: its operation stays
  *       current on the starting thread until that thread starts or ends its next server span, which closes it first,
- *       or until the thread ends. Nothing is thrown and nothing is kept beyond that thread's stack.</li>
+ *       or until the thread ends (a virtual thread's scopes end with it). Nothing is thrown and nothing is kept beyond
+ *       that thread's stack.</li>
  *   <li>Nested server spans on one thread (two layers that both start one): each opens an operation, and the innermost
  *       is current, as with nested {@link Loomscope#operation} calls. An outer span that ends before an inner one
  *       keeps its operation open (under the inner one, which is current anyway) until the inner one ends.</li>
