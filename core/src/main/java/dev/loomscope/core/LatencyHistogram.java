@@ -1,7 +1,6 @@
 package dev.loomscope.core;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.PackedHistogram;
 
 import java.util.concurrent.TimeUnit;
 
@@ -17,26 +16,8 @@ final class LatencyHistogram {
     static final long HIGHEST_TRACKABLE_NANOS = TimeUnit.DAYS.toNanos(7);
     static final int SIGNIFICANT_DIGITS = 3;
 
-    private final Histogram histogram;
+    private final Histogram histogram = newHistogram();
     private long clamped;
-
-    LatencyHistogram() {
-        histogram = newHistogram();
-    }
-
-    private LatencyHistogram(Histogram histogram) {
-        this.histogram = histogram;
-    }
-
-    /**
-     * A histogram of the same layout (so its encoding merges exactly with the others) whose memory grows with the
-     * number of distinct values recorded instead of the range: HdrHistogram's {@link PackedHistogram}. For the many
-     * histograms of which most see few values (one set per operation): a full one takes 336 KiB whatever it holds.
-     * Recording costs more; its snapshot is a packed copy too.
-     */
-    static LatencyHistogram packed() {
-        return new LatencyHistogram(new PackedHistogram(1, HIGHEST_TRACKABLE_NANOS, SIGNIFICANT_DIGITS));
-    }
 
     void record(long nanos) {
         if (nanos < 0) {
@@ -51,15 +32,7 @@ final class LatencyHistogram {
 
     /** An immutable copy, for a snapshot: the drain goes on recording into this one. */
     LatencyDistribution snapshot() {
-        if (histogram instanceof PackedHistogram packed) {
-            return new LatencyDistribution(packed.copy(), clamped);
-        }
         return sumOf(new LatencyHistogram[] {this});
-    }
-
-    /** Values recorded. */
-    long count() {
-        return histogram.getTotalCount();
     }
 
     /**

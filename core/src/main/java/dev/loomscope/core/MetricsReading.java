@@ -155,6 +155,16 @@ public final class MetricsReading {
         return Collections.unmodifiableMap(byKind);
     }
 
+    /** {@code counts.pinnedByKind}: every pinned kind, in the JSON's order. */
+    public Map<String, Long> pinnedByKind() {
+        Map<String, Long> byKind = new LinkedHashMap<>();
+        long[] pinned = counts.pinnedByKind();
+        for (int kind = 0; kind < PinnedKind.COUNT; kind++) {
+            byKind.put(PinnedKind.name(kind), pinned[kind]);
+        }
+        return Collections.unmodifiableMap(byKind);
+    }
+
     /** The block kinds of {@code counts.blocksByKind}, in its order: every kind but yield (not a block), unknown last. */
     private static int[] blockKinds() {
         int[] kinds = new int[BlockKind.COUNT - 1];

@@ -63,6 +63,12 @@ final class OperationMetrics {
     private final Map<Long, TraceRef> traces = new HashMap<>();
     /** Handles whose trace id was no longer in the recorder's mailbox when first seen. */
     private long traceIdsMissed;
+    /**
+     * The last thread looked up and its state: one record can charge two things (a BLOCK ends a slice and begins a
+     * block), and the next record is often the same thread's. No thread has id 0.
+     */
+    private long cachedThreadId;
+    private long cachedState;
 
     /** With the recorder's names, trace ids and counts. */
     OperationMetrics() {
@@ -92,7 +98,7 @@ final class OperationMetrics {
         int operation = OperationScopes.recordOperation(arg);
         long handle = OperationScopes.recordTrace(arg);
         int change = OperationScopes.recordChange(arg);
-        long before = stateOfThread.get(threadId, 0L);
+        long before = stateOf(threadId);
         long handleBefore = before >>> OPERATION_BITS;
         if (change == OperationScopes.EXIT) {
             if (running && (before & OPERATION_MASK) != 0) {
@@ -111,6 +117,9 @@ final class OperationMetrics {
                 stats.inheritedThreads++;
             }
         }
+        if (threadId == cachedThreadId) {
+            cachedThreadId = 0;
+        }
         if (operation == 0) {
             stateOfThread.remove(threadId, 0L);
             return sliceOperationOfThread.size() > 0 && sliceOperationOfThread.get(threadId, 0L) != 0;
@@ -124,6 +133,9 @@ final class OperationMetrics {
 
     /** The thread ended (after its last slice): it leaves its operation. */
     void threadEnded(long threadId) {
+        if (threadId == cachedThreadId) {
+            cachedThreadId = 0;
+        }
         sliceOperationOfThread.remove(threadId, 0L);
         long state = stateOfThread.remove(threadId, 0L);
         long handle = state >>> OPERATION_BITS;
@@ -134,7 +146,7 @@ final class OperationMetrics {
 
     /** A woken thread of an operation was mounted {@code latencyNanos} after its wake at {@code wakeEpochNanos}. */
     void wokeToRun(long threadId, long latencyNanos, long wakeEpochNanos) {
-        long state = stateOfThread.get(threadId, 0L);
+        long state = stateOf(threadId);
         OperationStats stats = statsOf(state);
         if (stats != null) {
             stats.wakeToRun.record(latencyNanos);
@@ -147,7 +159,7 @@ final class OperationMetrics {
 
     /** A thread of an operation blocks ({@code blockKind}, never a yield). */
     void blockBegan(long threadId, int blockKind) {
-        OperationStats stats = statsOf(stateOfThread.get(threadId, 0L));
+        OperationStats stats = statsOf(stateOf(threadId));
         if (stats != null) {
             stats.blocks++;
             stats.blocksByKind[blockKind]++;
@@ -160,7 +172,7 @@ final class OperationMetrics {
      * @param site its sampled site, {@link SiteTable#NONE} if not sampled
      */
     void blockEnded(long threadId, long durationNanos, long startEpochNanos, int site) {
-        long state = stateOfThread.get(threadId, 0L);
+        long state = stateOf(threadId);
         OperationStats stats = statsOf(state);
         if (stats != null) {
             stats.wakes++;
@@ -184,7 +196,7 @@ final class OperationMetrics {
      */
     void sliceEnded(long threadId, long durationNanos, long startEpochNanos, boolean longSlice, int site) {
         long left = sliceOperationOfThread.size() == 0 ? 0L : sliceOperationOfThread.remove(threadId, 0L);
-        long state = left != 0 ? left : stateOfThread.get(threadId, 0L);
+        long state = left != 0 ? left : stateOf(threadId);
         OperationStats stats = statsOf(state);
         if (stats != null) {
             stats.runSlice.record(durationNanos);
@@ -203,7 +215,7 @@ final class OperationMetrics {
      * to the operation the thread has when the report arrives).
      */
     void pinnedBlock(long threadId) {
-        OperationStats stats = statsOf(stateOfThread.get(threadId, 0L));
+        OperationStats stats = statsOf(stateOf(threadId));
         if (stats != null) {
             stats.blocks++;
             stats.pinnedBlocks++;
@@ -236,6 +248,15 @@ final class OperationMetrics {
                 OperationScopes.maxNameChars(), OperationScopes.scopesUntracked(), OperationScopes.traceIdsIgnored(),
                 OperationScopes.traceIdsLost() + traceIdsMissed, OperationScopes.criticalScopes(),
                 criticalAsked - criticalCapped, criticalCapped, OperationScopes.apiClassesWoven(), operations);
+    }
+
+    /** The state of {@code threadId} (0: none), through the one-thread cache. */
+    private long stateOf(long threadId) {
+        if (threadId != cachedThreadId) {
+            cachedState = stateOfThread.get(threadId, 0L);
+            cachedThreadId = threadId;
+        }
+        return cachedState;
     }
 
     private OperationStats statsOf(long state) {

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * What the virtual threads of one operation did: counts, the latency distributions (wake-to-run, blocked, run slice;
- * HdrHistograms of the top level's layout, packed: {@link LatencyHistogram#packed}), the sampled block sites, and the
+ * HdrHistogram buckets of the top level's, in rows allocated as used: {@link SparseLatencyHistogram}), the sampled block sites, and the
  * worst events ({@link Exemplars}). The transitions write the fields directly, like {@link TransitionMetrics}.
  * <p>
  * Drain thread only; {@link #snapshot} under the drain's lock.
@@ -29,9 +29,9 @@ final class OperationStats {
     long wakes;
     long longSlices;
     final long[] blocksByKind = new long[BlockKind.COUNT];
-    final LatencyHistogram wakeToRun = LatencyHistogram.packed();
-    final LatencyHistogram blocked = LatencyHistogram.packed();
-    final LatencyHistogram runSlice = LatencyHistogram.packed();
+    final SparseLatencyHistogram wakeToRun = new SparseLatencyHistogram();
+    final SparseLatencyHistogram blocked = new SparseLatencyHistogram();
+    final SparseLatencyHistogram runSlice = new SparseLatencyHistogram();
     final Exemplars worstWakeToRun = new Exemplars();
     final Exemplars worstBlocked = new Exemplars();
     final Exemplars worstLongSlices = new Exemplars();

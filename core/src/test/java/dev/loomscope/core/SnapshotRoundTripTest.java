@@ -60,7 +60,7 @@ class SnapshotRoundTripTest {
         assertTrue(read.context().cpuThrottling().available());
         dev.loomscope.format.Operations.Operation payments = read.operations().operation("POST /payments");
         assertEquals(Map.of("park", 4L), payments.blocksByKind(), "pinned blocks are counted apart");
-        assertEquals(40, payments.latencies().wakeToRun().count(), "a packed histogram, written as any other");
+        assertEquals(40, payments.latencies().wakeToRun().count(), "a sparse histogram, written as any other");
         assertEquals(40 * 997, payments.latencies().wakeToRun().histogram().getMaxValue(), 40);
         assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", payments.exemplars().wakeToRun().get(0).traceId());
         assertNull(payments.exemplars().blocked().get(0).traceId());
@@ -179,12 +179,12 @@ class SnapshotRoundTripTest {
         long[] operationBlocks = new long[BlockKind.COUNT];
         operationBlocks[BlockKind.PARK] = 4;
         operationBlocks[BlockKind.PINNED] = 1;
-        LatencyHistogram packed = LatencyHistogram.packed();
+        SparseLatencyHistogram sparse = new SparseLatencyHistogram();
         for (int i = 1; i <= 40; i++) {
-            packed.record(i * 997L);
+            sparse.record(i * 997L);
         }
         Snapshot.Operation payments = new Snapshot.Operation("POST /payments", 12, 8, 5, 1, 4, 1, operationBlocks,
-                packed.snapshot(), distribution(9, 4), LatencyHistogram.packed().snapshot(),
+                sparse.snapshot(), distribution(9, 4), new SparseLatencyHistogram().snapshot(),
                 List.of(new Snapshot.OperationSite(2, 3, 60 * MS)), 1,
                 List.of(new Exemplars.Exemplar(9 * MS, 1_700_003_610_400L * MS, 71, "4bf92f3577b34da6a3ce929d0e0e4736",
                         SiteTable.NONE)),

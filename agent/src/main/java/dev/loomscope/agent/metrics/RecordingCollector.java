@@ -68,6 +68,8 @@ final class RecordingCollector implements MultiCollector {
                 r.live());
         counterByKind(metrics, "loomscope_blocks", "Blocks by kind, pinned included; counts.blocksByKind",
                 r.blocksByKind());
+        counterByKind(metrics, "loomscope_pinned_blocks", "Blocks while pinned (the carrier blocked too), by what"
+                + " blocked; counts.pinnedByKind", r.pinnedByKind());
         counter(metrics, "loomscope_wakes", "Blocked virtual threads queued for a carrier again; counts.wakes",
                 r.wakes());
         counter(metrics, "loomscope_yields", "Thread.yield calls that left the carrier; counts.yields", r.yields());

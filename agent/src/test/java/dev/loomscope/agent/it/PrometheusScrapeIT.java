@@ -140,6 +140,7 @@ class PrometheusScrapeIT {
         assertEquals(counts.get("live").asDouble(), scraped.get("loomscope_virtual_threads_live"));
         assertEquals(counts.get("blocks").asDouble(), sum(scraped, "loomscope_blocks_total{"));
         assertEquals(counts.get("dropped").asDouble(), sum(scraped, "loomscope_dropped_records_total{"));
+        assertEquals(counts.get("pinnedBlocks").asDouble(), sum(scraped, "loomscope_pinned_blocks_total{"));
         assertEquals(dump.at("/leaks/threads").asDouble(), scraped.get("loomscope_leaked_threads"));
         assertEquals(LEAKED, dump.at("/leaks/threads").asLong());
         assertEquals(dump.at("/leaks/clusters/0/threads").asDouble(),
@@ -152,7 +153,7 @@ class PrometheusScrapeIT {
         // every count of the JSON is a metric: a count added to the JSON without its metric fails here
         Set<String> covered = new TreeSet<>(List.of("created", "started", "ended", "live", "preexistingEnded",
                 "blocks", "pinnedBlocks", "wakes", "yields", "mounts", "unmounts", "submitFailed", "dropped",
-                "agentErrors", "blocksByKind", "droppedByKind"));
+                "agentErrors", "blocksByKind", "droppedByKind", "pinnedByKind"));
         Set<String> fields = new TreeSet<>();
         counts.fieldNames().forEachRemaining(fields::add);
         assertEquals(covered, fields);
@@ -269,8 +270,8 @@ class PrometheusScrapeIT {
     void aJvmExportsAFixedNumberOfSeriesWithoutPerThreadLabels() throws Exception {
         String text = get("/metrics").body();
         List<String> samples = text.lines().filter(line -> !line.startsWith("#") && !line.isBlank()).toList();
-        // docs/fleet.md: 391 on JDK 24+ (390 before: no scheduler MXBean, so no mounted count)
-        assertEquals(AgentJvm.workloadFeature() >= 24 ? 391 : 390, samples.size(), text);
+        // docs/fleet.md: 397 on JDK 24+ (396 before: no scheduler MXBean, so no mounted count)
+        assertEquals(AgentJvm.workloadFeature() >= 24 ? 397 : 396, samples.size(), text);
         Pattern label = Pattern.compile("([a-z_]+)=\"");
         Set<String> names = new TreeSet<>();
         for (String sample : samples) {
@@ -310,6 +311,8 @@ class PrometheusScrapeIT {
         byField.forEach((series, pointer) -> counts.put(series, dump.at(pointer).asLong()));
         dump.at("/counts/blocksByKind").properties().forEach(kind ->
                 counts.put("loomscope_blocks_total{kind=" + kind.getKey() + "}", kind.getValue().asLong()));
+        dump.at("/counts/pinnedByKind").properties().forEach(kind ->
+                counts.put("loomscope_pinned_blocks_total{kind=" + kind.getKey() + "}", kind.getValue().asLong()));
         dump.at("/counts/droppedByKind").properties().forEach(kind ->
                 counts.put("loomscope_dropped_records_total{kind=" + kind.getKey() + "}", kind.getValue().asLong()));
         for (String kind : List.of("park", "timedPark", "sleep", "monitor", "wait", "timedWait", "unknown")) {

@@ -55,6 +55,9 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
               --payments-rate N    Payments: requests per second, open loop (default %d)
               --payments-seconds S Payments: measured load per run (default %d)
               --payments-warmup S  Payments: unmeasured load before it, per run (default %d)
+              --payments-clients N Payments: also measure the maximum throughput, in a closed loop of N clients,
+                                   and run the open loop at 70 %% of plain's maximum (measured first) instead of
+                                   --payments-rate (default 0: open loop only)
               --payments-jar JAR   the service (default: examples/payments/target/payment-service.jar of this build)
               --java PATH          java launcher for the child JVMs (default: the one running the harness)
               --timeout SECONDS    per child JVM (default 600)
@@ -72,6 +75,7 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
         int paymentsRate = PaymentsWorkload.DEFAULT_RATE;
         int paymentsSeconds = PaymentsWorkload.DEFAULT_SECONDS;
         int paymentsWarmup = PaymentsWorkload.DEFAULT_WARMUP_SECONDS;
+        int paymentsClients = 0;
         List<String> workloadNames = List.of("PingPong", "CreateStorm");
         List<Configuration> configurations = Configuration.defaults();
         Map<Configuration, String> agentOptions = new EnumMap<>(Configuration.class);
@@ -127,6 +131,7 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
                 case "--payments-seconds" -> paymentsSeconds = positive(option, value);
                 case "--payments-warmup" -> paymentsWarmup = nonNegative(option, value);
                 case "--payments-jar" -> paymentsJar = Path.of(value);
+                case "--payments-clients" -> paymentsClients = nonNegative(option, value);
                 case "--java" -> java = Path.of(value);
                 case "--timeout" -> timeoutSeconds = positive(option, value);
                 case "--max-other-cores" -> maxOtherCores = cores(option, value);
@@ -142,7 +147,7 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
                 case "pingpong" -> workloads.add(Workload.pingPong(pairs, rounds, passes));
                 case "createstorm" -> workloads.add(Workload.createStorm(threads));
                 case "payments" -> payments = new PaymentsWorkload(paymentsRate, paymentsSeconds, paymentsWarmup,
-                        paymentsJar);
+                        paymentsJar, paymentsClients);
                 default -> throw new IllegalArgumentException("unknown workload '" + name
                         + "' (known: PingPong, CreateStorm, Payments)");
             }

@@ -26,10 +26,15 @@ final class MarkdownReport {
     private MarkdownReport() {
     }
 
-    /** @param payments the payment service's runs, or null when it did not run */
+    /**
+     * @param paymentsWorkload    the payment service's workload as it ran (in closed-loop mode at the calibrated rate)
+     * @param payments            the payment service's runs, or null when it did not run
+     * @param paymentsCalibration plain's closed-loop run that set the open loop's rate, or null
+     */
     static String render(HarnessOptions options, String javaDescription,
                          Map<Workload, Map<Configuration, List<RunResult>>> results,
-                         Map<Configuration, List<PaymentsResult>> payments, List<String> discardedRuns) {
+                         PaymentsWorkload paymentsWorkload, Map<Configuration, List<PaymentsResult>> payments,
+                         PaymentsResult paymentsCalibration, List<String> discardedRuns) {
         StringBuilder md = new StringBuilder();
         String now = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS).format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
         md.append("Loomscope overhead benchmark, ").append(now).append("  \n");
@@ -48,7 +53,7 @@ final class MarkdownReport {
             timedTable(md, results);
         }
         if (payments != null) {
-            paymentsTable(md, options.payments(), payments);
+            paymentsTable(md, paymentsWorkload, payments, paymentsCalibration);
         }
         scrapeTable(md, results, payments);
         Map<Configuration, Set<String>> messages = new EnumMap<>(Configuration.class);
@@ -147,15 +152,25 @@ final class MarkdownReport {
      * run's p99 too, since a tail percentile of a 20 s run moves between runs more than a median does.
      */
     private static void paymentsTable(StringBuilder md, PaymentsWorkload workload,
-                                      Map<Configuration, List<PaymentsResult>> results) {
+                                      Map<Configuration, List<PaymentsResult>> results, PaymentsResult calibration) {
         List<PaymentsResult> plain = results.get(Configuration.PLAIN);
-        md.append("| Payments | Throughput (req/s) | Ratio | p50 (ms) | Ratio | p99 (ms) | Ratio | p99 of each run (ms)"
-                + " | Service CPU (s) | Ratio | Failed | Events recorded (median) | Dropped: median; max"
-                + " | Others' CPU (max, cores) |\n");
-        md.append("|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|\n");
+        boolean closed = workload.closedLoop();
+        md.append("| Payments").append(closed ? " | Max throughput, closed loop (req/s) | Ratio | of each run" : "")
+                .append(" | Throughput (req/s) | Ratio | p50 (ms) | Ratio | p99 (ms) | Ratio | p99 of each run (ms)"
+                        + " | Service CPU (s) | Ratio | Failed | Events recorded (median) | Dropped: median; max"
+                        + " | Others' CPU (max, cores) |\n");
+        md.append(closed ? "|---|--:|--:|---" : "|---").append("|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|--:|--:|--:|\n");
         for (Map.Entry<Configuration, List<PaymentsResult>> entry : results.entrySet()) {
             List<PaymentsResult> runs = entry.getValue();
             md.append("| ").append(entry.getKey().label);
+            if (closed) {
+                double max = medianOfDoubles(runs, r -> r.maxThroughput().orElse(Double.NaN));
+                md.append(" | ").append(String.format("%.1f", max))
+                        .append(" | ").append(ratio(max, plain == null ? Double.NaN
+                                : medianOfDoubles(plain, r -> r.maxThroughput().orElse(Double.NaN))))
+                        .append(" | ").append(runs.stream().map(r -> String.format("%.1f",
+                                r.maxThroughput().orElse(Double.NaN))).collect(Collectors.joining(", ")));
+            }
             throughputCells(md, runs, plain);
             latencyCells(md, runs, plain, PaymentsResult::p50Nanos);
             latencyCells(md, runs, plain, PaymentsResult::p99Nanos);
@@ -182,8 +197,15 @@ final class MarkdownReport {
                 + " requests not sent, median of the runs.")
                 .append(String.format(" The load generator, in its own JVM on the same cores, used a median %.2f s"
                         + " of CPU per measured run, start-up included.\n",
-                        medianOfLongs(all, PaymentsResult::generatorCpuNanos) / 1e9))
-                .append('\n');
+                        medianOfLongs(all, PaymentsResult::generatorCpuNanos) / 1e9));
+        if (closed && calibration != null) {
+            md.append(String.format("- Max throughput: successful responses per second of the closed loop (%d"
+                    + " clients, each sending its next request when the last was answered; latency not measured"
+                    + " there). The open loop ran at %d requests/s, %.0f %% of plain's %.1f in a calibration run"
+                    + " before the others (not in the table).%n", workload.clients(), workload.rate(),
+                    PaymentsWorkload.LOAD_SHARE * 100, calibration.maxThroughput().orElse(Double.NaN)));
+        }
+        md.append('\n');
     }
 
     /**

@@ -133,8 +133,27 @@ public final class OverheadHarness {
             results.put(workload, byConfiguration);
         }
         Map<Configuration, List<PaymentsResult>> payments = null;
-        if (options.payments() != null) {
+        PaymentsWorkload paymentsWorkload = options.payments();
+        PaymentsResult paymentsCalibration = null;
+        if (paymentsWorkload != null) {
             PaymentsRunner runner = new PaymentsRunner(options, this::configurationJvmOptions);
+            PaymentsWorkload workload = paymentsWorkload;
+            if (workload.closedLoop()) {
+                // The open loop's rate is a share of what plain answers at most: measured once, before the runs, in
+                // a run of its own that is reported but not counted.
+                PaymentsWorkload calibration = workload;
+                PaymentsResult plainMaximum = runUndisturbed(PaymentsWorkload.NAME + " calibration",
+                        Configuration.PLAIN, 0, attempt -> runner.run(Configuration.PLAIN, calibration,
+                                runDirectory(PaymentsWorkload.NAME, Configuration.PLAIN, 0, attempt),
+                                !options.keepFiles()),
+                        PaymentsResult::otherCores, OverheadHarness::progressDetail);
+                workload = workload.atShareOf(plainMaximum.maxThroughput().orElseThrow());
+                System.err.printf("Payments: plain's maximum %.1f requests/s; the open loop runs at %d/s%n",
+                        plainMaximum.maxThroughput().getAsDouble(), workload.rate());
+                paymentsCalibration = plainMaximum;
+            }
+            PaymentsWorkload measured = workload;
+            paymentsWorkload = workload;
             payments = new EnumMap<>(Configuration.class);
             for (Configuration configuration : options.configurations()) {
                 payments.put(configuration, new ArrayList<>());
@@ -143,13 +162,14 @@ public final class OverheadHarness {
                 for (Configuration configuration : options.configurations()) {
                     int rep = repetition;
                     payments.get(configuration).add(runUndisturbed(PaymentsWorkload.NAME, configuration, repetition,
-                            attempt -> runner.run(configuration, runDirectory(PaymentsWorkload.NAME, configuration,
+                            attempt -> runner.run(configuration, measured, runDirectory(PaymentsWorkload.NAME, configuration,
                                     rep, attempt), !options.keepFiles()),
                             PaymentsResult::otherCores, OverheadHarness::progressDetail));
                 }
             }
         }
-        return MarkdownReport.render(options, javaDescription(), results, payments, discardedRuns);
+        return MarkdownReport.render(options, javaDescription(), results, paymentsWorkload, payments,
+                paymentsCalibration, discardedRuns);
     }
 
     /** One attempt at one run of a workload in one configuration. */
@@ -386,7 +406,9 @@ public final class OverheadHarness {
     }
 
     private static String progressDetail(PaymentsResult result) {
-        return String.format("%7.1f req/s, p50 %.1f ms, p99 %.1f ms, service CPU %.2f s", result.throughputPerSecond(),
+        return result.maxThroughput().stream().mapToObj(max -> String.format("max %.1f req/s (closed loop); ", max))
+                .findFirst().orElse("")
+                + String.format("%7.1f req/s, p50 %.1f ms, p99 %.1f ms, service CPU %.2f s", result.throughputPerSecond(),
                 result.p50Nanos() / 1e6, result.p99Nanos() / 1e6, result.serviceCpuNanos() / 1e9)
                 + (result.failed() > 0 ? String.format(", %,d failed", result.failed()) : "")
                 + recorderDetail(result.eventsRecorded(), result.dropped(), result.otherCores())

@@ -7,6 +7,7 @@ import java.util.OptionalLong;
 /**
  * What one run of the payment service measured ({@link PaymentsWorkload}).
  *
+ * @param maxThroughput       successful responses per second in the closed loop, when the workload has one
  * @param throughputPerSecond successful responses per second over the measured load, from the start of its timeline
  *                            to the last response (the load generator's {@code throughputPerSecond})
  * @param ok                  successful responses
@@ -21,7 +22,7 @@ import java.util.OptionalLong;
  * @param agentMessages       as in {@link RunResult}
  * @param scrapes             as in {@link RunResult}
  */
-record PaymentsResult(Configuration configuration, double throughputPerSecond, long ok, long failed, long p50Nanos,
+record PaymentsResult(Configuration configuration, OptionalDouble maxThroughput, double throughputPerSecond, long ok, long failed, long p50Nanos,
                       long p99Nanos, long serviceCpuNanos, long generatorCpuNanos, OptionalLong eventsRecorded,
                       OptionalLong dropped, OptionalDouble otherCores, List<String> agentMessages,
                       java.util.Optional<Scraper.ScrapeStats> scrapes) {

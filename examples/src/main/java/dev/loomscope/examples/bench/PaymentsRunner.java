@@ -27,21 +27,20 @@ final class PaymentsRunner {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HarnessOptions options;
-    private final PaymentsWorkload workload;
     private final BiFunction<Configuration, Path, List<String>> configurationJvmOptions;
 
     /** @param configurationJvmOptions a configuration's JVM options for a run directory (the harness's) */
     PaymentsRunner(HarnessOptions options, BiFunction<Configuration, Path, List<String>> configurationJvmOptions) {
         this.options = options;
-        this.workload = options.payments();
         this.configurationJvmOptions = configurationJvmOptions;
     }
 
     /**
+     * @param workload     what to run: the harness's, or in closed-loop mode the same at the calibrated rate
      * @param runDirectory an empty directory for this run's files
      * @param deleteFiles  delete them afterwards (a failed run keeps them, and says where)
      */
-    PaymentsResult run(Configuration configuration, Path runDirectory, boolean deleteFiles)
+    PaymentsResult run(Configuration configuration, PaymentsWorkload workload, Path runDirectory, boolean deleteFiles)
             throws IOException, InterruptedException {
         Path portFile = runDirectory.resolve("service.port");
         Path serviceStdout = runDirectory.resolve("service-stdout.txt");
@@ -61,14 +60,22 @@ final class PaymentsRunner {
         java.util.Optional<Scraper> scraper = Scraper.startFor(runDirectory);
         java.util.Optional<Scraper.ScrapeStats> scrapes;
         Measured measured;
+        OptionalDouble maxThroughput = OptionalDouble.empty();
         try {
             awaitPort(service, portFile, serviceCommand, serviceStderr);
             if (workload.warmupSeconds() > 0) {
-                generateLoad(runDirectory, portFile, "warmup", workload.warmupSeconds(), null);
+                generateLoad(workload, runDirectory, portFile, "warmup", workload.warmupSeconds(), 0, null);
+            }
+            if (workload.closedLoop()) {
+                Path closedSummary = runDirectory.resolve("closed-loop-summary.json");
+                generateLoad(workload, runDirectory, portFile, "closed-loop", workload.seconds(), workload.clients(),
+                        closedSummary);
+                maxThroughput = OptionalDouble.of(JSON.readTree(closedSummary.toFile()).path("throughputPerSecond")
+                        .asDouble());
             }
             long cpuBefore = cpuNanos(service);
             Path summaryFile = runDirectory.resolve("load-summary.json");
-            generateLoad(runDirectory, portFile, "load", workload.seconds(), summaryFile);
+            generateLoad(workload, runDirectory, portFile, "load", workload.seconds(), 0, summaryFile);
             long serviceCpu = cpuNanos(service) - cpuBefore;
             measured = new Measured(JSON.readTree(summaryFile.toFile()), serviceCpu);
         } finally {
@@ -88,7 +95,7 @@ final class PaymentsRunner {
         if (load.path("ok").asLong() == 0 || !latency.has("p99")) {
             throw new IllegalStateException("payments run without successful responses: " + runDirectory);
         }
-        PaymentsResult result = new PaymentsResult(configuration, load.path("throughputPerSecond").asDouble(),
+        PaymentsResult result = new PaymentsResult(configuration, maxThroughput, load.path("throughputPerSecond").asDouble(),
                 load.path("ok").asLong(), load.path("failed").asLong() + load.path("notSent").asLong(),
                 latency.path("p50").asLong(), latency.path("p99").asLong(), measured.serviceCpuNanos(),
                 load.path("generatorCpuNanos").asLong(-1), recorded.events(), recorded.dropped(), otherCores,
@@ -122,9 +129,11 @@ final class PaymentsRunner {
      * Runs the load generator to its end: the service's classes on the class path, the same heap and collector as the
      * service, no agent.
      *
+     * @param clients     a closed loop of this many clients, or 0: the open loop at the workload's rate
      * @param summaryFile where it writes its summary, or null (warm-up)
      */
-    private void generateLoad(Path runDirectory, Path portFile, String name, int seconds, Path summaryFile)
+    private void generateLoad(PaymentsWorkload workload, Path runDirectory, Path portFile, String name, int seconds,
+                              int clients, Path summaryFile)
             throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(options.java().toString());
@@ -132,6 +141,9 @@ final class PaymentsRunner {
         command.addAll(List.of("-cp", workload.serviceJar().toAbsolutePath().toString(),
                 PaymentsWorkload.LOAD_GENERATOR, "--port-file=" + portFile, "--rate=" + workload.rate(),
                 "--duration=" + seconds + "s", "--quiet"));
+        if (clients > 0) {
+            command.add("--clients=" + clients);
+        }
         if (summaryFile != null) {
             command.add("--summary=" + summaryFile);
         }

@@ -27,8 +27,15 @@ import java.nio.file.Path;
  * @param seconds       measured load per run
  * @param warmupSeconds unmeasured load before it, 0 for none
  * @param serviceJar    {@code examples/payments/target/payment-service.jar}
+ * @param clients       0: open loop only. Otherwise each run first measures the service's maximum throughput in a
+ *                      closed loop of this many clients for {@code seconds}, then the open loop; and the harness sets
+ *                      the open loop's rate to {@link #LOAD_SHARE} of plain's maximum, measured in a calibration run
+ *                      before the others ({@link #atShareOf})
  */
-record PaymentsWorkload(int rate, int seconds, int warmupSeconds, Path serviceJar) {
+record PaymentsWorkload(int rate, int seconds, int warmupSeconds, Path serviceJar, int clients) {
+    /** The open loop's rate in closed-loop mode, as a share of plain's maximum throughput. */
+    static final double LOAD_SHARE = 0.7;
+
     /**
      * Requests per second by default: the demo's rate, about a third of the 2-vCPU machine of docs/PERFORMANCE.md
      * without an agent. There the plain service needs 9–14 ms of CPU per request once warm (an authorisation makes
@@ -46,7 +53,24 @@ record PaymentsWorkload(int rate, int seconds, int warmupSeconds, Path serviceJa
     static final String SERVICE_MAIN_ARGS = "--healthy";
     static final String LOAD_GENERATOR = "dev.loomscope.examples.payments.LoadGenerator";
 
+    boolean closedLoop() {
+        return clients > 0;
+    }
+
+    /** This workload with the open-loop rate set to {@link #LOAD_SHARE} of {@code maxThroughput}. */
+    PaymentsWorkload atShareOf(double maxThroughput) {
+        return new PaymentsWorkload(Math.max(1, (int) Math.round(LOAD_SHARE * maxThroughput)), seconds, warmupSeconds,
+                serviceJar, clients);
+    }
+
     String description() {
+        if (closedLoop()) {
+            return String.format("the payment service of examples/payments (Jetty 12, H2 over HikariCP, bank stub; no"
+                            + " pathology) driven from a separate JVM, per run: %d s of unmeasured warm-up load at %d"
+                            + " requests/s, %d s of closed loop with %d clients (maximum throughput), then %d s of"
+                            + " open-loop load at %d requests/s (%.0f %% of plain's maximum in a calibration run)",
+                    warmupSeconds, rate, seconds, clients, seconds, rate, LOAD_SHARE * 100);
+        }
         return String.format("the payment service of examples/payments (Jetty 12, H2 over HikariCP, bank stub; no"
                         + " pathology) under open-loop load from a separate JVM: %d requests/s, %d s measured after %d s"
                         + " of unmeasured warm-up load, per run", rate, seconds, warmupSeconds);

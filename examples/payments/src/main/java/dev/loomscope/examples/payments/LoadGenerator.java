@@ -53,6 +53,8 @@ public final class LoadGenerator {
             usage: java -cp payment-service.jar dev.loomscope.examples.payments.LoadGenerator [options]
               --url=http://127.0.0.1:PORT | --port=PORT | --port-file=PATH   the service (loopback only)
               --rate=N            requests per second (default 50, at most 10000)
+              --clients=N         closed loop instead: N clients, each sending its next request when its last
+                                  response came, for --duration (1 to 1000); measures the maximum throughput
               --duration=D        e.g. 30s, 500ms, 2m (default 30s, at most 1h)
               --read-share=F      share of GET /payments/{id} (default 0.15)
               --hot-share=F       share of authorisations for merchant m-0 (default 0.3)
@@ -72,7 +74,12 @@ public final class LoadGenerator {
     /** Parsed command line. */
     public record Options(URI target, long rate, long durationNanos, double readShare, double hotShare,
                           double criticalShare, int payers, int merchants, int maxInFlight, long timeoutNanos,
-                          long seed, Path hgrm, Path summary, int warmup, boolean quiet) {
+                          long seed, Path hgrm, Path summary, int warmup, boolean quiet, int clients) {
+        /** A closed loop of {@link #clients} clients rather than the open-loop schedule at {@link #rate}. */
+        public boolean closedLoop() {
+            return clients > 0;
+        }
+
         public static Options parse(String[] args) throws IOException {
             URI target = null;
             long rate = 50;
@@ -89,6 +96,7 @@ public final class LoadGenerator {
             Path summary = null;
             int warmup = 20;
             boolean quiet = false;
+            int clients = 0;
             for (String arg : args) {
                 int eq = arg.indexOf('=');
                 String key = eq < 0 ? arg : arg.substring(0, eq);
@@ -112,6 +120,7 @@ public final class LoadGenerator {
                     case "--summary" -> summary = Path.of(value);
                     case "--warmup" -> warmup = Integer.parseInt(value.trim());
                     case "--quiet" -> quiet = true;
+                    case "--clients" -> clients = Integer.parseInt(value.trim());
                     default -> throw new IllegalArgumentException("unknown option " + arg);
                 }
             }
@@ -119,12 +128,15 @@ public final class LoadGenerator {
                 target = URI.create("http://127.0.0.1:8080");
             }
             new Schedule(rate, duration); // validates rate and duration
+            if (clients < 0 || clients > 1000) {
+                throw new IllegalArgumentException("--clients must be from 1 to 1000");
+            }
             if (payers < 1 || merchants < 1 || maxInFlight < 1) {
                 throw new IllegalArgumentException("--payers, --merchants and --max-in-flight must be positive");
             }
             return new Options(requireLoopback(target), rate, duration, readShare, hotShare, criticalShare, payers,
                     merchants, maxInFlight, timeout, seed, hgrm, summary, Math.max(0, Math.min(warmup, 1000)),
-                    quiet);
+                    quiet, clients);
         }
 
         private static double share(String key, String value) {
@@ -222,8 +234,8 @@ public final class LoadGenerator {
                 }
             });
         }
-        long timelineStart = OpenLoop.run(schedule, OpenLoop.Clock.system(), (index, intended) -> send(mix, tracing,
-                intended));
+        long timelineStart = options.closedLoop() ? runClosedLoop()
+                : OpenLoop.run(schedule, OpenLoop.Clock.system(), (index, intended) -> send(mix, tracing, intended));
         // Stragglers: the schedule is over, wait for what is still in flight (bounded by the request timeout).
         long deadline = System.nanoTime() + options.timeoutNanos() + TimeUnit.SECONDS.toNanos(1);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -241,7 +253,7 @@ public final class LoadGenerator {
         Map<String, Long> failureCounts = new TreeMap<>();
         failures.forEach((k, v) -> failureCounts.put(k, v.sum()));
         long end = lastCompletionNanos.get() != 0 ? lastCompletionNanos.get() : System.nanoTime();
-        Result result = new Result(schedule.count(), ok.sum(), failed.sum(), notSent.sum(), failureCounts,
+        Result result = new Result(options.closedLoop() ? sent.get() : schedule.count(), ok.sum(), failed.sum(), notSent.sum(), failureCounts,
                 latencies.total(), latencies.totalFromSend(), end - timelineStart);
         report(out, result);
         if (options.hgrm() != null) {
@@ -263,6 +275,7 @@ public final class LoadGenerator {
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("rate", options.rate());
+        root.put("clients", options.clients());
         root.put("durationNanos", options.durationNanos());
         root.put("scheduled", result.scheduled());
         root.put("ok", result.ok());
@@ -327,34 +340,71 @@ public final class LoadGenerator {
         }
         inFlight.incrementAndGet();
         sent.incrementAndGet();
-        Thread.ofVirtual().start(() -> {
-            long sentNanos = System.nanoTime();
-            try {
-                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-                long done = System.nanoTime();
-                int status = response.statusCode();
-                if (status == 200 || (status == 404 && request.method().equals("GET"))) {
-                    ok.increment();
-                    latencies.record(intendedNanos, sentNanos, done);
-                    if (request.method().equals("POST")) {
-                        remember(response.body());
+        Thread.ofVirtual().start(() -> exchange(request, intendedNanos));
+    }
+
+    /**
+     * The closed loop: {@code clients} virtual threads, each sending its next request as soon as its last one is
+     * answered, until the duration is over. What it measures is the most the service answers per second with that
+     * many requests outstanding; latency is from each request's send (a closed loop waits while the service stalls,
+     * so it cannot measure the latency of an offered rate: that is the open loop's).
+     *
+     * @return the start of the timeline
+     */
+    private long runClosedLoop() throws InterruptedException {
+        long start = System.nanoTime();
+        long end = start + options.durationNanos();
+        Thread[] clients = new Thread[options.clients()];
+        for (int c = 0; c < clients.length; c++) {
+            Random mix = new Random(options.seed() + c);
+            Random tracing = new Random(~(options.seed() + c));
+            clients[c] = Thread.ofVirtual().name("load-client-" + c).start(() -> {
+                while (System.nanoTime() < end) {
+                    boolean highPriority = tracing.nextDouble() < options.criticalShare();
+                    HttpRequest request = traced(nextRequest(mix), tracing, highPriority).build();
+                    if (highPriority) {
+                        highPrioritySent.increment();
                     }
-                } else {
-                    fail("HTTP " + status);
-                    latencies.record(intendedNanos, sentNanos, done);
+                    inFlight.incrementAndGet();
+                    sent.incrementAndGet();
+                    exchange(request, System.nanoTime());
                 }
-            } catch (HttpTimeoutException e) {
-                fail("timeout");
-                latencies.record(intendedNanos, sentNanos, System.nanoTime()); // at least the timeout
-            } catch (IOException e) {
-                fail(e.getClass().getSimpleName());
-            } catch (InterruptedException e) {
-                fail("interrupted");
-            } finally {
-                lastCompletionNanos.accumulateAndGet(System.nanoTime(), Math::max);
-                inFlight.decrementAndGet();
+            });
+        }
+        for (Thread client : clients) {
+            client.join();
+        }
+        return start;
+    }
+
+    /** One request and its response, on the calling thread; counted, timed from {@code intendedNanos}. */
+    private void exchange(HttpRequest request, long intendedNanos) {
+        long sentNanos = System.nanoTime();
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            long done = System.nanoTime();
+            int status = response.statusCode();
+            if (status == 200 || (status == 404 && request.method().equals("GET"))) {
+                ok.increment();
+                latencies.record(intendedNanos, sentNanos, done);
+                if (request.method().equals("POST")) {
+                    remember(response.body());
+                }
+            } else {
+                fail("HTTP " + status);
+                latencies.record(intendedNanos, sentNanos, done);
             }
-        });
+        } catch (HttpTimeoutException e) {
+            fail("timeout");
+            latencies.record(intendedNanos, sentNanos, System.nanoTime()); // at least the timeout
+        } catch (IOException e) {
+            fail(e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            fail("interrupted");
+        } finally {
+            lastCompletionNanos.accumulateAndGet(System.nanoTime(), Math::max);
+            inFlight.decrementAndGet();
+        }
     }
 
     private void fail(String reason) {
@@ -429,9 +479,15 @@ public final class LoadGenerator {
     }
 
     private void report(PrintStream out, Result r) {
-        out.printf(Locale.ROOT, "load: %d requests at %d/s for %s against %s (open loop: latency from each"
-                        + " request's intended start)%n", r.scheduled(), options.rate(),
-                seconds(options.durationNanos()), options.target());
+        if (options.closedLoop()) {
+            out.printf(Locale.ROOT, "load: %d requests from %d clients for %s against %s (closed loop: %.1f"
+                            + " requests/s; latency from each request's send)%n", r.scheduled(), options.clients(),
+                    seconds(options.durationNanos()), options.target(), r.throughputPerSecond());
+        } else {
+            out.printf(Locale.ROOT, "load: %d requests at %d/s for %s against %s (open loop: latency from each"
+                            + " request's intended start)%n", r.scheduled(), options.rate(),
+                    seconds(options.durationNanos()), options.target());
+        }
         StringBuilder failures = new StringBuilder();
         r.failures().forEach((k, v) -> failures.append(failures.isEmpty() ? " (" : ", ").append(k).append(": ").append(v));
         out.printf(Locale.ROOT, "  ok %d  failed %d%s  not sent (over %d in flight) %d%n", r.ok(), r.failed(),

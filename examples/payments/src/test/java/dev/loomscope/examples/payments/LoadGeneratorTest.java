@@ -5,13 +5,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoadGeneratorTest {
     @Test
@@ -62,5 +74,50 @@ class LoadGeneratorTest {
         assertEquals(latency.getValueAtPercentile(99), json.path("latencyNanos").path("p99").asLong());
         assertEquals(TimeUnit.MILLISECONDS.toNanos(50), json.path("latencyNanos").path("p50").asLong(),
                 TimeUnit.MILLISECONDS.toNanos(50) / 1000.0); // HdrHistogram: 3 significant digits
+    }
+
+    @Test
+    void theClosedLoopKeepsAtMostItsClientsInFlightAndCountsEveryAnswer() throws Exception {
+        AtomicInteger inFlight = new AtomicInteger();
+        AtomicInteger mostInFlight = new AtomicInteger();
+        LongAdder answered = new LongAdder();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", exchange -> {
+            mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+            try (exchange) {
+                exchange.getRequestBody().readAllBytes();
+                byte[] body = "{\"id\":\"p-1\"}".getBytes(StandardCharsets.UTF_8);
+                Thread.sleep(2); // long enough that the clients overlap
+                exchange.sendResponseHeaders(200, body.length);
+                exchange.getResponseBody().write(body);
+                answered.increment();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        });
+        server.start();
+        Path summary = Files.createTempFile("closed-loop", ".json");
+        try {
+            LoadGenerator.Options options = LoadGenerator.Options.parse(new String[] {
+                    "--port=" + server.getAddress().getPort(), "--clients=3", "--duration=1s", "--warmup=0",
+                    "--summary=" + summary});
+            LoadGenerator.Result result = new LoadGenerator(options).run(
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), null);
+
+            assertEquals(answered.sum(), result.ok(), "every answer counted, each once");
+            assertEquals(result.scheduled(), result.ok() + result.failed(), "every request sent was answered");
+            assertTrue(mostInFlight.get() >= 1 && mostInFlight.get() <= 3, "in flight at once: " + mostInFlight);
+            JsonNode json = new ObjectMapper().readTree(summary.toFile());
+            assertEquals(3, json.path("clients").asInt());
+            assertEquals(result.ok(), json.path("ok").asLong());
+            assertEquals(result.ok() * 1e9 / result.elapsedNanos(), json.path("throughputPerSecond").asDouble(), 1e-9);
+        } finally {
+            server.stop(0);
+            Files.deleteIfExists(summary);
+        }
+        assertThrows(IllegalArgumentException.class, () -> LoadGenerator.Options.parse(new String[] {"--clients=1001"}));
     }
 }
