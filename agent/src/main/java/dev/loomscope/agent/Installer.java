@@ -1,6 +1,7 @@
 package dev.loomscope.agent;
 
 import dev.loomscope.agent.metrics.MetricsEndpoint;
+import dev.loomscope.bootstrap.OperationScopes;
 import dev.loomscope.bootstrap.Recorder;
 import dev.loomscope.core.AgentOptions;
 import dev.loomscope.core.DumpTriggers;
@@ -15,7 +16,10 @@ import net.bytebuddy.utility.JavaModule;
 
 import java.lang.instrument.Instrumentation;
 import java.lang.invoke.MethodHandle;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
@@ -27,6 +31,13 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
 final class Installer {
     /** Sampled stacks the drain may lag behind before the oldest are lost (counted in the JSON). */
     private static final int SAMPLES_IN_FLIGHT = 4096;
+    /**
+     * Threads inside operation scopes at once that the recorder can follow (a table of 1 MiB, allocated at the first
+     * scope); past some 20,000 at once, scopes start to be counted as untracked (docs/design.md, "Operations").
+     */
+    private static final int SCOPE_TABLE_THREADS = 1 << 16;
+    /** Trace ids the drain may lag behind before they are lost (counted in the JSON). */
+    private static final int TRACE_IDS_IN_FLIGHT = 4096;
     /** The running agent's dumps on demand; null until {@link #install} has finished. */
     private static volatile DumpTriggers dumpTriggers;
     /** The running recording; null until {@link #install} has finished. */
@@ -59,6 +70,10 @@ final class Installer {
             Recorder.installSampling(options.sampleEvery(), options.critical().toArray(new String[0]),
                     options.stackDepth(), SAMPLES_IN_FLIGHT, jdk.frozenStackWalker());
             Recorder.allowSamplesUntil(Math.max(1, options.samplesPerSecond() / 10)); // the drain refills it
+            if (options.operations() > 0) {
+                OperationScopes.install(options.operations(), SCOPE_TABLE_THREADS, TRACE_IDS_IN_FLIGHT);
+                OperationScopes.allowCriticalSamplesUntil(Math.max(1, options.criticalSamplesPerSecond() / 10));
+            }
         }
         // Before the weaving, while nothing is recorded: the drain's code warmed up, the JFR stream started.
         RecordingSession.Preparation prepared = RecordingSession.prepare(options, jdk.jvmBlocksPinnedThreads());
@@ -67,7 +82,10 @@ final class Installer {
         // name is relocated along with Byte Buddy, so it concerns only the agent's private copy.
         System.setProperty(Nexus.PROPERTY, "true");
         HookTracker tracker = new HookTracker();
-        List<TypeInstrumentation> types = instrumentations(tracker, jdk, options);
+        List<TypeInstrumentation> types = new ArrayList<>(instrumentations(tracker, jdk, options));
+        if (OperationScopes.installed()) { // the application's Loomscope.operation/critical reach the recorder
+            types.add(new ApiInstrumentation());
+        }
         AgentBuilder agentBuilder = new AgentBuilder.Default(new ByteBuddy().with(TypeValidation.DISABLED))
                 .disableClassFormatChanges()
                 // VirtualThread is loaded before premain; describing it by reflection could load ForkJoinPool in the
@@ -78,7 +96,7 @@ final class Installer {
                 .with(AgentBuilder.DescriptionStrategy.Default.POOL_ONLY)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-                .with(new TransformationListener(tracker))
+                .with(new TransformationListener(tracker, instrumentation))
                 .ignore(none()); // the default ignores boot classes, which are exactly the targets here
         for (TypeInstrumentation type : types) {
             agentBuilder = agentBuilder.type(named(type.typeName()))
@@ -107,7 +125,7 @@ final class Installer {
             NativeSupport.armSigquit(instrumentation, triggers::sigquit);
         }
         if (options.metrics() != null) {
-            MetricsEndpoint.start(options.metrics(), options.serviceName(), session);
+            MetricsEndpoint.start(options.metrics(), options.serviceName(), session, options.metricsOperations());
         }
     }
 
@@ -138,18 +156,38 @@ final class Installer {
         return version == null ? "dev" : version;
     }
 
-    /** Marks hooks applied once their type is transformed; reports, in one line, a type that could not be. */
+    /**
+     * Marks hooks applied once their type is transformed; counts the copies of the API woven; reports, in one line, a
+     * type that could not be.
+     */
     private static final class TransformationListener extends AgentBuilder.Listener.Adapter {
         private final HookTracker tracker;
+        private final Instrumentation instrumentation;
 
-        TransformationListener(HookTracker tracker) {
+        TransformationListener(HookTracker tracker, Instrumentation instrumentation) {
             this.tracker = tracker;
+            this.instrumentation = instrumentation;
         }
 
         @Override
         public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module, boolean loaded,
                                      DynamicType dynamicType) {
             tracker.transformed(type.getSimpleName());
+            if (type.getName().equals(ApiInstrumentation.API_CLASS)) {
+                OperationScopes.apiClassWoven();
+                readRecorder(module);
+            }
+        }
+
+        /**
+         * An API in a named module (on the module path) must read the boot loader's unnamed module, where the recorder
+         * is, for the woven calls to link.
+         */
+        private void readRecorder(JavaModule module) {
+            Module recorder = OperationScopes.class.getModule();
+            if (module != null && module.isNamed() && module.unwrap() instanceof Module api && !api.canRead(recorder)) {
+                instrumentation.redefineModule(api, Set.of(recorder), Map.of(), Map.of(), Set.of(), Map.of());
+            }
         }
 
         @Override

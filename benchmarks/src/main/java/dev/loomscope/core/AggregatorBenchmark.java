@@ -5,6 +5,7 @@ import dev.loomscope.bootstrap.EventKind;
 import dev.loomscope.benchmarks.CpuClock;
 import dev.loomscope.benchmarks.RingStripe;
 import dev.loomscope.bootstrap.EventRing;
+import dev.loomscope.bootstrap.OperationScopes;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -71,6 +72,13 @@ public class AggregatorBenchmark {
         /** Even and dividing {@link #HANDOFFS} (200,000): 1000, 2000, 10000, 50000, 100000, 200000. */
         @Param({"1000", "200000"})
         int liveThreads;
+        /**
+         * Operations the threads work for ({@code Loomscope.operation}), each thread one of them from its creation
+         * (an OPERATION record after its CREATE, as a thread started inside a scope has); 0: none, the stream of an
+         * application that does not use the API.
+         */
+        @Param({"0"})
+        int operations;
 
         /** Starts every thread and leaves, per pair, the one whose turn it is queued and the other parked. */
         long[] prologue;
@@ -84,19 +92,24 @@ public class AggregatorBenchmark {
                         + liveThreads);
             }
             int pairs = liveThreads / 2;
-            Writer out = new Writer(7 * pairs);
+            Writer out = new Writer(9 * pairs);
             for (int p = 0; p < pairs; p++) {
                 long ping = ping(p);
                 long pong = ping + 1;
                 out.add(EventKind.CREATE, ping, MAIN_THREAD_ID);
                 out.add(EventKind.CREATE, pong, MAIN_THREAD_ID);
+                if (operations > 0) {
+                    long inherit = OperationScopes.recordArg(2 + p % operations, 0, OperationScopes.INHERIT);
+                    out.add(EventKind.OPERATION, ping, inherit);
+                    out.add(EventKind.OPERATION, pong, inherit);
+                }
                 out.add(EventKind.MOUNT, ping, CARRIERS[0]);
                 out.add(EventKind.BLOCK, ping, PARK);
                 out.add(EventKind.MOUNT, pong, CARRIERS[1]);
                 out.add(EventKind.SUBMIT, ping, pong); // pong hands the turn to ping...
                 out.add(EventKind.BLOCK, pong, PARK); // ...and parks
             }
-            prologue = out.records;
+            prologue = java.util.Arrays.copyOf(out.records, out.length());
 
             boolean[] pongsTurn = new boolean[pairs]; // ping holds the turn after the prologue
             int[] order = new int[pairs];
@@ -176,6 +189,10 @@ public class AggregatorBenchmark {
 
         Writer(int count) {
             records = new long[3 * count];
+        }
+
+        int length() {
+            return length;
         }
 
         void add(int kind, long threadId, long arg) {

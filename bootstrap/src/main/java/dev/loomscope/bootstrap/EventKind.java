@@ -67,8 +67,15 @@ public final class EventKind {
      */
     public static final int PINNED_REPORT = 16;
 
+    /**
+     * A virtual thread's operation or trace id changed: it entered or left an operation scope, or it was started
+     * inside one ({@code OperationScopes}). arg: operation id, trace id handle and why, packed as
+     * {@link OperationScopes#recordArg(int, long, int)} says.
+     */
+    public static final int OPERATION = 17;
+
     /** One more than the largest kind: the size of arrays indexed by kind. */
-    public static final int COUNT = 17;
+    public static final int COUNT = 18;
 
     /** Stable lower-camel-case name of a kind, as used in JSON ({@code droppedByKind}). */
     public static String name(int kind) {
@@ -89,6 +96,7 @@ public final class EventKind {
             case CARRIER_EXIT: return "carrierExit";
             case SAMPLE: return "sample";
             case PINNED_REPORT: return "pinnedReport";
+            case OPERATION: return "operation";
             default: return "kind" + kind;
         }
     }

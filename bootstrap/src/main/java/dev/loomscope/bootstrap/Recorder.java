@@ -242,15 +242,19 @@ public final class Recorder {
     public static void onCreate(Thread vthread) {
         try {
             long threadId = vthread.threadId();
+            long creatorId = Thread.currentThread().threadId();
             if (SHEDDING.shedNow(threadId)) {
                 EventRing[] r = rings;
                 if (r != null) {
                     r[stripe(threadId, r)].countShedCreation();
                 }
-                return;
+            } else {
+                maybeSample(vthread, SitePurpose.CREATE, false);
+                record(EventKind.CREATE, threadId, creatorId);
             }
-            maybeSample(vthread, SitePurpose.CREATE, false);
-            record(EventKind.CREATE, threadId, Thread.currentThread().threadId());
+            if (OperationScopes.inUse() && rings != null) { // started inside an operation: the child inherits it
+                OperationScopes.inherit(creatorId, vthread);
+            }
         } catch (Throwable t) {
             countError();
         }
@@ -326,6 +330,9 @@ public final class Recorder {
     public static void onEnd(Thread vthread) {
         try {
             record(EventKind.END, vthread.threadId(), 0L);
+            if (OperationScopes.inUse()) {
+                OperationScopes.ended(vthread.threadId());
+            }
         } catch (Throwable t) {
             countError();
         }
@@ -476,8 +483,9 @@ public final class Recorder {
             return false;
         }
         int every = sampleEvery;
-        // sampleEvery=1 asks for every stack; random sampling (every > 1) is also capped per second
-        return always || every == 1 || isCritical(vthread)
+        // sampleEvery=1 asks for every stack; random sampling (every > 1) is also capped per second, and so are
+        // the samples of threads in a critical scope (a budget of their own)
+        return always || every == 1 || isCritical(vthread) || OperationScopes.criticalSample(vthread.threadId())
                 || (every > 1 && java.util.concurrent.ThreadLocalRandom.current().nextInt(every) == 0
                 && ring.lvNextSequence() < sampleSequenceLimit);
     }
@@ -504,6 +512,16 @@ public final class Recorder {
 
     private static void record(int kind, long threadId, long arg) {
         record(kind, threadId, threadId, arg);
+    }
+
+    /**
+     * An {@link EventKind#OPERATION} record of {@link OperationScopes}: in the thread's own ring, in order with its
+     * other records; only for followed threads ({@link #traced}), whose other records are kept.
+     */
+    static void recordOperation(long virtualThreadId, long arg) {
+        if (traced(virtualThreadId)) {
+            record(EventKind.OPERATION, virtualThreadId, arg);
+        }
     }
 
     /**

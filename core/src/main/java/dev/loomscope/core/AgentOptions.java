@@ -47,6 +47,12 @@ import java.util.function.Consumer;
  * @param keep         interval dumps kept: after each, the oldest this JVM wrote beyond this many are deleted; 0: all
  * @param jfrPinned    also record the pinned blocks only the JVM sees (JDK 24+: monitor enters, {@code Object.wait},
  *                     class initialisation), from JFR's {@code jdk.VirtualThreadPinned} ({@link JfrPinnedBlocks})
+ * @param operations   distinct operation names kept ({@code Loomscope.operation}); later names count as
+ *                     {@code other}; 0: the API is not woven and stays a no-op
+ * @param criticalSamplesPerSecond most stack samples taken per second for threads in critical scopes
+ *                     ({@code Loomscope.critical})
+ * @param metricsOperations operations the metrics endpoint labels its per-operation histograms with (the most
+ *                     active); 0: no per-operation histograms
  */
 public record AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet,
                            long windowNanos, long retentionNanos, long longSliceNanos, int sampleEvery,
@@ -54,7 +60,20 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                            long leakThresholdNanos,
                            String dump, Duration interval, boolean sigquit, int threadSample, String clock,
                            MetricsAddress metrics, String service, Duration duration, int keep,
-                           boolean jfrPinned) {
+                           boolean jfrPinned, int operations, int criticalSamplesPerSecond,
+                           int metricsOperations) {
+
+    /** The options before operations: with their defaults. */
+    public AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet, long windowNanos,
+                        long retentionNanos, long longSliceNanos, int sampleEvery, List<String> critical,
+                        int samplesPerSecond, int stackDepth, int topSites, long leakThresholdNanos, String dump,
+                        Duration interval, boolean sigquit, int threadSample, String clock, MetricsAddress metrics,
+                        String service, Duration duration, int keep, boolean jfrPinned) {
+        this(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos, longSliceNanos, sampleEvery,
+                critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos, dump, interval, sigquit,
+                threadSample, clock, metrics, service, duration, keep, jfrPinned, DEFAULT_OPERATIONS,
+                DEFAULT_CRITICAL_SAMPLES_PER_SECOND, DEFAULT_METRICS_OPERATIONS);
+    }
 
     /** The options without a metrics endpoint, with the default service name, without a duration, keeping all. */
     public AgentOptions(String out, int rings, int ringCapacity, boolean recording, boolean quiet, long windowNanos,
@@ -81,6 +100,14 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
         }
     }
+
+    /** Default of {@code operations}: distinct operation names kept. */
+    public static final int DEFAULT_OPERATIONS = 200;
+    /** Most {@code operations}: ids are 16 bits, and each operation's aggregates take some tens of KiB. */
+    public static final int MAX_OPERATIONS = 2000;
+    public static final int DEFAULT_CRITICAL_SAMPLES_PER_SECOND = 1000;
+    /** Default of {@code metricsOperations}: each labelled operation adds two histograms (about 60 series). */
+    public static final int DEFAULT_METRICS_OPERATIONS = 5;
 
     public static final String CLOCK_AUTO = "auto";
     public static final String CLOCK_NANO_TIME = "nanoTime";
@@ -123,6 +150,9 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         Duration duration = DEFAULTS.duration;
         int keep = DEFAULTS.keep;
         boolean jfrPinned = DEFAULTS.jfrPinned;
+        int operations = DEFAULTS.operations;
+        int criticalSamplesPerSecond = DEFAULTS.criticalSamplesPerSecond;
+        int metricsOperations = DEFAULTS.metricsOperations;
         if (text == null || text.isBlank()) {
             return DEFAULTS;
         }
@@ -204,10 +234,17 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                     }
                 }
                 case "jfrPinned" -> jfrPinned = onOff(key, value, DEFAULTS.jfrPinned, warn);
+                case "operations" -> operations = value.equals("off") ? 0
+                        : integer(key, value, 0, MAX_OPERATIONS, DEFAULTS.operations, warn);
+                case "criticalSamplesPerSecond" -> criticalSamplesPerSecond = integer(key, value, 1, 1_000_000,
+                        DEFAULTS.criticalSamplesPerSecond, warn);
+                case "metricsOperations" -> metricsOperations = integer(key, value, 0, 200,
+                        DEFAULTS.metricsOperations, warn);
                 default -> warn.accept("loomscope: unknown option '" + key + "' ignored (options: "
                         + "out, rings, ringCapacity, recording, quiet, window, retention, longSlice, sampleEvery,"
                         + " critical, samplesPerSecond, stackDepth, topSites, leakThreshold, dump, interval, sigquit,"
-                        + " threadSample, clock, metrics, service, duration, keep, jfrPinned;"
+                        + " threadSample, clock, metrics, service, duration, keep, jfrPinned, operations,"
+                        + " criticalSamplesPerSecond, metricsOperations;"
                         + " see docs/options.md)");
             }
         }
@@ -219,7 +256,7 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         return new AgentOptions(out, rings, ringCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
                 dump == null ? timestamped(out) : dump, interval, sigquit, threadSample, clock, metrics, service,
-                duration, keep, jfrPinned);
+                duration, keep, jfrPinned, operations, criticalSamplesPerSecond, metricsOperations);
     }
 
     /** What {@link #metricsAddress} returns for a value it cannot use. */
@@ -299,7 +336,8 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
                 + ",ringCapacity=" + fittedCapacity + " (" + mebibytes(ringBytes(fittedRings, fittedCapacity)) + ")");
         return new AgentOptions(out, fittedRings, fittedCapacity, recording, quiet, windowNanos, retentionNanos,
                 longSliceNanos, sampleEvery, critical, samplesPerSecond, stackDepth, topSites, leakThresholdNanos,
-                dump, interval, sigquit, threadSample, clock, metrics, service, duration, keep, jfrPinned);
+                dump, interval, sigquit, threadSample, clock, metrics, service, duration, keep, jfrPinned, operations,
+                criticalSamplesPerSecond, metricsOperations);
     }
 
     static long ringBytes(int rings, int ringCapacity) {
@@ -371,6 +409,9 @@ public record AgentOptions(String out, int rings, int ringCapacity, boolean reco
         map.put("duration", duration.isZero() ? "off" : formatDuration(duration.toNanos()));
         map.put("keep", keep);
         map.put("jfrPinned", jfrPinned);
+        map.put("operations", operations);
+        map.put("criticalSamplesPerSecond", criticalSamplesPerSecond);
+        map.put("metricsOperations", metricsOperations);
         return map;
     }
 

@@ -3,6 +3,7 @@ package dev.loomscope.core;
 import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
 import dev.loomscope.bootstrap.EventSink;
+import dev.loomscope.bootstrap.OperationScopes;
 import dev.loomscope.bootstrap.SampleRing;
 import dev.loomscope.bootstrap.SitePurpose;
 import dev.loomscope.bootstrap.ThreadShedding;
@@ -13,6 +14,7 @@ import java.util.List;
 import static dev.loomscope.core.ThreadState.BLOCKED;
 import static dev.loomscope.core.ThreadState.FORGOTTEN;
 import static dev.loomscope.core.ThreadState.HAS_SITES;
+import static dev.loomscope.core.ThreadState.IN_OPERATION;
 import static dev.loomscope.core.ThreadState.KIND_MASK;
 import static dev.loomscope.core.ThreadState.KIND_SHIFT;
 import static dev.loomscope.core.ThreadState.PHASE_MASK;
@@ -65,6 +67,8 @@ final class Aggregator implements EventSink {
     private final LongSlices longSlices;
     private final LeakClusters leakClusters;
     private final TransitionMetrics metrics;
+    /** The application's operations and what their threads did. */
+    private final OperationMetrics operations;
     /** The recorder's followed threads and the aggregator's history of its levels. */
     private final ThreadShedding shedding;
     private final SheddingHistory sheddingHistory;
@@ -91,16 +95,33 @@ final class Aggregator implements EventSink {
                int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos, int stackDepth,
                ClockConversion clock) {
         this(firstObservableThreadId, originNanoTime, originEpochNanos, windowNanos, fineWindows, longSliceNanos,
-                samples, leakThresholdNanos, stackDepth, clock, new ThreadShedding());
+                samples, leakThresholdNanos, stackDepth, clock, new OperationMetrics(), new ThreadShedding());
     }
 
-    /**
-     * @param shedding which threads the recorder follows ({@link dev.loomscope.bootstrap.Recorder#shedding()}); read
-     *                 for every record, lowered by the drain
-     */
+    /** @param operations where the operations' names and trace ids come from (tests name their own) */
+    Aggregator(long firstObservableThreadId, long originNanoTime, long originEpochNanos, long windowNanos,
+               int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos, int stackDepth,
+               ClockConversion clock, OperationMetrics operations) {
+        this(firstObservableThreadId, originNanoTime, originEpochNanos, windowNanos, fineWindows, longSliceNanos,
+                samples, leakThresholdNanos, stackDepth, clock, operations, new ThreadShedding());
+    }
+
+    /** @param shedding which threads the recorder follows (tests shed their own) */
     Aggregator(long firstObservableThreadId, long originNanoTime, long originEpochNanos, long windowNanos,
                int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos, int stackDepth,
                ClockConversion clock, ThreadShedding shedding) {
+        this(firstObservableThreadId, originNanoTime, originEpochNanos, windowNanos, fineWindows, longSliceNanos,
+                samples, leakThresholdNanos, stackDepth, clock, new OperationMetrics(), shedding);
+    }
+
+    /**
+     * @param operations where the operations' names and trace ids come from
+     * @param shedding   which threads the recorder follows ({@link dev.loomscope.bootstrap.Recorder#shedding()}); read
+     *                   for every record, lowered by the drain
+     */
+    Aggregator(long firstObservableThreadId, long originNanoTime, long originEpochNanos, long windowNanos,
+               int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos, int stackDepth,
+               ClockConversion clock, OperationMetrics operations, ThreadShedding shedding) {
         this.clock = clock;
         this.shedding = shedding;
         this.sheddingHistory = new SheddingHistory(shedding, windowNanos, fineWindows, originNanoTime,
@@ -113,6 +134,7 @@ final class Aggregator implements EventSink {
         this.longSlices = new LongSlices(longSliceNanos, stackDepth, sites, carriers, carrierOfMounted,
                 this::epochNanos, sheddingHistory);
         this.leakClusters = new LeakClusters(leakThresholdNanos);
+        this.operations = operations;
     }
 
     /**
@@ -158,6 +180,7 @@ final class Aggregator implements EventSink {
         byKind[EventKind.CARRIER_ACTIVE] = (ts, threadId, carrierId) ->
                 carriers.stats(carriers.column(carrierId)).idleEnds(ts);
         byKind[EventKind.SAMPLE] = (ts, threadId, arg) -> onSample(ts, threadId, arg);
+        byKind[EventKind.OPERATION] = (ts, threadId, arg) -> onOperation(ts, threadId, arg);
         return byKind;
     }
 
@@ -211,6 +234,9 @@ final class Aggregator implements EventSink {
                 metrics.wakeToRunHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(latency));
                 if ((state & HAS_SITES) != 0) {
                     siteAttribution.wokenThreadRan(threadId, latency);
+                }
+                if ((state & IN_OPERATION) != 0) {
+                    operations.wokeToRun(threadId, latency, epochNanos(ts) - latency);
                 }
             }
             if ((state & TIMED) != 0) {
@@ -277,6 +303,9 @@ final class Aggregator implements EventSink {
             if ((state & HAS_SITES) != 0) {
                 siteAttribution.blockBegan(threadId, blockKind);
             }
+            if ((state & IN_OPERATION) != 0) {
+                operations.blockBegan(threadId, blockKind);
+            }
             if (timeoutNanos > 0) {
                 timedBlockDeadline.put(threadId, ts - originNanoTime + timeoutNanos);
                 state |= TIMED;
@@ -301,6 +330,10 @@ final class Aggregator implements EventSink {
         metrics.runSliceHeatmap.add(epochNanos(ts), LogLatencyBuckets.index(slice));
         carrier.sliceEnded(slice);
         longSlices.sliceEnded(threadId, carrier.threadId, ts, slice, MountedSlice.site(mounted));
+        if ((state & IN_OPERATION) != 0) {
+            operations.sliceEnded(threadId, slice, epochNanos(ts) - slice, slice >= longSlices.thresholdNanos(),
+                    MountedSlice.site(mounted));
+        }
     }
 
     /**
@@ -338,8 +371,12 @@ final class Aggregator implements EventSink {
                 long duration = elapsedSince(value, runnableSince);
                 metrics.blockedHeatmap.add(epochNanos(runnableSince), LogLatencyBuckets.index(duration));
                 metrics.blockedByKind(blockKindOf(state)).record(duration);
+                int site = SiteTable.NONE;
                 if ((state & HAS_SITES) != 0) {
-                    siteAttribution.blockEnded(threadId, duration);
+                    site = siteAttribution.blockEnded(threadId, duration);
+                }
+                if ((state & IN_OPERATION) != 0) {
+                    operations.blockEnded(threadId, duration, epochNanos(runnableSince) - duration, site);
                 }
                 store(threadId, slot, pack(withPhase(state, QUEUED), runnableSince));
             } else if (phase == YIELDED) {
@@ -362,6 +399,9 @@ final class Aggregator implements EventSink {
         pinnedSince.put(threadId, ts - originNanoTime);
         if ((state & HAS_SITES) != 0) {
             siteAttribution.pinnedParkBegan(threadId);
+        }
+        if ((state & IN_OPERATION) != 0) {
+            operations.pinnedBlock(threadId);
         }
     }
 
@@ -402,6 +442,9 @@ final class Aggregator implements EventSink {
         if (!frames.isEmpty()) {
             siteAttribution.reportedPinnedBlock(frames, pinnedKind, durationNanos);
         }
+        if (operations.threadsInOperations() > 0) {
+            operations.pinnedBlock(threadId); // its operation now: the report comes a second or so late
+        }
     }
 
     /** afterDone follows the last unmount, except after a failed start, which never mounted. */
@@ -427,6 +470,9 @@ final class Aggregator implements EventSink {
             }
             if ((state & HAS_SITES) != 0) {
                 siteAttribution.threadEnded(threadId);
+            }
+            if ((state & IN_OPERATION) != 0) {
+                operations.threadEnded(threadId);
             }
             boolean tracked = value != ABSENT ? (state & TRACKED) != 0 : threadId >= firstObservableThreadId;
             if (tracked) {
@@ -457,14 +503,27 @@ final class Aggregator implements EventSink {
         }
     }
 
+    /** The thread entered or left an operation, or was started inside one. */
+    private void onOperation(long ts, long threadId, long arg) {
+        int slot = live.slotOf(threadId);
+        long value = slot < 0 ? ABSENT : continued(threadId, slot, live.valueAt(slot), ts); // a gap forgets first
+        boolean running = value != ABSENT && (stateOf(value) & PHASE_MASK) == RUNNING;
+        if (operations.changed(threadId, arg, running)) {
+            replaceState(threadId, ts, 0, IN_OPERATION, 0); // absent (late attach): phase and time unknown
+        } else if (slot >= 0) {
+            replaceState(threadId, ts, IN_OPERATION, 0, 0);
+        }
+    }
+
     /**
      * The entry of a thread about to apply a record at {@code ts}: {@code value} itself, or, if a transition of the
      * thread may have gone unrecorded since the entry's time (it was shed meanwhile), the entry of a forgotten thread
      * ({@link #forget}), stored in {@code slot}. One comparison unless the recorder shed threads since that time.
      */
     private long continued(long threadId, int slot, long value, long ts) {
-        if (timeOf(value) >= sheddingHistory.uncheckedFromSinceOrigin
-                || sheddingHistory.unbroken(threadId, timeOf(value) + originNanoTime, ts)) {
+        long since = timeOf(value);
+        if (since >= sheddingHistory.uncheckedFromSinceOrigin || since == ts - originNanoTime // checked at this record
+                || sheddingHistory.unbroken(threadId, since + originNanoTime, ts)) {
             return value;
         }
         long forgotten = forget(threadId, value, ts);
@@ -475,8 +534,8 @@ final class Aggregator implements EventSink {
     /**
      * Drops what the aggregator knew of a thread whose history has a gap before {@code ts}: its phase and the time of
      * its last transition, a timed block's deadline, a pinned block's start, its mounted slice (and the carrier's
-     * current slice, if it is the thread's), its pending sites. Keeps whether its creation was seen (its end is counted
-     * in {@code ended} all the same).
+     * current slice, if it is the thread's), its pending sites, its operation (until its next operation record).
+     * Keeps whether its creation was seen (its end is counted in {@code ended} all the same).
      *
      * @return the thread's entry from now on: {@link ThreadState#FORGOTTEN} since {@code ts}
      */
@@ -489,6 +548,9 @@ final class Aggregator implements EventSink {
         pinnedSince.remove(threadId, ABSENT);
         if ((state & HAS_SITES) != 0) {
             siteAttribution.threadEnded(threadId);
+        }
+        if ((state & IN_OPERATION) != 0) {
+            operations.threadEnded(threadId); // an exit may have gone unrecorded: attributed again from its next record
         }
         long mounted = carrierOfMounted.remove(threadId, ABSENT);
         if (mounted != ABSENT) {
@@ -549,6 +611,7 @@ final class Aggregator implements EventSink {
             accept(t += 1_000, EventKind.CARRIER_START, 0, carrier);
             accept(t += 1_000, EventKind.CARRIER_IDLE, 0, carrier);
             accept(t += 1_000, EventKind.CREATE, vthread, carrier);
+            accept(t += 1_000, EventKind.OPERATION, vthread, OperationScopes.recordArg(2, 1, OperationScopes.INHERIT));
             accept(t += 1_000, EventKind.CARRIER_ACTIVE, 0, carrier);
             accept(t += 1_000, EventKind.MOUNT, vthread, carrier);
             accept(t += 1_000, EventKind.SAMPLE, vthread, SitePurpose.BLOCK);
@@ -567,6 +630,8 @@ final class Aggregator implements EventSink {
             accept(t += 1_000, EventKind.SUBMIT, vthread, carrier);
             accept(t += 1_000, EventKind.MOUNT, vthread, carrier);
             longSlices.walkRunning(t += longSlices.thresholdNanos());
+            accept(t += 1_000, EventKind.OPERATION, vthread, OperationScopes.recordArg(3, 2, OperationScopes.ENTER));
+            accept(t += 1_000, EventKind.OPERATION, vthread, OperationScopes.recordArg(2, 1, OperationScopes.EXIT));
             accept(t += 1_000, EventKind.END, vthread, 0);
             accept(t += 1_000, EventKind.SUBMIT_FAILED, vthread, 0);
             accept(t += 1_000, EventKind.CARRIER_EXIT, 0, carrier);
@@ -622,7 +687,7 @@ final class Aggregator implements EventSink {
                 leakClusters.find(live, siteAttribution, now - originNanoTime,
                         (threadId, sinceOrigin) -> sheddingHistory.unbroken(threadId, sinceOrigin + originNanoTime,
                                 now)),
-                leakClusters.thresholdNanos(), sheddingHistory.snapshot(now));
+                leakClusters.thresholdNanos(), operations.snapshot(), sheddingHistory.snapshot(now));
     }
 
     /**
@@ -641,4 +706,5 @@ final class Aggregator implements EventSink {
     SheddingHistory sheddingHistory() {
         return sheddingHistory;
     }
+
 }

@@ -2,6 +2,7 @@ package dev.loomscope.core;
 
 import dev.loomscope.bootstrap.EventKind;
 import dev.loomscope.bootstrap.EventRing;
+import dev.loomscope.bootstrap.OperationScopes;
 import dev.loomscope.bootstrap.Recorder;
 import dev.loomscope.bootstrap.SampleRing;
 
@@ -62,6 +63,10 @@ final class Drain {
     /** A slice must still be running when the drain looks, for its stack to be walked: wake at least twice per slice. */
     private final long longestIdleParkNanos;
     private final int samplesPerSecond;
+    /** Stack samples per second for threads in critical scopes; 0 when scopes are off. */
+    private final int criticalSamplesPerSecond;
+    /** Bad input to the operations API, said once; null when scopes are off. */
+    private final OperationWarnings operationWarnings;
     /** Held by the drain thread for one pass and by a dump for its drain and snapshot; never by an application thread. */
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread thread;
@@ -77,9 +82,12 @@ final class Drain {
      * @param pinnedReports    pinned blocks the JVM reports, or null
      * @param longSliceNanos   the long-slice threshold: the longest sleep is half of it (and 16 ms at most)
      * @param samplesPerSecond random stack samples allowed per second
+     * @param criticalSamplesPerSecond stack samples allowed per second for threads in critical scopes
+     * @param operationWarnings  says bad input to the operations API once, or null when scopes are off
      */
     Drain(EventRing[] rings, Aggregator aggregator, ClockConversion clock, ContextSampler context,
-          JfrPinnedBlocks pinnedReports, long longSliceNanos, int samplesPerSecond) {
+          JfrPinnedBlocks pinnedReports, long longSliceNanos, int samplesPerSecond, int criticalSamplesPerSecond,
+          OperationWarnings operationWarnings) {
         this.rings = rings;
         this.aggregator = aggregator;
         this.clock = clock;
@@ -88,6 +96,8 @@ final class Drain {
         this.longestIdleParkNanos = Math.max(FIRST_IDLE_PARK_NANOS, Math.min(LONGEST_IDLE_PARK_NANOS,
                 longSliceNanos / 2));
         this.samplesPerSecond = samplesPerSecond;
+        this.criticalSamplesPerSecond = criticalSamplesPerSecond;
+        this.operationWarnings = operationWarnings;
         this.shedding = rings == null ? null : new SheddingControl(aggregator.sheddingHistory(), rings);
         this.nowNanoTime = () -> clock.toNanos(Recorder.clockReading());
         this.thread = new Thread(this::run, "loomscope-drain");
@@ -135,6 +145,9 @@ final class Drain {
                 idlePark = FIRST_IDLE_PARK_NANOS;
             }
         }
+        if (operationWarnings != null) {
+            operationWarnings.check(); // bad input of the last moments, before the exit dump
+        }
         try {
             lastCpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         } catch (RuntimeException e) {
@@ -142,12 +155,21 @@ final class Drain {
         }
     }
 
-    /** Ten times a second, lets a tenth of {@code samplesPerSecond} more random stack samples be taken. */
+    /**
+     * Ten times a second, lets a tenth of {@code samplesPerSecond} more random stack samples be taken, and a tenth of
+     * {@code criticalSamplesPerSecond} more samples of threads in critical scopes; and says bad input to the
+     * operations API ({@link OperationWarnings}).
+     */
     private void refillSampleBudget(long now) {
         SampleRing samples = Recorder.samples();
         if (samples != null && now - lastSampleRefill >= SAMPLE_REFILL_NANOS) {
             lastSampleRefill = now;
             Recorder.allowSamplesUntil(samples.lvNextSequence() + Math.max(1, samplesPerSecond / 10));
+            if (operationWarnings != null) {
+                OperationScopes.allowCriticalSamplesUntil(OperationScopes.criticalSamplesAsked()
+                        + Math.max(1, criticalSamplesPerSecond / 10));
+                operationWarnings.check();
+            }
         }
     }
 

@@ -369,6 +369,67 @@ public final class MetricsReading {
         return Collections.unmodifiableMap(byKind);
     }
 
+    // ---- operations --------------------------------------------------------------------------------------------------
+
+    /**
+     * The application's operations with the most wakes, at most {@code limit}, the most first (then in the order
+     * the drain first saw them): what the metrics label their per-operation histograms with. A bound on the series,
+     * stable from one scrape to the next as long as the busiest operations stay the busiest.
+     */
+    public List<Operation> operations(int limit) {
+        List<Snapshot.Operation> all = new java.util.ArrayList<>(data.operations().operations());
+        all.sort(java.util.Comparator.comparingLong((Snapshot.Operation o) -> o.wakeToRun().count()).reversed());
+        List<Operation> top = new java.util.ArrayList<>();
+        for (Snapshot.Operation operation : all.subList(0, Math.min(limit, all.size()))) {
+            top.add(new Operation(operation));
+        }
+        return top;
+    }
+
+    /** One operation: its wake-to-run and blocked distributions and its worst events of each. */
+    public static final class Operation {
+        private final Snapshot.Operation operation;
+
+        private Operation(Snapshot.Operation operation) {
+            this.operation = operation;
+        }
+
+        public String name() {
+            return operation.name();
+        }
+
+        public Latency wakeToRun() {
+            return new Latency(operation.wakeToRun());
+        }
+
+        public Latency blocked() {
+            return new Latency(operation.blocked());
+        }
+
+        /** The longest waits for a carrier, longest first. */
+        public List<Exemplar> worstWakeToRun() {
+            return exemplars(operation.worstWakeToRun());
+        }
+
+        /** The longest unpinned blocks, longest first. */
+        public List<Exemplar> worstBlocked() {
+            return exemplars(operation.worstBlocked());
+        }
+
+        private static List<Exemplar> exemplars(List<Exemplars.Exemplar> worst) {
+            return worst.stream().map(e -> new Exemplar(e.durationNanos(), e.startEpochNanos() / 1_000_000,
+                    e.traceId())).toList();
+        }
+    }
+
+    /**
+     * One of an operation's worst events.
+     *
+     * @param traceId the trace id of its thread's scope, null if none
+     */
+    public record Exemplar(long durationNanos, long startEpochMillis, String traceId) {
+    }
+
     /** One latency distribution of the snapshot, in nanoseconds, for exports that bucket it their own way. */
     public static final class Latency {
         private final LatencyDistribution distribution;

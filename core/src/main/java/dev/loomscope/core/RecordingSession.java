@@ -2,6 +2,7 @@ package dev.loomscope.core;
 
 import dev.loomscope.bootstrap.EventRing;
 import dev.loomscope.bootstrap.ClockPair;
+import dev.loomscope.bootstrap.OperationScopes;
 import dev.loomscope.bootstrap.Recorder;
 
 import java.io.IOException;
@@ -74,7 +75,8 @@ public final class RecordingSession {
         this.pinnedReports = recording ? prepared.pinnedReports : null;
         this.pinnedReportsProblem = prepared.pinnedReportsProblem;
         this.drain = new Drain(rings, aggregator, clock, context, pinnedReports, options.longSliceNanos(),
-                options.samplesPerSecond());
+                options.samplesPerSecond(), options.criticalSamplesPerSecond(), OperationScopes.installed()
+                        ? new OperationWarnings(options.operations(), System.err::println) : null);
     }
 
     /**

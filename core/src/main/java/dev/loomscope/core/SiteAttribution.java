@@ -91,12 +91,17 @@ final class SiteAttribution {
         site.pinned(nanos);
     }
 
-    /** An unpinned block ended after {@code nanos}: charged to its site. */
-    void blockEnded(long threadId, long nanos) {
+    /**
+     * An unpinned block ended after {@code nanos}: charged to its site.
+     *
+     * @return the site, {@link SiteTable#NONE} if the block was not sampled
+     */
+    int blockEnded(long threadId, long nanos) {
         int site = take(threadId, BLOCK_SITE);
         if (site != SiteTable.NONE) {
             sites.get(site).blocked(nanos);
         }
+        return site;
     }
 
     /** A pinned block ended after {@code nanos}: charged to its site. */

@@ -45,13 +45,74 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
     record Data(Counts counts, Latencies latencies, Heatmaps heatmaps, List<Carrier> carriers, long longSlices,
                 long longSliceThresholdNanos, List<LongSlice> longestSlices, List<SiteTable.Site> sites,
                 long samplesTaken, long samplesLost, List<LeakCluster> leaks, long leakThresholdNanos,
-                Shedding shedding) {
+                Operations operations, Shedding shedding) {
         Data {
             carriers = List.copyOf(carriers);
             longestSlices = List.copyOf(longestSlices);
             sites = List.copyOf(sites);
             leaks = List.copyOf(leaks);
         }
+
+        /** Without operations (a recording without the {@code operations} option), nothing shed. */
+        Data(Counts counts, Latencies latencies, Heatmaps heatmaps, List<Carrier> carriers, long longSlices,
+             long longSliceThresholdNanos, List<LongSlice> longestSlices, List<SiteTable.Site> sites,
+             long samplesTaken, long samplesLost, List<LeakCluster> leaks, long leakThresholdNanos) {
+            this(counts, latencies, heatmaps, carriers, longSlices, longSliceThresholdNanos, longestSlices, sites,
+                    samplesTaken, samplesLost, leaks, leakThresholdNanos, Operations.NONE, Shedding.NONE);
+        }
+    }
+
+    /**
+     * The application's operations ({@code Loomscope.operation}) and critical scopes, with what the recorder counted
+     * of them ({@code dev.loomscope.bootstrap.OperationScopes}).
+     *
+     * @param limit                 the {@code operations} option: distinct names kept; 0 when off
+     * @param named                 distinct names kept so far
+     * @param scopesOverLimit       scopes counted as {@code other}: their name came after the limit
+     * @param scopesIgnored         scopes ignored for a null or empty name
+     * @param namesTruncated        distinct names cut to {@code maxNameChars}
+     * @param scopesUntracked       scopes not tracked: the recorder's table of threads in scopes was full there
+     * @param traceIdsIgnored       trace ids ignored for their length
+     * @param traceIdsLost          trace ids lost on their way to the drain
+     * @param criticalSamples       stacks sampled because their thread was in a critical scope
+     * @param criticalSamplesCapped samples a critical scope asked for beyond the per-second budget
+     * @param apiClassesWoven       copies of {@code dev.loomscope.api.Loomscope} the agent wove (one per class loader)
+     * @param operations            in the order their names were first used
+     */
+    record Operations(int limit, int named, long scopesOverLimit, long scopesIgnored, long namesTruncated,
+                      int maxNameChars, long scopesUntracked, long traceIdsIgnored, long traceIdsLost,
+                      long criticalScopes, long criticalSamples, long criticalSamplesCapped, long apiClassesWoven,
+                      List<Operation> operations) {
+        static final Operations NONE = new Operations(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, List.of());
+
+        Operations {
+            operations = List.copyOf(operations);
+        }
+    }
+
+    /**
+     * One operation: counts, distributions (copies, summarised when written), block sites, worst events.
+     *
+     * @param blocksByKind       by {@code BlockKind}
+     * @param blockSites         sampled block sites, the most blocked time first
+     * @param blockSitesOverflow sampled blocks charged to no site: the operation had too many distinct sites
+     */
+    record Operation(String name, long threads, long inheritedThreads, long blocks, long pinnedBlocks, long wakes,
+                     long longSlices, long[] blocksByKind, LatencyDistribution wakeToRun, LatencyDistribution blocked,
+                     LatencyDistribution runSlice, List<OperationSite> blockSites, long blockSitesOverflow,
+                     List<Exemplars.Exemplar> worstWakeToRun, List<Exemplars.Exemplar> worstBlocked,
+                     List<Exemplars.Exemplar> worstLongSlices) {
+        Operation {
+            blocksByKind = blocksByKind.clone();
+            blockSites = List.copyOf(blockSites);
+            worstWakeToRun = List.copyOf(worstWakeToRun);
+            worstBlocked = List.copyOf(worstBlocked);
+            worstLongSlices = List.copyOf(worstLongSlices);
+        }
+    }
+
+    /** A sampled block site of one operation: blocks that ended there, and their total time. */
+    record OperationSite(int site, long count, long totalNanos) {
     }
 
     /**
@@ -68,6 +129,8 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
      */
     record Shedding(int levelNow, int maxLevel, long episodes, long shedNanos, long forgotten, long creationsCounted,
                     List<WindowedHeatmap.Row> windows) {
+        static final Shedding NONE = new Shedding(0, 0, 0, 0, 0, 0, List.of());
+
         Shedding {
             windows = List.copyOf(windows);
         }

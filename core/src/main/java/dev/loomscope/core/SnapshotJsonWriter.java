@@ -14,6 +14,7 @@ import dev.loomscope.format.LatencySummary;
 import dev.loomscope.format.Leaks;
 import dev.loomscope.format.LongSlices;
 import dev.loomscope.format.LoomscopeDump;
+import dev.loomscope.format.Operations;
 import dev.loomscope.format.Recorder;
 import dev.loomscope.format.Recording;
 import dev.loomscope.format.Scheduler;
@@ -71,6 +72,7 @@ public final class SnapshotJsonWriter {
                 longSlices(data),
                 sites(snapshot, data),
                 leaks(data),
+                operations(snapshot, data),
                 heatmaps(snapshot.windowNanos(), data.heatmaps()),
                 scheduler(snapshot.context().scheduler()),
                 context(snapshot.context()),
@@ -220,6 +222,48 @@ public final class SnapshotJsonWriter {
                     frames(data, cluster.site)));
         }
         return new Leaks(data.leakThresholdNanos(), threads, clusters);
+    }
+
+    /** The operations, in the order their names were first used; null when the {@code operations} option is off. */
+    private static Operations operations(Snapshot snapshot, Snapshot.Data data) {
+        Snapshot.Operations operations = data.operations();
+        if (operations.limit() == 0) {
+            return null;
+        }
+        List<Operations.Operation> perOperation = new ArrayList<>();
+        for (Snapshot.Operation operation : operations.operations()) {
+            List<Operations.BlockSite> blockSites = new ArrayList<>();
+            for (Snapshot.OperationSite site : operation.blockSites()) {
+                blockSites.add(new Operations.BlockSite(site.count(), site.totalNanos(), frames(data, site.site())));
+            }
+            perOperation.add(new Operations.Operation(operation.name(), operation.threads(),
+                    operation.inheritedThreads(), operation.blocks(), operation.pinnedBlocks(), operation.wakes(),
+                    operation.longSlices(), kinds(operation.blocksByKind(), BlockKind.PINNED),
+                    new Operations.Latencies(operation.wakeToRun().summary(), operation.blocked().summary(),
+                            operation.runSlice().summary()),
+                    blockSites, operation.blockSitesOverflow(),
+                    new Operations.Exemplars(exemplars(data, operation.worstWakeToRun()),
+                            exemplars(data, operation.worstBlocked()), exemplars(data, operation.worstLongSlices()))));
+        }
+        long samplesPerSecond = ((Number) snapshot.options().getOrDefault("criticalSamplesPerSecond", 0))
+                .longValue();
+        return new Operations(operations.limit(), operations.named(), operations.scopesOverLimit(),
+                operations.scopesIgnored(), operations.namesTruncated(), operations.maxNameChars(),
+                operations.scopesUntracked(), operations.traceIdsIgnored(), operations.traceIdsLost(),
+                operations.apiClassesWoven(),
+                new Operations.Critical(operations.criticalScopes(), operations.criticalSamples(),
+                        operations.criticalSamplesCapped(), samplesPerSecond),
+                perOperation);
+    }
+
+    private static List<Operations.Exemplar> exemplars(Snapshot.Data data, List<Exemplars.Exemplar> worst) {
+        List<Operations.Exemplar> exemplars = new ArrayList<>(worst.size());
+        for (Exemplars.Exemplar exemplar : worst) {
+            exemplars.add(new Operations.Exemplar(null, exemplar.durationNanos(),
+                    Math.floorDiv(exemplar.startEpochNanos(), 1_000_000), exemplar.threadId(), exemplar.traceId(),
+                    frames(data, exemplar.site())));
+        }
+        return exemplars;
     }
 
     private static Heatmaps heatmaps(long windowNanos, Snapshot.Heatmaps heatmaps) {

@@ -36,6 +36,8 @@ final class ThreadState {
     static final int TIMED = 1 << 9;
     /** The thread has sampled sites waiting in {@link SiteAttribution}: only then is that table probed. */
     static final int HAS_SITES = 1 << 10;
+    /** The thread works for an operation ({@link OperationMetrics}): only then is that table probed. */
+    static final int IN_OPERATION = 1 << 11;
 
     static final int STATE_BITS = 12;
     private static final int TIMESTAMP_BITS = 64 - STATE_BITS;

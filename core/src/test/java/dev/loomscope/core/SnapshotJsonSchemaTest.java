@@ -9,6 +9,7 @@ import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
 import dev.loomscope.format.DumpJsonWriter;
 import dev.loomscope.format.LoomscopeDump;
+import dev.loomscope.bootstrap.OperationScopes;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -16,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,6 +34,7 @@ class SnapshotJsonSchemaTest {
     private static final long SECOND = 1000 * MS;
     private static final long HOUR = 3600 * SECOND;
     private static final long CARRIER = 900;
+    private static final int OTHER = 1;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
@@ -40,13 +43,20 @@ class SnapshotJsonSchemaTest {
         long now = System.nanoTime();
         long origin = now - 10 * HOUR;
         long originEpochNanos = System.currentTimeMillis() * MS - 10 * HOUR;
+        // operations: "POST /payments" with trace ids, "other" without; limit and counts as the recorder gives them
+        Map<Integer, String> names = Map.of(2, "POST /payments", OTHER, "other");
         Aggregator aggregator = new Aggregator(100, origin, originEpochNanos, options.windowNanos(),
                 options.fineWindows(), options.longSliceNanos(), null, options.leakThresholdNanos(),
-                options.stackDepth(), ClockConversion.identity());
+                options.stackDepth(), ClockConversion.identity(),
+                new OperationMetrics(names::get,
+                        handle -> handle % 3 == 0 ? null : "4bf92f3577b34da6a3ce929d0e0e" + handle,
+                        operations -> new Snapshot.Operations(2, 1, 7, 1, 0, 200, 0, 1, 2, 3, 30, 4, 1, operations)));
         long thread = 100;
         for (long t = origin + SECOND; t < origin + 9 * HOUR; t += 30 * SECOND) {
             thread++;
             aggregator.accept(t, EventKind.CREATE, thread, 1);
+            aggregator.accept(t, EventKind.OPERATION, thread, OperationScopes.recordArg(thread % 2 == 0 ? 2 : OTHER,
+                    thread % 4, OperationScopes.INHERIT));
             aggregator.accept(t + MS, EventKind.MOUNT, thread, CARRIER);
             aggregator.accept(t + 2 * MS, EventKind.BLOCK, thread, 5 * MS << 8 | BlockKind.TIMED_PARK);
             aggregator.accept(t + 8 * MS, EventKind.SUBMIT, thread, 5);
@@ -114,6 +124,14 @@ class SnapshotJsonSchemaTest {
         assertTrue(dump.at("/carriers/perCarrier/0").has("threadId"));
         assertTrue(!dump.at("/carriers/perCarrier/0").has("name"), "no live thread has id 900");
         assertTrue(!dump.at("/scheduler").has("parallelism"), "no scheduler pool given");
+        assertEquals("other", dump.at("/operations/perOperation/0/name").asText(), "in the order first seen");
+        JsonNode payments = dump.at("/operations/perOperation/1");
+        assertEquals("POST /payments", payments.get("name").asText());
+        assertEquals(5, payments.at("/exemplars/wakeToRun").size());
+        List<Boolean> withTraceIds = new ArrayList<>();
+        dump.at("/operations/perOperation").forEach(operation -> operation.at("/exemplars/blocked")
+                .forEach(exemplar -> withTraceIds.add(exemplar.has("traceId"))));
+        assertTrue(withTraceIds.contains(true) && withTraceIds.contains(false), "with and without: " + withTraceIds);
     }
 
     /** A row is either regular or the earlier row, never a mix (each form checked alone, on the schema's own $defs). */

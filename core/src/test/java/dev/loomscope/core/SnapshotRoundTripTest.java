@@ -61,6 +61,17 @@ class SnapshotRoundTripTest {
         assertEquals(3, read.recorder().shedding().maxLevel());
         assertEquals(1_500_000L, HeatmapRow.columnSum(read.recorder().shedding().windows(), 1)
                 + HeatmapRow.columnSum(read.recorder().shedding().windows(), 3), "µs at each level");
+        dev.loomscope.format.Operations.Operation payments = read.operations().operation("POST /payments");
+        assertEquals(Map.of("park", 4L), payments.blocksByKind(), "pinned blocks are counted apart");
+        assertEquals(40, payments.latencies().wakeToRun().count(), "a sparse histogram, written as any other");
+        assertEquals(40 * 997, payments.latencies().wakeToRun().histogram().getMaxValue(), 40);
+        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", payments.exemplars().wakeToRun().get(0).traceId());
+        assertNull(payments.exemplars().blocked().get(0).traceId());
+        assertEquals(List.of("app.One.a(A.java:1)", "app.One.b(B.java:2)"),
+                payments.exemplars().blocked().get(0).frames(), "the site of the block");
+        assertEquals(List.of("app.Two.a(A.java:1)", "app.Two.b(B.java:2)"), payments.blockSites().get(0).frames());
+        assertEquals(1_700_003_610_300L, payments.exemplars().blocked().get(0).startEpochMs());
+        assertEquals(1000, read.operations().critical().samplesPerSecond());
     }
 
     @Test
@@ -171,8 +182,24 @@ class SnapshotRoundTripTest {
         Snapshot.Shedding shedding = new Snapshot.Shedding(1, 3, 2, 1_500 * MS, 12, 30,
                 List.of(row(1_700_003_610_000L, 1000, 0, 1, 400_000, 3, 100_000), row(1_700_003_611_000L, 1000, 0, 1,
                         1_000_000)));
+        long[] operationBlocks = new long[BlockKind.COUNT];
+        operationBlocks[BlockKind.PARK] = 4;
+        operationBlocks[BlockKind.PINNED] = 1;
+        SparseLatencyHistogram sparse = new SparseLatencyHistogram();
+        for (int i = 1; i <= 40; i++) {
+            sparse.record(i * 997L);
+        }
+        Snapshot.Operation payments = new Snapshot.Operation("POST /payments", 12, 8, 5, 1, 4, 1, operationBlocks,
+                sparse.snapshot(), distribution(9, 4), new SparseLatencyHistogram().snapshot(),
+                List.of(new Snapshot.OperationSite(2, 3, 60 * MS)), 1,
+                List.of(new Exemplars.Exemplar(9 * MS, 1_700_003_610_400L * MS, 71, "4bf92f3577b34da6a3ce929d0e0e4736",
+                        SiteTable.NONE)),
+                List.of(new Exemplars.Exemplar(40 * MS, 1_700_003_610_300L * MS + 7, 72, null, 1)),
+                List.of());
+        Snapshot.Operations operations = new Snapshot.Operations(200, 1, 0, 2, 0, 200, 0, 0, 0, 3, 30, 0, 1,
+                List.of(payments));
         Snapshot.Data data = new Snapshot.Data(counts, latencies, heatmaps, carriers, 7, 20 * MS, slices, sites, 44,
-                1, List.of(sampled, unsampled), 60_000 * MS, shedding);
+                1, List.of(sampled, unsampled), 60_000 * MS, operations, shedding);
 
         Map<String, Object> scheduler = new LinkedHashMap<>();
         scheduler.put("parallelism", 2);

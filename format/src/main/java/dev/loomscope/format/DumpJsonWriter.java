@@ -44,6 +44,7 @@ public final class DumpJsonWriter {
             object(json, "longSlices", dump.longSlices(), DumpJsonWriter::longSlices);
             object(json, "sites", dump.sites(), DumpJsonWriter::sites);
             object(json, "leaks", dump.leaks(), DumpJsonWriter::leaks);
+            object(json, "operations", dump.operations(), DumpJsonWriter::operations);
             object(json, "heatmaps", dump.heatmaps(), DumpJsonWriter::heatmaps);
             object(json, "scheduler", dump.scheduler(), DumpJsonWriter::scheduler);
             object(json, "context", dump.context(), DumpJsonWriter::context);
@@ -264,6 +265,60 @@ public final class DumpJsonWriter {
             object(j, "kinds", cluster.kinds(), DumpJsonWriter::byName);
             framesOrNull(j, cluster.frames());
         });
+    }
+
+    private static void operations(JsonGenerator json, Operations operations) throws IOException {
+        json.writeNumberField("limit", operations.limit());
+        json.writeNumberField("named", operations.named());
+        json.writeNumberField("scopesOverLimit", operations.scopesOverLimit());
+        json.writeNumberField("scopesIgnored", operations.scopesIgnored());
+        json.writeNumberField("namesTruncated", operations.namesTruncated());
+        json.writeNumberField("maxNameChars", operations.maxNameChars());
+        json.writeNumberField("scopesUntracked", operations.scopesUntracked());
+        json.writeNumberField("traceIdsIgnored", operations.traceIdsIgnored());
+        json.writeNumberField("traceIdsLost", operations.traceIdsLost());
+        json.writeNumberField("apiClassesWoven", operations.apiClassesWoven());
+        object(json, "critical", operations.critical(), (j, critical) -> {
+            j.writeNumberField("scopes", critical.scopes());
+            j.writeNumberField("samples", critical.samples());
+            j.writeNumberField("samplesCapped", critical.samplesCapped());
+            j.writeNumberField("samplesPerSecond", critical.samplesPerSecond());
+        });
+        objects(json, "perOperation", operations.perOperation(), (j, operation) -> {
+            string(j, "name", operation.name());
+            j.writeNumberField("threads", operation.threads());
+            j.writeNumberField("inheritedThreads", operation.inheritedThreads());
+            j.writeNumberField("blocks", operation.blocks());
+            j.writeNumberField("pinnedBlocks", operation.pinnedBlocks());
+            j.writeNumberField("wakes", operation.wakes());
+            j.writeNumberField("longSlices", operation.longSlices());
+            object(j, "blocksByKind", operation.blocksByKind(), DumpJsonWriter::byName);
+            object(j, "latencies", operation.latencies(), (k, latencies) -> {
+                object(k, "wakeToRun", latencies.wakeToRun(), DumpJsonWriter::summary);
+                object(k, "blocked", latencies.blocked(), DumpJsonWriter::summary);
+                object(k, "runSlice", latencies.runSlice(), DumpJsonWriter::summary);
+            });
+            objects(j, "blockSites", operation.blockSites(), (k, site) -> {
+                k.writeNumberField("count", site.count());
+                k.writeNumberField("blockedNs", site.blockedNs());
+                strings(k, "frames", site.frames());
+            });
+            j.writeNumberField("blockSitesOverflow", operation.blockSitesOverflow());
+            object(j, "exemplars", operation.exemplars(), (k, exemplars) -> {
+                objects(k, "wakeToRun", exemplars.wakeToRun(), DumpJsonWriter::exemplar);
+                objects(k, "blocked", exemplars.blocked(), DumpJsonWriter::exemplar);
+                objects(k, "longSlice", exemplars.longSlice(), DumpJsonWriter::exemplar);
+            });
+        });
+    }
+
+    private static void exemplar(JsonGenerator json, Operations.Exemplar exemplar) throws IOException {
+        number(json, "pid", exemplar.pid());
+        json.writeNumberField("durationNs", exemplar.durationNs());
+        json.writeNumberField("startEpochMs", exemplar.startEpochMs());
+        json.writeNumberField("threadId", exemplar.threadId());
+        string(json, "traceId", exemplar.traceId());
+        strings(json, "frames", exemplar.frames());
     }
 
     private static void heatmaps(JsonGenerator json, Heatmaps heatmaps) throws IOException {

@@ -27,7 +27,8 @@ final class CheckCommand {
               --max-regression SPEC    allowed increase over the baseline, e.g. p99=20%%,p999=30%%,
                                        wakeToRun.p99=50%%, or 25%% for all (default %s)
               --min-delta DURATION     a regression must also be at least this much slower (default %s)
-              --budget SPEC            absolute limits on the current run, e.g. wakeToRun.p99=5ms,blocked.p50=20ms
+              --budget SPEC            absolute limits on the current run, e.g. wakeToRun.p99=5ms,blocked.p50=20ms;
+                                       one of the application's operations: 'op[POST /payments].wakeToRun.p99=20ms'
               --forbid-pinning         fail if the current run has any pinned block
               --forbid-leaks           fail if the current dump reports leaked (long-blocked) virtual threads
               --tail-samples N         a percentile p is judged only if both runs have count*(1-p) >= N

@@ -7,6 +7,7 @@ import dev.loomscope.format.LatencySummary;
 import dev.loomscope.format.Leaks;
 import dev.loomscope.format.LongSlices;
 import dev.loomscope.format.LoomscopeDump;
+import dev.loomscope.format.Operations;
 import dev.loomscope.format.Recording;
 import dev.loomscope.format.Sites;
 
@@ -39,6 +40,7 @@ final class Diagnosis {
     /** A section of the report a finding refers to: its anchor and its heading. */
     enum Section {
         SUMMARY("summary", "Headline numbers"),
+        OPERATIONS("operations", "By operation"),
         WAKE_TO_RUN_OVER_TIME("heatmap-latency-wakeToRun", "Latency over time"),
         BLOCK_SITES("sites-block", "Top sites"),
         PINNING("pinning", "Pinning"),
@@ -113,6 +115,10 @@ final class Diagnosis {
         this.pinnedSites = group(sites == null ? null : sites.pinned(), code);
         this.slices = SliceGroups.of(dump, code);
         findings.add(wakeToRun());
+        Finding operations = operations();
+        if (operations != null) {
+            findings.add(operations);
+        }
         findings.add(otherLatencies());
         findings.add(blocking());
         findings.add(pinning());
@@ -174,6 +180,44 @@ final class Diagnosis {
         }
         see.add(Section.WAKE_TO_RUN_OVER_TIME);
         return new Finding("wake → run", head + ": " + String.join("; also ", clauses), true, List.copyOf(see));
+    }
+
+    /**
+     * Which of the application's operations ({@code Loomscope.operation}) waits longest for a carrier: the worst
+     * wake-to-run p99 of those with enough wakes to judge one, with the trace id of its worst wait, and the best for
+     * comparison. A problem when the worst is at least twice the best and a millisecond or more. None for a dump
+     * without operations.
+     */
+    private Finding operations() {
+        Operations operations = dump.operations();
+        if (operations == null || operations.perOperation().isEmpty()) {
+            return null;
+        }
+        long needed = SampleRule.minimumCount(P99, SampleRule.DEFAULT_TAIL);
+        List<Operations.Operation> judged = OperationsSection.byWorstWakeToRun(operations).stream()
+                .filter(o -> o.latencies().wakeToRun() != null && o.latencies().wakeToRun().count() >= needed)
+                .toList();
+        if (judged.isEmpty()) {
+            return new Finding("operations", count(operations.perOperation().size()) + " operations, none with enough"
+                    + " wakes to judge a p99 (" + count(needed) + " needed)", false, List.of(Section.OPERATIONS));
+        }
+        Operations.Operation worst = judged.get(0);
+        LatencySummary worstWakes = worst.latencies().wakeToRun();
+        String text = worst.name() + " waits longest for a carrier: wake-to-run p99 " + duration(worstWakes.p99())
+                + " over " + count(worstWakes.count()) + " wakes";
+        List<Operations.Exemplar> exemplars = worst.exemplars().wakeToRun();
+        if (!exemplars.isEmpty() && exemplars.get(0).traceId() != null) {
+            text += " (worst " + duration(exemplars.get(0).durationNs()) + ", trace " + exemplars.get(0).traceId()
+                    + ")";
+        }
+        boolean problem = false;
+        if (judged.size() > 1) {
+            Operations.Operation best = judged.get(judged.size() - 1);
+            long bestP99 = best.latencies().wakeToRun().p99();
+            text += "; " + best.name() + " " + duration(bestP99);
+            problem = worstWakes.p99() >= 2 * bestP99 && worstWakes.p99() >= 1_000_000;
+        }
+        return new Finding("operations", text, problem, List.of(Section.OPERATIONS));
     }
 
     /** A cause of the wake-to-run tail. @param heldNs carrier time it took, to order causes */

@@ -1,9 +1,13 @@
 package dev.loomscope.report;
 
+import dev.loomscope.format.LatencySummary;
 import dev.loomscope.format.LoomscopeDump;
+import dev.loomscope.format.Operations;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -15,6 +19,8 @@ import java.util.Set;
  * few samples (the rule of check) are marked.
  */
 final class DiffCommand {
+    /** Operations compared by default. */
+    static final int DEFAULT_OPERATIONS = 10;
     static final String HELP = """
             usage: java -jar loomscope-report.jar diff A.json B.json [options]
             Prints a Markdown table of the same metrics in A and B with the ratio B/A.
@@ -25,13 +31,16 @@ final class DiffCommand {
                                    count*(1-p) >= N (default %d), as check does
               --sites N            block, wake and pinned sites per table, matched by their stacks (default %d;
                                    0: no site tables)
+              --operations N       the application's operations compared, matched by name, the worst wake-to-run
+                                   p99 first (default %d; 0: none)
             Counts are shown per second of recording too, so runs of different length compare.
             Exit codes: 0 done, 2 unusable input. See docs/report.md."""
             .formatted(MetricSelection.DEFAULT_METRICS, MetricSelection.OTHER_METRICS,
-                    MetricSelection.DEFAULT_PERCENTILES, SampleRule.DEFAULT_TAIL, SiteDiff.DEFAULT_SITES);
+                    MetricSelection.DEFAULT_PERCENTILES, SampleRule.DEFAULT_TAIL, SiteDiff.DEFAULT_SITES,
+                    DEFAULT_OPERATIONS);
 
     private static final Set<String> VALUE_OPTIONS = Set.of("--metrics", "--percentiles", "--tail-samples",
-            "--sites");
+            "--sites", "--operations");
     /** Counts shown under the latencies: what changes in how much work the run did. */
     private static final List<Metrics.Count> COUNTS = List.of(Metrics.CREATED, Metrics.BLOCKS, Metrics.WAKES,
             Metrics.MOUNTS, Metrics.PINNED_BLOCKS, Metrics.YIELDS, Metrics.DROPPED, Metrics.LONG_SLICES,
@@ -52,17 +61,19 @@ final class DiffCommand {
         MetricSelection selection;
         int tail;
         int sites;
+        int operations;
         try {
             selection = MetricSelection.parse(cli.value("--metrics", MetricSelection.DEFAULT_METRICS),
                     cli.value("--percentiles", MetricSelection.DEFAULT_PERCENTILES));
             tail = wholeNumber(cli, "--tail-samples", SampleRule.DEFAULT_TAIL, 1);
             sites = wholeNumber(cli, "--sites", SiteDiff.DEFAULT_SITES, 0);
+            operations = wholeNumber(cli, "--operations", DEFAULT_OPERATIONS, 0);
         } catch (IllegalArgumentException e) {
             throw CliArgs.usage("diff", e.getMessage());
         }
         Dump a = Dump.read(Path.of(cli.positional().get(0)));
         Dump b = Dump.read(Path.of(cli.positional().get(1)));
-        out.print(table(a, b, selection, tail, sites));
+        out.print(table(a, b, selection, tail, sites, operations));
         return ExitCode.OK;
     }
 
@@ -80,11 +91,14 @@ final class DiffCommand {
     }
 
     static String table(Dump a, Dump b, MetricSelection selection, int tail) throws UnusableInputException {
-        return table(a, b, selection, tail, SiteDiff.DEFAULT_SITES);
+        return table(a, b, selection, tail, SiteDiff.DEFAULT_SITES, DEFAULT_OPERATIONS);
     }
 
-    /** @param sites site rows per table; 0 for none */
-    static String table(Dump a, Dump b, MetricSelection selection, int tail, int sites)
+    /**
+     * @param sites      site rows per table; 0 for none
+     * @param operations operations compared; 0 for none
+     */
+    static String table(Dump a, Dump b, MetricSelection selection, int tail, int sites, int operations)
             throws UnusableInputException {
         StringBuilder md = new StringBuilder("## Loomscope diff\n\n");
         md.append("A ").append(CheckCommand.describe(a)).append(", B ").append(CheckCommand.describe(b))
@@ -131,10 +145,85 @@ final class DiffCommand {
             md.append("\n~ too few samples to judge: fewer than ").append(tail)
                     .append(" samples beyond the percentile in A or B (check would skip it).\n");
         }
+        if (operations > 0) {
+            md.append(operations(a, b, selection, tail, operations));
+        }
         if (sites > 0) {
             md.append(SiteDiff.tables(a.model(), b.model(), sites, tail));
         }
         return md.toString();
+    }
+
+    /**
+     * The application's operations of both runs, matched by name: threads (per second of recording) and the
+     * selected percentiles of the selected distributions an operation has ({@code wakeToRun}, {@code blocked},
+     * {@code runSlice}; {@code wakeToRun} when the selection names none of them), the operations with the worst
+     * wake-to-run p99 in either run first. Nothing when neither run has an operation.
+     */
+    private static String operations(Dump a, Dump b, MetricSelection selection, int tail, int limit)
+            throws UnusableInputException {
+        Operations oa = a.model().operations();
+        Operations ob = b.model().operations();
+        List<String> names = new ArrayList<>();
+        for (Operations ops : new Operations[]{oa, ob}) {
+            if (ops != null) {
+                ops.perOperation().forEach(o -> {
+                    if (!names.contains(o.name())) {
+                        names.add(o.name());
+                    }
+                });
+            }
+        }
+        if (names.isEmpty()) {
+            return "";
+        }
+        names.sort(Comparator.comparingLong((String name) -> Math.max(worstP99(oa, name), worstP99(ob, name)))
+                .reversed().thenComparing(Comparator.naturalOrder()));
+        List<String> metrics = selection.metrics().stream().filter(Budget.OPERATION_METRICS::contains).toList();
+        if (metrics.isEmpty()) {
+            metrics = List.of("wakeToRun");
+        }
+        long da = durationNanos(a.model());
+        long db = durationNanos(b.model());
+        MarkdownTable table = new MarkdownTable("operation", "metric", ">A", ">B", ">B/A");
+        boolean marked = false;
+        for (String name : names.subList(0, Math.min(limit, names.size()))) {
+            Operations.Operation inA = oa == null ? null : oa.operation(name);
+            Operations.Operation inB = ob == null ? null : ob.operation(name);
+            table.row(name, "threads per s", inA == null ? "-" : perSecond(inA.threads(), da),
+                    inB == null ? "-" : perSecond(inB.threads(), db), inA == null || inB == null ? "-"
+                            : ratio(rate(inA.threads(), da), rate(inB.threads(), db)));
+            for (String metric : metrics) {
+                Distribution sa = inA == null ? null : Distribution.ofOperation(a, name, metric);
+                Distribution sb = inB == null ? null : Distribution.ofOperation(b, name, metric);
+                for (Percentile p : selection.percentiles()) {
+                    boolean few = (sa != null && !SampleRule.enough(sa.count(), p, tail))
+                            || (sb != null && !SampleRule.enough(sb.count(), p, tail));
+                    marked |= few;
+                    String mark = few ? " ~" : "";
+                    table.row(name, metric + " " + p.name(),
+                            sa == null ? "-" : Durations.format(sa.valueAt(p)) + mark,
+                            sb == null ? "-" : Durations.format(sb.valueAt(p)) + mark,
+                            sa == null || sb == null ? "-" : ratio(sa.valueAt(p), sb.valueAt(p)) + mark);
+                }
+            }
+        }
+        StringBuilder md = new StringBuilder("\n### Operations\n\n").append(table.render());
+        if (names.size() > limit) {
+            md.append("\n").append(names.size() - limit).append(" more operations (--operations N shows more).\n");
+        }
+        if (marked) {
+            md.append("\n~ too few samples to judge (as above).\n");
+        }
+        return md.toString();
+    }
+
+    /** An operation's wake-to-run p99 in a run, -1 where it has none. */
+    private static long worstP99(Operations operations, String name) {
+        Operations.Operation operation = operations == null ? null : operations.operation(name);
+        LatencySummary wakes = operation == null || operation.latencies() == null ? null
+                : operation.latencies().wakeToRun();
+        return wakes == null || wakes.count() == 0 ? -1 : wakes.p99();
     }
 
     /** Events per second of recording; {@code NaN} for a recording of no length. */

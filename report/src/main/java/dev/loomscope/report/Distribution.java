@@ -2,6 +2,7 @@ package dev.loomscope.report;
 
 import dev.loomscope.format.HistogramCodec;
 import dev.loomscope.format.LatencySummary;
+import dev.loomscope.format.Operations;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -19,6 +20,30 @@ record Distribution(String metric, Histogram histogram) {
             return new Distribution(metric, new Histogram(3));
         }
         return new Distribution(metric, histogram(summary, dump.file() + ": latencies." + metric));
+    }
+
+    /**
+     * The distribution of operation {@code name} in {@code dump} ({@code operations.perOperation[].latencies}).
+     *
+     * @throws UnusableInputException the dump has no such operation (a typo in a CI script must not pass as "no
+     *                                samples"), naming the operations it has
+     */
+    static Distribution ofOperation(Dump dump, String name, String metric) throws UnusableInputException {
+        Operations operations = dump.model().operations();
+        Operations.Operation operation = operations == null ? null : operations.operation(name);
+        if (operation == null) {
+            throw new UnusableInputException(dump.file() + ": no operation '" + name + "' ("
+                    + (operations == null ? "the dump has no operations"
+                    : operations.perOperation().isEmpty() ? "the application named none"
+                    : "operations: " + String.join(", ", operations.perOperation().stream()
+                    .map(Operations.Operation::name).toList())) + ")");
+        }
+        LatencySummary summary = operation.latencies() == null ? null : operation.latencies().metric(metric);
+        String id = Budget.OPERATION_PREFIX + name + "]." + metric;
+        if (summary == null) {
+            return new Distribution(id, new Histogram(3));
+        }
+        return new Distribution(id, histogram(summary, dump.file() + ": operations " + name + " " + metric));
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.loomscope.format.Leaks;
 import dev.loomscope.format.LongSlices;
 import dev.loomscope.format.LoomscopeDump;
 import dev.loomscope.format.Merged;
+import dev.loomscope.format.Operations;
 import dev.loomscope.format.Recorder;
 import dev.loomscope.format.Recording;
 import dev.loomscope.format.Scheduler;
@@ -169,7 +170,7 @@ final class DumpMerger {
         LoomscopeDump merged = new LoomscopeDump(LoomscopeDump.SCHEMA,
                 first.jvm(), // the merged dump must be one of a JVM to every reader: the first input's stands for all
                 agent(), recording(), counts(), recorder(), carriers(), latencies(), longSlices(), sites(), leaks(),
-                heatmaps(), scheduler(), context(), mergedInputs());
+                operations(), heatmaps(), scheduler(), context(), mergedInputs());
         Set<String> sections = new LinkedHashSet<>();
         Set<String> fields = new LinkedHashSet<>();
         for (Dump input : inputs) {
@@ -390,15 +391,29 @@ final class DumpMerger {
      */
     private LatencySummary distribution(String field, Function<Latencies, LatencySummary> summary)
             throws UnusableInputException {
+        List<Located<LatencySummary>> located = new ArrayList<>();
+        for (Dump input : inputs) {
+            LatencySummary s = input.model().latencies() == null ? null : summary.apply(input.model().latencies());
+            if (s != null) {
+                located.add(new Located<>(s, input.file() + ": " + field));
+            }
+        }
+        return distribution(located);
+    }
+
+    /** A value of one input, with where it is for messages ({@code file: field}). */
+    private record Located<T>(T value, String where) {
+    }
+
+    /** {@link #distribution(String, Function)} of summaries found elsewhere than in {@code latencies}. */
+    private static LatencySummary distribution(List<Located<LatencySummary>> summaries)
+            throws UnusableInputException {
         Histogram sum = null;
         long clamped = 0;
         String unit = null;
-        for (Dump input : inputs) {
-            LatencySummary s = input.model().latencies() == null ? null : summary.apply(input.model().latencies());
-            if (s == null) {
-                continue;
-            }
-            String where = input.file() + ": " + field;
+        for (Located<LatencySummary> located : summaries) {
+            LatencySummary s = located.value();
+            String where = located.where();
             Histogram h = Distribution.histogram(s, where);
             String u = s.unit() == null ? LatencySummary.NANOSECONDS : s.unit();
             if (unit != null && !unit.equals(u)) {
@@ -474,6 +489,112 @@ final class DumpMerger {
     private <T extends Sites.Site> List<T> sites(List<Sites> sites, Function<Sites, List<T>> list,
                                                  Function<List<T>, T> combine) {
         return ranked(sites, list, site -> RankedLists.framesKey(site.frames()), combine, RankedLists.SITES, top);
+    }
+
+    /**
+     * Operations of the same name are one: counts add up, distributions merge exactly through their histograms, block
+     * sites add up by identical frames, and the worst events of all JVMs compete (each marked with its JVM's pid). In
+     * the order names are first seen, input by input. What the recorders counted of scopes adds up; the limits and
+     * budgets are the largest.
+     */
+    private Operations operations() throws UnusableInputException {
+        List<Operations> o = present(dumps, LoomscopeDump::operations);
+        if (o.isEmpty()) {
+            return null;
+        }
+        Map<String, List<Located<Operations.Operation>>> byName = new LinkedHashMap<>();
+        Map<Operations.Operation, Long> pidOf = new IdentityHashMap<>();
+        for (Dump input : inputs) {
+            Operations operations = input.model().operations();
+            if (operations == null || operations.perOperation() == null) {
+                continue;
+            }
+            for (Operations.Operation operation : operations.perOperation()) {
+                byName.computeIfAbsent(operation.name(), name -> new ArrayList<>())
+                        .add(new Located<>(operation, input.file() + ": operations \"" + operation.name() + "\""));
+                pidOf.put(operation, input.model().jvm().pid());
+            }
+        }
+        List<Operations.Operation> perOperation = new ArrayList<>();
+        for (Map.Entry<String, List<Located<Operations.Operation>>> named : byName.entrySet()) {
+            perOperation.add(operation(named.getKey(), named.getValue(), pidOf));
+        }
+        long namedHere = byName.keySet().stream().filter(name -> !name.equals(Operations.OTHER)).count();
+        List<Operations.Critical> critical = present(o, Operations::critical);
+        return new Operations((int) max(o, Operations::limit),
+                (int) Math.max(namedHere, max(o, Operations::named)), sum(o, Operations::scopesOverLimit),
+                sum(o, Operations::scopesIgnored), sum(o, Operations::namesTruncated),
+                (int) max(o, Operations::maxNameChars), sum(o, Operations::scopesUntracked),
+                sum(o, Operations::traceIdsIgnored), sum(o, Operations::traceIdsLost),
+                sum(o, Operations::apiClassesWoven),
+                new Operations.Critical(sum(critical, Operations.Critical::scopes),
+                        sum(critical, Operations.Critical::samples), sum(critical, Operations.Critical::samplesCapped),
+                        max(critical, Operations.Critical::samplesPerSecond)),
+                perOperation);
+    }
+
+    private Operations.Operation operation(String name, List<Located<Operations.Operation>> located,
+                                           Map<Operations.Operation, Long> pidOf) throws UnusableInputException {
+        List<Operations.Operation> same = located.stream().map(Located::value).toList();
+        List<Located<LatencySummary>> wakeToRun = new ArrayList<>();
+        List<Located<LatencySummary>> blocked = new ArrayList<>();
+        List<Located<LatencySummary>> runSlice = new ArrayList<>();
+        for (Located<Operations.Operation> operation : located) {
+            Operations.Latencies latencies = operation.value().latencies();
+            if (latencies != null) {
+                addIfPresent(wakeToRun, latencies.wakeToRun(), operation.where() + " wakeToRun");
+                addIfPresent(blocked, latencies.blocked(), operation.where() + " blocked");
+                addIfPresent(runSlice, latencies.runSlice(), operation.where() + " runSlice");
+            }
+        }
+        List<Operations.BlockSite> blockSites = ranked(same, Operations.Operation::blockSites,
+                site -> RankedLists.framesKey(site.frames()),
+                sites -> new Operations.BlockSite(sum(sites, Operations.BlockSite::count),
+                        sum(sites, Operations.BlockSite::blockedNs), sites.get(0).frames()),
+                RankedLists.OPERATION_SITES, OPERATION_BLOCK_SITES);
+        return new Operations.Operation(name, sum(same, Operations.Operation::threads),
+                sum(same, Operations.Operation::inheritedThreads), sum(same, Operations.Operation::blocks),
+                sum(same, Operations.Operation::pinnedBlocks), sum(same, Operations.Operation::wakes),
+                sum(same, Operations.Operation::longSlices),
+                Objects.requireNonNullElse(sumByName(same, Operations.Operation::blocksByKind), Map.of()),
+                new Operations.Latencies(distribution(wakeToRun), distribution(blocked), distribution(runSlice)),
+                blockSites == null ? List.of() : blockSites, sum(same, Operations.Operation::blockSitesOverflow),
+                new Operations.Exemplars(worst(same, Operations.Exemplars::wakeToRun, pidOf),
+                        worst(same, Operations.Exemplars::blocked, pidOf),
+                        worst(same, Operations.Exemplars::longSlice, pidOf)));
+    }
+
+    private static void addIfPresent(List<Located<LatencySummary>> list, LatencySummary summary, String where) {
+        if (summary != null) {
+            list.add(new Located<>(summary, where));
+        }
+    }
+
+    /** Block sites listed per operation, as the agent lists them. */
+    static final int OPERATION_BLOCK_SITES = 5;
+    /** Exemplars kept per kind and operation, as the agent keeps them. */
+    static final int EXEMPLARS = 5;
+
+    /** The worst events of all inputs, longest first, each marked with its JVM's pid. */
+    private static List<Operations.Exemplar> worst(List<Operations.Operation> same,
+                                                   Function<Operations.Exemplars, List<Operations.Exemplar>> kind,
+                                                   Map<Operations.Operation, Long> pidOf) {
+        List<Operations.Exemplar> all = new ArrayList<>();
+        for (Operations.Operation operation : same) {
+            if (operation.exemplars() == null || kind.apply(operation.exemplars()) == null) {
+                continue;
+            }
+            for (Operations.Exemplar exemplar : kind.apply(operation.exemplars())) {
+                long pid = exemplar.pid() != null ? exemplar.pid() : pidOf.get(operation);
+                all.add(new Operations.Exemplar(pid, exemplar.durationNs(), exemplar.startEpochMs(),
+                        exemplar.threadId(), exemplar.traceId(), exemplar.frames()));
+            }
+        }
+        all.sort(Comparator.comparingLong(Operations.Exemplar::durationNs).reversed()
+                .thenComparingLong(Operations.Exemplar::startEpochMs)
+                .thenComparingLong(Operations.Exemplar::pid)
+                .thenComparingLong(Operations.Exemplar::threadId));
+        return all.stream().limit(EXEMPLARS).toList();
     }
 
     /** Clusters with identical frames are one, most threads first; the threshold is the smallest. */

@@ -45,7 +45,7 @@ final class HtmlReport {
     /** Which renderer fills which slot of the page, in the order of the page. */
     private static final List<Slot> SLOTS = List.of(slot("facts", PageHeader::facts),
             slot("warnings", Warnings::render), new Slot("diagnosis", DiagnosisSection::render),
-            slot("summary", HeadlineSection::render),
+            slot("summary", HeadlineSection::render), slot("operations", OperationsSection::render),
             slot("activity", HeatmapSection::activity), slot("latency-heatmaps", HeatmapSection::latency),
             slot("block-kinds", BlockKindsSection::render), slot("sites-sampling", SitesSection::sampling),
             slot("sites", SitesSection::render), slot("pinning", PinningSection::render),

@@ -3,6 +3,7 @@ package dev.loomscope.report;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loomscope.format.Leaks;
+import dev.loomscope.format.Operations;
 import dev.loomscope.format.SiteRanking;
 import dev.loomscope.format.Sites;
 
@@ -24,6 +25,11 @@ final class RankedLists {
 
     /** Sites: the format's order (most time, then most events), then by frames, so that the order is total. */
     static final Comparator<Sites.Site> SITES = SiteRanking.SITES
+            .thenComparing(site -> framesKey(site.frames()));
+    /** An operation's block sites: most blocked time first, then most blocks, then by frames. */
+    static final Comparator<Operations.BlockSite> OPERATION_SITES = Comparator
+            .comparingLong(Operations.BlockSite::blockedNs).reversed()
+            .thenComparing(Comparator.comparingLong(Operations.BlockSite::count).reversed())
             .thenComparing(site -> framesKey(site.frames()));
     /** Leak clusters: most threads first, then the oldest. */
     static final Comparator<Leaks.Cluster> BY_THREADS = Comparator

@@ -40,6 +40,11 @@ final class RegressionCheck {
             }
         }
         for (Budget budget : criteria.budgets()) {
+            if (budget.operation() != null) {
+                results.add(budget(Distribution.ofOperation(current, budget.operation(), budget.metric()), budget,
+                        criteria.tail()));
+                continue;
+            }
             MetricSelection.requireKnown(budget.metric(), current);
             results.add(budget(Distribution.of(current, budget.metric()), budget, criteria.tail()));
         }

@@ -90,11 +90,42 @@ class DiffCommandTest {
         assertFalse(md.contains("### Wake sites"), "no table for lists both runs have empty");
     }
 
+    /**
+     * Operations are matched by name: payments got worse in B (p99 1 ms → 40 ms), health stayed; an operation of one
+     * run only is shown with "-" for the other; the worst p99 of either run first; threads per second of recording.
+     */
+    @Test
+    void operationsAreComparedByName() throws Exception {
+        ObjectNode a = run(1, 10, 100);
+        TestDumps.withOperation(a, "GET /health", MS / 10, 2_000, MS / 10, "h", "app.H.h(H.java:1)");
+        TestDumps.withOperation(a, "POST /payments", MS, 2_000, MS, "p", "app.P.p(P.java:1)");
+        ObjectNode b = run(2, 20, 400);
+        TestDumps.withOperation(b, "POST /payments", 40 * MS, 2_000, 40 * MS, "p", "app.P.p(P.java:1)");
+        TestDumps.withOperation(b, "GET /health", MS / 10, 2_000, MS / 10, "h", "app.H.h(H.java:1)");
+        TestDumps.withOperation(b, "GET /new", MS, 10, MS, "n", "app.N.n(N.java:1)");
+        String md = diff(a, b);
+        assertTrue(md.contains("\n### Operations\n"), md);
+        List<String> operationRows = md.lines().filter(l -> l.startsWith("| POST /payments ")
+                || l.startsWith("| GET /health ") || l.startsWith("| GET /new ")).toList();
+        assertTrue(operationRows.get(0).startsWith("| POST /payments "), "the worst p99 first: " + operationRows);
+        List<String> p99 = md.lines().filter(l -> l.startsWith("| POST /payments ") && l.contains("wakeToRun p99"))
+                .map(DiffCommandTest::cells).findFirst().orElseThrow();
+        assertEquals(List.of("POST /payments", "wakeToRun p99", "1 ms", "40 ms", "40.0x"), p99);
+        List<String> threads = md.lines().filter(l -> l.startsWith("| POST /payments ") && l.contains("threads"))
+                .map(DiffCommandTest::cells).findFirst().orElseThrow();
+        assertEquals(List.of("POST /payments", "threads per s", "200", "100", "0.50x"), threads,
+                "2,000 threads in 10 s, then in 20 s");
+        List<String> onlyB = md.lines().filter(l -> l.startsWith("| GET /new ") && l.contains("wakeToRun p50"))
+                .map(DiffCommandTest::cells).findFirst().orElseThrow();
+        assertEquals("-", onlyB.get(2));
+        assertTrue(onlyB.get(3).endsWith("~"), "10 wakes: too few to judge p50 " + onlyB);
+    }
+
     @Test
     void noSiteTablesWhenAskedForNone() throws Exception {
         String md = DiffCommand.table(TestDumps.write(dir, "a.json", run(1, 10, 1, new Object[]{PLACE, 1L, 1L})),
                 TestDumps.write(dir, "b.json", run(2, 10, 1)),
-                MetricSelection.parse(MetricSelection.DEFAULT_METRICS, MetricSelection.DEFAULT_PERCENTILES), 10, 0);
+                MetricSelection.parse(MetricSelection.DEFAULT_METRICS, MetricSelection.DEFAULT_PERCENTILES), 10, 0, 0);
         assertFalse(md.contains("### "), md);
         assertFalse(md.contains("The runs differ in length"), "same length: " + md);
     }

@@ -16,6 +16,7 @@ import java.util.List;
 import static dev.loomscope.report.TestDumps.MS;
 import static dev.loomscope.report.TestDumps.row;
 import static dev.loomscope.report.TestDumps.rows;
+import static dev.loomscope.report.TestDumps.withOperation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -415,6 +416,58 @@ class DumpMergerTest {
         e = assertThrows(UnusableInputException.class, () -> write("c.json", c));
         assertEquals(dir.resolve("c.json") + ": /heatmaps/latency/buckets/count: must be 161", e.getMessage(),
                 "another bucket layout is not loomscope/1: refused when read, before merge sees it");
+    }
+
+
+    /**
+     * Operations of one name in several JVMs are one: counts add up, the wake-to-run histograms pool exactly (the
+     * merged p99 is the p99 of all samples), the worst events of all JVMs compete with their pids, and the sites add up
+     * by frames. Names only one JVM has stay as they were; the order is the order of first sight.
+     */
+    @Test
+    void operationsOfOneNameMergeExactly() throws Exception {
+        Dump a = write("a.json", withOperation(withOperation(dump(1, 1), "POST /payments", MS, 1000, 90 * MS,
+                "trace-a", "app.Pay.charge(Pay.java:1)"), "GET /health", MS / 10, 50, 2 * MS, "h-a",
+                "app.Health.ping(Health.java:1)"));
+        Dump b = write("b.json", withOperation(dump(2, 2), "POST /payments", 3 * MS, 500, 120 * MS, "trace-b",
+                "app.Pay.charge(Pay.java:1)"));
+        JsonNode merged = merged("m.json", 20, a, b).json();
+        JsonNode payments = merged.at("/operations/perOperation/0");
+        assertEquals("POST /payments", payments.get("name").asText());
+        assertEquals("GET /health", merged.at("/operations/perOperation/1/name").asText());
+        assertEquals(1500, payments.get("threads").asLong());
+        assertEquals(2, payments.get("inheritedThreads").asLong());
+        assertEquals(1500, payments.at("/blocksByKind/park").asLong());
+        Histogram pooled = HistogramCodec.decode(a.json().at("/operations/perOperation/0/latencies/wakeToRun/hdr")
+                .asText());
+        pooled.add(HistogramCodec.decode(b.json().at("/operations/perOperation/0/latencies/wakeToRun/hdr").asText()));
+        assertEquals(pooled, HistogramCodec.decode(payments.at("/latencies/wakeToRun/hdr").asText()));
+        assertEquals(pooled.getValueAtPercentile(99), payments.at("/latencies/wakeToRun/p99").asLong());
+        assertEquals(1500, payments.at("/latencies/wakeToRun/count").asLong());
+        JsonNode worst = payments.at("/exemplars/wakeToRun");
+        assertEquals(2, worst.size());
+        assertEquals("trace-b", worst.get(0).get("traceId").asText(), "the longest first, whichever JVM");
+        assertEquals(2, worst.get(0).get("pid").asLong());
+        assertEquals(1, worst.get(1).get("pid").asLong());
+        assertEquals(1, payments.get("blockSites").size(), "one site, the same frames");
+        assertEquals(1500, payments.at("/blockSites/0/count").asLong());
+        ObjectNode healthWithoutPid = merged.at("/operations/perOperation/1").deepCopy();
+        ((ObjectNode) healthWithoutPid.at("/exemplars/wakeToRun/0")).remove("pid");
+        assertEquals(a.json().at("/operations/perOperation/1"), healthWithoutPid,
+                "an operation of one JVM only is that JVM's (its exemplars marked with its pid)");
+        assertEquals(1, merged.at("/operations/perOperation/1/exemplars/wakeToRun/0/pid").asLong());
+        assertEquals(2, merged.at("/operations/named").asLong());
+        assertEquals(2, merged.at("/operations/scopesIgnored").asLong());
+        assertEquals(8, merged.at("/operations/critical/samples").asLong());
+        assertEquals(1000, merged.at("/operations/critical/samplesPerSecond").asLong());
+
+        Dump c = write("c.json", withOperation(dump(3, 3), "GET /health", MS, 7, 9 * MS, "h-c",
+                "app.Health.ping(Health.java:1)"));
+        assertEquals(merged("abc.json", 20, merged("ab.json", 20, a, b), c).json(),
+                merged("a_bc.json", 20, a, merged("bc.json", 20, b, c)).json(), "associative");
+        JsonNode without = merged("ad.json", 20, a, write("d.json", dump(4, 1))).json();
+        assertEquals(a.json().at("/operations/perOperation/0/threads"),
+                without.at("/operations/perOperation/0/threads"), "an input without operations adds nothing");
     }
 
     private static Histogram decode(Dump dump, String metric) {

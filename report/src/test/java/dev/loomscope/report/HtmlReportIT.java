@@ -289,7 +289,8 @@ class HtmlReportIT {
         assertTrue(dom.contains("data-rendered=\"ok\""), "the scripts ran to the end: "
                 + (dom.contains("id=\"render-error\"") ? element(dom, "render-error") : "no data-rendered=ok in "
                 + (dom.length() > 2000 ? dom.substring(0, 2000) + "..." : dom)));
-        for (String id : new String[]{"diagnosis", "summary", "latency-table", "activity", "latency-heatmaps", "block-kinds",
+        for (String id : new String[]{"diagnosis", "summary", "operations", "latency-table", "activity", "latency-heatmaps",
+                "block-kinds",
                 "sites", "sites-create", "sites-block", "sites-wake", "pinning", "leaks", "long-slices", "carriers",
                 "context", "recording", "heatmap-activity-create", "heatmap-activity-block", "heatmap-activity-wake",
                 "heatmap-activity-mount", "heatmap-latency-wakeToRun", "heatmap-latency-blocked",

@@ -168,6 +168,40 @@ class RegressionCheckTest {
         assertTrue(report.failed());
     }
 
+    /**
+     * A budget per operation judges that operation's own distribution: payments (p99 40 ms in 2,000 wakes) is over
+     * 20 ms while the JVM's whole p99 is not looked at; health is within; an operation with too few wakes is skipped;
+     * a name the dump does not have is unusable input, naming the ones it has.
+     */
+    @Test
+    void operationBudgetsJudgeThatOperationAlone() throws Exception {
+        ObjectNode json = TestDumps.dump(3);
+        TestDumps.withOperation(json, "POST /payments", MS, 2_000, 40 * MS, "t", "app.Pay.charge(Pay.java:1)");
+        TestDumps.withOperation(json, "GET /health, v1.2", MS / 10, 2_000, MS, "h", "app.Health.ping(H.java:1)");
+        TestDumps.withOperation(json, "GET /rare", MS, 50, 90 * MS, "r", "app.X.y(X.java:1)");
+        // payments: 1,999 wakes at 1 ms, one at 40 ms: p99 is 1 ms, p999 40 ms
+        Dump cur = TestDumps.write(dir, "ops.json", json);
+        CheckCriteria d = wakeToRun("p50");
+        CheckCriteria budgets = new CheckCriteria(d.selection(), d.thresholds(), Budget.parseAll(
+                "op[POST /payments].wakeToRun.p99=500us,op[GET /health, v1.2].wakeToRun.p99=1ms,"
+                        + "op[GET /rare].wakeToRun.p99=1ms"), d.minDeltaNanos(), d.tail(), false, false);
+        RegressionCheck.Report report = RegressionCheck.run(null, cur, budgets);
+        assertEquals(List.of("op[POST /payments].wakeToRun.p99", "op[GET /health, v1.2].wakeToRun.p99",
+                "op[GET /rare].wakeToRun.p99"), report.results().stream().map(CheckResult::id).toList());
+        assertEquals(List.of(Status.FAIL, Status.PASS, Status.SKIP),
+                report.results().stream().map(CheckResult::status).toList());
+        assertTrue(report.results().get(0).message().contains("over its budget of 500 µs")
+                || report.results().get(0).message().contains("over its budget of 500 us"),
+                report.results().get(0).message());
+
+        CheckCriteria typo = new CheckCriteria(d.selection(), d.thresholds(),
+                Budget.parseAll("op[POST /payment].wakeToRun.p99=1ms"), d.minDeltaNanos(), d.tail(), false, false);
+        UnusableInputException e = assertThrows(UnusableInputException.class,
+                () -> RegressionCheck.run(null, cur, typo));
+        assertTrue(e.getMessage().contains("no operation 'POST /payment' (operations: POST /payments,"),
+                e.getMessage());
+    }
+
     @Test
     void pinningAndLeaksFailOnlyWhenForbidden() throws Exception {
         ObjectNode json = TestDumps.dump(2);

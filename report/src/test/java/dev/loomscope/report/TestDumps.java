@@ -253,4 +253,45 @@ final class TestDumps {
         }
         return Dump.read(file);
     }
+
+    /**
+     * An operations section: {@code name} with {@code count} wakes of {@code wakeNs} each and one worst event of
+     * {@code worstNs}, a block site, and trace id {@code trace}.
+     */
+    static ObjectNode withOperation(ObjectNode dump, String name, long wakeNs, long count, long worstNs,
+                                            String trace, String siteFrame) {
+        ObjectNode operations = dump.has("operations") ? (ObjectNode) dump.get("operations")
+                : dump.putObject("operations");
+        if (!operations.has("limit")) {
+            operations.put("limit", 200).put("named", 0).put("scopesOverLimit", 0).put("scopesIgnored", 1)
+                    .put("namesTruncated", 0).put("maxNameChars", 200).put("scopesUntracked", 0)
+                    .put("traceIdsIgnored", 0).put("traceIdsLost", 0).put("apiClassesWoven", 1);
+            operations.putObject("critical").put("scopes", 2).put("samples", 4).put("samplesCapped", 0)
+                    .put("samplesPerSecond", 1000);
+            operations.putArray("perOperation");
+        }
+        operations.put("named", operations.get("named").asLong() + (name.equals("other") ? 0 : 1));
+        ObjectNode operation = ((ArrayNode) operations.get("perOperation")).addObject();
+        operation.put("name", name).put("threads", count).put("inheritedThreads", 1).put("blocks", count)
+                .put("pinnedBlocks", 0).put("wakes", count).put("longSlices", 0);
+        operation.putObject("blocksByKind").put("park", count);
+        ObjectNode latencies = operation.putObject("latencies");
+        latencies.set("wakeToRun", summary(add(add(histogram(), wakeNs, count - 1),
+                worstNs, 1)));
+        latencies.set("blocked", summary(add(histogram(), 10 * MS, count)));
+        latencies.set("runSlice", summary(histogram()));
+        ObjectNode site = operation.putArray("blockSites").addObject();
+        site.put("count", count).put("blockedNs", 10 * MS * count).putArray("frames").add(siteFrame);
+        operation.put("blockSitesOverflow", 0);
+        ObjectNode exemplars = operation.putObject("exemplars");
+        exemplars.putArray("wakeToRun").addObject().put("durationNs", worstNs).put("startEpochMs", 1_700_000_040_000L)
+                .put("threadId", 77).put("traceId", trace);
+        exemplars.putArray("blocked");
+        exemplars.putArray("longSlice");
+        return dump;
+    }
+
+    private static JsonNode summary(Histogram h) {
+        return JSON.valueToTree(LatencySummary.of(h, 0));
+    }
 }

@@ -58,4 +58,18 @@ class ThresholdsTest {
             assertThrows(IllegalArgumentException.class, () -> Budget.parseAll(bad), bad);
         }
     }
+
+    /** An operation's budget: the name in brackets may hold commas, dots and equals signs. */
+    @Test
+    void operationBudgetsParseWithAnyNameInBrackets() {
+        assertEquals(List.of(new Budget("GET /a,b=c.d", "wakeToRun", P99, 20_000_000),
+                        new Budget(null, "blocked", P50, 1_000_000)),
+                Budget.parseAll("op[GET /a,b=c.d].wakeToRun.p99=20ms,blocked.p50=1ms"));
+        assertEquals("op[GET /a,b=c.d].wakeToRun.p99", Budget.parseAll("op[GET /a,b=c.d].wakeToRun.p99=20ms")
+                .get(0).id());
+        assertThrows(IllegalArgumentException.class, () -> Budget.parseAll("op[x].startDelay.p99=1ms"),
+                "an operation has no start delay");
+        assertThrows(IllegalArgumentException.class, () -> Budget.parseAll("op[x.wakeToRun.p99=1ms"));
+        assertThrows(IllegalArgumentException.class, () -> Budget.parseAll("op[].wakeToRun.p99=1ms"));
+    }
 }

@@ -52,6 +52,12 @@ final class LatencyHistogram {
 
     /** The data point of {@code latency} with {@code labels}. */
     static HistogramSnapshot.HistogramDataPointSnapshot dataPoint(RecordedValueRanges latency, Labels labels) {
+        return dataPoint(latency, labels, Exemplars.EMPTY);
+    }
+
+    /** The data point of {@code latency} with {@code labels} and {@code exemplars} (values in seconds). */
+    static HistogramSnapshot.HistogramDataPointSnapshot dataPoint(RecordedValueRanges latency, Labels labels,
+                                                                  Exemplars exemplars) {
         Buckets buckets = new Buckets();
         latency.forEachRecordedValue(buckets::add);
         return new HistogramSnapshot.HistogramDataPointSnapshot(
@@ -59,7 +65,7 @@ final class LatencyHistogram {
                 NATIVE_SCHEMA, buckets.zeroCount, NATIVE_ZERO_THRESHOLD,
                 NativeHistogramBuckets.of(Arrays.copyOf(buckets.nativeKeys, buckets.nativeBuckets),
                         Arrays.copyOf(buckets.nativeCounts, buckets.nativeBuckets)),
-                NativeHistogramBuckets.EMPTY, buckets.sumNanos / NANOS_PER_SECOND, labels, Exemplars.EMPTY, 0L);
+                NativeHistogramBuckets.EMPTY, buckets.sumNanos / NANOS_PER_SECOND, labels, exemplars, 0L);
     }
 
     /** The classic buckets' upper bounds in seconds, {@code +Inf} last. */

@@ -60,8 +60,20 @@ public final class MetricsEndpoint {
      * @param service the {@code service} label
      */
     public static void start(AgentOptions.MetricsAddress address, String service, RecordingSession session) {
+        start(address, service, session, 0);
+    }
+
+    /**
+     * Starts the endpoint (see {@link #start(AgentOptions.MetricsAddress, String, RecordingSession)}).
+     *
+     * @param operations how many of the application's operations get histograms of their own
+     *                   ({@code metricsOperations})
+     */
+    public static void start(AgentOptions.MetricsAddress address, String service, RecordingSession session,
+                             int operations) {
         try {
-            Thread starter = new Thread(() -> serve(address, service, session), "loomscope-metrics-start");
+            Thread starter = new Thread(() -> serve(address, service, session, operations),
+                    "loomscope-metrics-start");
             starter.setDaemon(true);
             starter.setUncaughtExceptionHandler(SILENT);
             starter.start();
@@ -73,9 +85,14 @@ public final class MetricsEndpoint {
 
     /** Binds and starts the server; on the starter thread, a daemon, whose status the server's dispatcher inherits. */
     static HttpServer serve(AgentOptions.MetricsAddress address, String service, RecordingSession session) {
+        return serve(address, service, session, 0);
+    }
+
+    static HttpServer serve(AgentOptions.MetricsAddress address, String service, RecordingSession session,
+                            int operations) {
         try {
             RecordingCollector collector = new RecordingCollector(() -> MetricsReading.read(session), service,
-                    ProcessHandle.current().pid());
+                    ProcessHandle.current().pid(), operations);
             HttpServer server = bind(address, collector, () -> session.snapshotJson(JSON_TRIGGER));
             if (!address.host().equals(AgentOptions.MetricsAddress.LOOPBACK)) {
                 System.err.println("loomscope: metrics endpoint listening on " + address + announcement(server));

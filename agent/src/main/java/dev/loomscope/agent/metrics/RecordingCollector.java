@@ -3,6 +3,8 @@ package dev.loomscope.agent.metrics;
 import dev.loomscope.core.MetricsReading;
 import io.prometheus.metrics.model.registry.MultiCollector;
 import io.prometheus.metrics.model.snapshots.CounterSnapshot;
+import io.prometheus.metrics.model.snapshots.Exemplar;
+import io.prometheus.metrics.model.snapshots.Exemplars;
 import io.prometheus.metrics.model.snapshots.GaugeSnapshot;
 import io.prometheus.metrics.model.snapshots.HistogramSnapshot;
 import io.prometheus.metrics.model.snapshots.InfoSnapshot;
@@ -36,10 +38,18 @@ final class RecordingCollector implements MultiCollector {
 
     private final Source source;
     private final Labels jvmLabels;
+    /** Operations labelled ({@code metricsOperations}), the busiest; 0: none. */
+    private final int operations;
 
     RecordingCollector(Source source, String service, long pid) {
+        this(source, service, pid, 0);
+    }
+
+    /** @param operations how many of the application's operations get histograms of their own (the busiest) */
+    RecordingCollector(Source source, String service, long pid, int operations) {
         this.source = source;
         this.jvmLabels = Labels.of("service", service, "pid", Long.toString(pid));
+        this.operations = operations;
     }
 
     @Override
@@ -154,6 +164,7 @@ final class RecordingCollector implements MultiCollector {
         histogram(metrics, "loomscope_run_slice_seconds", "From mount to unmount; latencies.runSlice", r.runSlice());
         histogram(metrics, "loomscope_pinned_seconds", "Pinned parks, to their end: the carrier itself was blocked;"
                 + " latencies.pinnedBlocked", r.pinned());
+        operations(metrics, r);
         // the recording and this scrape
         metrics.add(InfoSnapshot.builder().name("loomscope_agent").help("The agent: its version, the JVM's Java"
                 + " version, and the clock its timestamps are read from (recorder.clock)")
@@ -168,6 +179,50 @@ final class RecordingCollector implements MultiCollector {
         gaugeSeconds(metrics, "loomscope_scrape_lock_held_seconds", "How long this scrape held the recording's lock"
                 + " (the drain waited meanwhile)", r.lockHeldNanos());
         return new MetricSnapshots(metrics);
+    }
+
+    /**
+     * The busiest of the application's operations ({@code metricsOperations} of them), one series per operation,
+     * labelled {@code operation}, with its worst events as exemplars carrying their trace ids ({@code trace_id}):
+     * {@code loomscope_operation_wake_to_run_seconds} and {@code loomscope_operation_blocked_seconds}. Absent when the
+     * application names no operation, so a JVM without them exports the fixed set of series it always did.
+     */
+    private void operations(List<MetricSnapshot> metrics, MetricsReading r) {
+        List<MetricsReading.Operation> top = operations == 0 ? List.of() : r.operations(operations);
+        if (top.isEmpty()) {
+            return;
+        }
+        HistogramSnapshot.Builder wakeToRun = HistogramSnapshot.builder()
+                .name("loomscope_operation_wake_to_run_seconds").unit(Unit.SECONDS)
+                .help("From a wake to the next mount, per operation of the application (Loomscope.operation; the"
+                        + " busiest, metricsOperations); operations.perOperation[].latencies.wakeToRun");
+        HistogramSnapshot.Builder blocked = HistogramSnapshot.builder()
+                .name("loomscope_operation_blocked_seconds").unit(Unit.SECONDS)
+                .help("Unpinned blocks to their end, per operation of the application (the busiest,"
+                        + " metricsOperations); operations.perOperation[].latencies.blocked");
+        for (MetricsReading.Operation operation : top) {
+            Labels labels = jvmLabels.add("operation", operation.name());
+            wakeToRun.dataPoint(LatencyHistogram.dataPoint(operation.wakeToRun()::forEachRecordedValue, labels,
+                    exemplars(operation.worstWakeToRun())));
+            blocked.dataPoint(LatencyHistogram.dataPoint(operation.blocked()::forEachRecordedValue, labels,
+                    exemplars(operation.worstBlocked())));
+        }
+        metrics.add(wakeToRun.build());
+        metrics.add(blocked.build());
+    }
+
+    /** An operation's worst events as exemplars: the value in seconds, {@code trace_id} when it has one. */
+    private static Exemplars exemplars(List<MetricsReading.Exemplar> worst) {
+        List<Exemplar> exemplars = new ArrayList<>();
+        for (MetricsReading.Exemplar e : worst) {
+            Exemplar.Builder exemplar = Exemplar.builder().value(Unit.nanosToSeconds(e.durationNanos()))
+                    .timestampMillis(e.startEpochMillis());
+            if (e.traceId() != null) {
+                exemplar.traceId(e.traceId());
+            }
+            exemplars.add(exemplar.build());
+        }
+        return Exemplars.of(exemplars);
     }
 
     /** Busy: a virtual thread mounted now; idle: the rest of the scheduler's pool. */

@@ -11,6 +11,7 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.loomscope.agent.it.workloads.Leak;
 import dev.loomscope.agent.it.workloads.Lifecycle;
+import dev.loomscope.agent.it.workloads.OperationsApp;
 import dev.loomscope.agent.it.workloads.Scheduling;
 import dev.loomscope.agent.it.workloads.SpinUntilStopped;
 import dev.loomscope.agent.it.workloads.UntilStopped;
@@ -108,6 +109,11 @@ class SchemaIT {
                 "20", "600");
         exitDump("exit: Leak, no stack sampled", "sampleEvery=0,leakThreshold=300ms", List.of(), Leak.class,
                 "20", "600");
+        // the application's operations (loomscope-api beside it): every part of the operations section
+        exitDump("exit: OperationsApp scheduling, parallelism 1", "",
+                List.of("-Djdk.virtualThreadScheduler.parallelism=1"), OperationsApp.class, "scheduling");
+        exitDump("exit: OperationsApp badInput, operations=3", "operations=3,criticalSamplesPerSecond=10",
+                List.of(), OperationsApp.class, "badInput");
         intervalDumps();
         sigquitDumpWhileSpinning();
         attachDumpAfterLateAttach();
@@ -119,6 +125,9 @@ class SchemaIT {
         Path json = dir.resolve("exit-" + dumps.size() + ".json");
         AgentJvm jvm = AgentJvm.withAgent("out=" + json + ",quiet=true" + (options.isEmpty() ? "" : "," + options));
         jvmOptions.forEach(jvm::jvmOption);
+        if (main == OperationsApp.class) {
+            jvm.classPath(OperationsIT.apiJar()); // an application using loomscope-api carries it
+        }
         AgentJvm.Result result = jvm.run(main, args);
         assertEquals(0, result.exitCode(), name + ": " + result.stderr());
         dumps.put(name, AgentJvm.readJson(json));
@@ -302,6 +311,24 @@ class SchemaIT {
                     seen.add("carrier name");
                 }
             }
+            for (JsonNode operation : dump.at("/operations/perOperation")) {
+                seen.add("operation");
+                if (!operation.get("blockSites").isEmpty()) {
+                    seen.add("operation block sites");
+                }
+                for (String kind : List.of("wakeToRun", "blocked", "longSlice")) {
+                    for (JsonNode exemplar : operation.at("/exemplars/" + kind)) {
+                        seen.add("exemplar " + kind);
+                        seen.add(exemplar.has("traceId") ? "exemplar with trace id" : "exemplar without trace id");
+                        if (exemplar.has("frames")) {
+                            seen.add("exemplar with frames");
+                        }
+                    }
+                }
+            }
+            if (dump.at("/operations/scopesOverLimit").asLong() > 0) {
+                seen.add("operations over the limit");
+            }
         }
         List<String> expected = new ArrayList<>(List.of("trigger exit", "trigger interval", "trigger sigquit",
                 "trigger attach-dump", "trigger http", "attach startup", "attach late", "sites.create", "sites.block", "sites.wake",
@@ -310,7 +337,10 @@ class SchemaIT {
                 "blockedByKind.pinned", "heatmaps.activity.create", "heatmaps.activity.block",
                 "heatmaps.activity.wake", "heatmaps.activity.mount", "heatmaps.latency.startDelay",
                 "heatmaps.latency.wakeToRun", "heatmaps.latency.blocked", "heatmaps.latency.runSlice",
-                "heatmap row, tier 0", "heatmap row, tier 1", "context.windows", "scheduler", "carrier name"));
+                "heatmap row, tier 0", "heatmap row, tier 1", "context.windows", "scheduler", "carrier name",
+                "operation", "operation block sites", "exemplar wakeToRun", "exemplar blocked", "exemplar longSlice",
+                "exemplar with trace id", "exemplar without trace id", "exemplar with frames",
+                "operations over the limit"));
         if (AgentJvm.workloadFeature() >= 24) {
             // monitors and Object.wait unmount instead of pinning; the scheduler MXBean exists
             expected.addAll(List.of("blockedByKind.monitor", "blockedByKind.wait", "scheduler.mxBean"));
@@ -371,6 +401,34 @@ class SchemaIT {
         }
         dump.at("/latencies/blockedByKind").fields().forEachRemaining(
                 kind -> assertHdrMatchesSummary(kind.getValue(), "blockedByKind." + kind.getKey()));
+
+        long operationBlocks = 0;
+        for (JsonNode operation : dump.at("/operations/perOperation")) {
+            String operationName = "operation " + operation.get("name").asText();
+            assertEquals(operation.get("blocks").asLong(), sumOfFields(operation.get("blocksByKind"))
+                    + operation.get("pinnedBlocks").asLong(), operationName + ": blocks");
+            assertEquals(operation.get("wakes").asLong(), operation.at("/latencies/blocked/count").asLong(),
+                    operationName + ": wakes == blocked count");
+            assertTrue(operation.get("inheritedThreads").asLong() <= operation.get("threads").asLong(),
+                    operationName + ": inheritedThreads <= threads");
+            for (String latency : List.of("wakeToRun", "blocked", "runSlice")) {
+                assertHdrMatchesSummary(operation.at("/latencies/" + latency), operationName + " " + latency);
+            }
+            for (String kind : List.of("wakeToRun", "blocked", "longSlice")) {
+                long previousExemplar = Long.MAX_VALUE;
+                for (JsonNode exemplar : operation.at("/exemplars/" + kind)) {
+                    assertTrue(exemplar.get("durationNs").asLong() <= previousExemplar,
+                            operationName + ": worst first");
+                    previousExemplar = exemplar.get("durationNs").asLong();
+                }
+            }
+            operationBlocks += operation.get("blocks").asLong();
+        }
+        assertTrue(operationBlocks <= counts.get("blocks").asLong(), "operations' blocks <= blocks");
+        if (dump.has("operations")) {
+            assertTrue(dump.at("/operations/named").asLong() <= dump.at("/operations/limit").asLong(),
+                    "named <= limit");
+        }
 
         long leaking = 0;
         for (JsonNode cluster : dump.at("/leaks/clusters")) {

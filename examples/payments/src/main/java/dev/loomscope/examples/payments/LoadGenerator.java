@@ -43,7 +43,10 @@ import java.util.regex.Pattern;
  * ({@code GET /payments/{id}}), the others authorise one: a random payer of {@code --payers}; merchant {@code m-0}
  * (a busy marketplace) for {@code --hot-share} of them, else a random one of {@code --merchants}; amounts
  * log-uniform from 5.00 to 2 000.00 (about 12 % of them
- * 1 000.00 or more, where the deep fraud model starts); EUR, USD, GBP, CHF at 60/25/10/5 %.
+ * 1 000.00 or more, where the deep fraud model starts); EUR, USD, GBP, CHF at 60/25/10/5 %. Every request carries
+ * a W3C {@code traceparent} of its own, as from a traced client, and {@code --critical-share} of them
+ * {@code X-Trace-Priority: high} (the service labels each request's work with its route and trace id for Loomscope,
+ * and traces the high-priority ones in full: {@link OperationHandler}).
  */
 public final class LoadGenerator {
     static final String USAGE = """
@@ -55,6 +58,8 @@ public final class LoadGenerator {
               --duration=D        e.g. 30s, 500ms, 2m (default 30s, at most 1h)
               --read-share=F      share of GET /payments/{id} (default 0.15)
               --hot-share=F       share of authorisations for merchant m-0 (default 0.3)
+              --critical-share=F  share of requests sent with X-Trace-Priority: high (default 0.01); every
+                                  request carries a W3C traceparent header with a trace id of its own
               --payers=N --merchants=N   (default 1000 and 50, as the service creates them)
               --max-in-flight=N   requests outstanding before new ones are counted as not sent (default 2000)
               --timeout=D         per request (default 10s)
@@ -67,9 +72,9 @@ public final class LoadGenerator {
             """;
 
     /** Parsed command line. */
-    public record Options(URI target, long rate, long durationNanos, double readShare, double hotShare, int payers,
-                          int merchants, int maxInFlight, long timeoutNanos, long seed, Path hgrm, Path summary,
-                          int warmup, boolean quiet, int clients) {
+    public record Options(URI target, long rate, long durationNanos, double readShare, double hotShare,
+                          double criticalShare, int payers, int merchants, int maxInFlight, long timeoutNanos,
+                          long seed, Path hgrm, Path summary, int warmup, boolean quiet, int clients) {
         /** A closed loop of {@link #clients} clients rather than the open-loop schedule at {@link #rate}. */
         public boolean closedLoop() {
             return clients > 0;
@@ -81,6 +86,7 @@ public final class LoadGenerator {
             long duration = TimeUnit.SECONDS.toNanos(30);
             double readShare = 0.15;
             double hotShare = 0.3;
+            double criticalShare = 0.01;
             int payers = 1000;
             int merchants = 50;
             int maxInFlight = 2000;
@@ -104,6 +110,7 @@ public final class LoadGenerator {
                     case "--duration" -> duration = parseDuration(value);
                     case "--read-share" -> readShare = share(key, value);
                     case "--hot-share" -> hotShare = share(key, value);
+                    case "--critical-share" -> criticalShare = share(key, value);
                     case "--payers" -> payers = Integer.parseInt(value.trim());
                     case "--merchants" -> merchants = Integer.parseInt(value.trim());
                     case "--max-in-flight" -> maxInFlight = Integer.parseInt(value.trim());
@@ -127,9 +134,9 @@ public final class LoadGenerator {
             if (payers < 1 || merchants < 1 || maxInFlight < 1) {
                 throw new IllegalArgumentException("--payers, --merchants and --max-in-flight must be positive");
             }
-            return new Options(requireLoopback(target), rate, duration, readShare, hotShare, payers, merchants,
-                    maxInFlight, timeout, seed, hgrm, summary, Math.max(0, Math.min(warmup, 1000)), quiet,
-                    clients);
+            return new Options(requireLoopback(target), rate, duration, readShare, hotShare, criticalShare, payers,
+                    merchants, maxInFlight, timeout, seed, hgrm, summary, Math.max(0, Math.min(warmup, 1000)),
+                    quiet, clients);
         }
 
         private static double share(String key, String value) {
@@ -170,6 +177,7 @@ public final class LoadGenerator {
     private final LongAdder ok = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final LongAdder notSent = new LongAdder();
+    private final LongAdder highPrioritySent = new LongAdder();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong inFlight = new AtomicLong();
     /** {@link System#nanoTime()} when the latest response (or failure) came; 0 before the first. */
@@ -209,6 +217,8 @@ public final class LoadGenerator {
         Schedule schedule = new Schedule(options.rate(), options.durationNanos());
         warmUp();
         Random mix = new Random(options.seed());
+        // Trace ids and priorities from a generator of their own: the request mix is the same as without them.
+        Random tracing = new Random(~options.seed());
         long totalSeconds = TimeUnit.NANOSECONDS.toSeconds(options.durationNanos());
         Thread progressThread = null;
         if (progress != null) {
@@ -225,7 +235,7 @@ public final class LoadGenerator {
             });
         }
         long timelineStart = options.closedLoop() ? runClosedLoop()
-                : OpenLoop.run(schedule, OpenLoop.Clock.system(), (index, intended) -> send(mix, intended));
+                : OpenLoop.run(schedule, OpenLoop.Clock.system(), (index, intended) -> send(mix, tracing, intended));
         // Stragglers: the schedule is over, wait for what is still in flight (bounded by the request timeout).
         long deadline = System.nanoTime() + options.timeoutNanos() + TimeUnit.SECONDS.toNanos(1);
         while (inFlight.get() > 0 && System.nanoTime() < deadline) {
@@ -318,11 +328,15 @@ public final class LoadGenerator {
     }
 
     /** Starts one request (called on the scheduler thread at its intended start). */
-    private void send(Random mix, long intendedNanos) {
-        HttpRequest request = nextRequest(mix);
+    private void send(Random mix, Random tracing, long intendedNanos) {
+        boolean highPriority = tracing.nextDouble() < options.criticalShare();
+        HttpRequest request = traced(nextRequest(mix), tracing, highPriority).build();
         if (inFlight.get() >= options.maxInFlight()) {
             notSent.increment();
             return;
+        }
+        if (highPriority) {
+            highPrioritySent.increment();
         }
         inFlight.incrementAndGet();
         sent.incrementAndGet();
@@ -343,9 +357,14 @@ public final class LoadGenerator {
         Thread[] clients = new Thread[options.clients()];
         for (int c = 0; c < clients.length; c++) {
             Random mix = new Random(options.seed() + c);
+            Random tracing = new Random(~(options.seed() + c));
             clients[c] = Thread.ofVirtual().name("load-client-" + c).start(() -> {
                 while (System.nanoTime() < end) {
-                    HttpRequest request = nextRequest(mix);
+                    boolean highPriority = tracing.nextDouble() < options.criticalShare();
+                    HttpRequest request = traced(nextRequest(mix), tracing, highPriority).build();
+                    if (highPriority) {
+                        highPrioritySent.increment();
+                    }
                     inFlight.incrementAndGet();
                     sent.incrementAndGet();
                     exchange(request, System.nanoTime());
@@ -393,14 +412,36 @@ public final class LoadGenerator {
         failures.computeIfAbsent(reason, k -> new LongAdder()).increment();
     }
 
-    private HttpRequest nextRequest(Random mix) {
+    /**
+     * What a traced client sends: a W3C {@code traceparent} with a fresh trace id (sampled), and for
+     * {@code --critical-share} of the requests {@code X-Trace-Priority: high}.
+     */
+    private static HttpRequest.Builder traced(HttpRequest.Builder request, Random tracing, boolean highPriority) {
+        request.header("traceparent", traceparent(tracing));
+        if (highPriority) {
+            request.header("X-Trace-Priority", "high");
+        }
+        return request;
+    }
+
+    /** Requests sent with {@code X-Trace-Priority: high}. */
+    public long highPrioritySent() {
+        return highPrioritySent.sum();
+    }
+
+    /** {@code 00-<trace id>-<parent id>-01}: random ids, never all zeros. */
+    static String traceparent(Random random) {
+        return String.format(Locale.ROOT, "00-%016x%016x-%016x-01", random.nextLong() | 1L, random.nextLong(),
+                random.nextLong() | 1L);
+    }
+
+    private HttpRequest.Builder nextRequest(Random mix) {
         Duration timeout = Duration.ofNanos(options.timeoutNanos());
         long known = recentCount.get();
         if (known > 0 && mix.nextDouble() < options.readShare()) {
             String id = recentIds.get((int) (mix.nextLong(Math.min(known, recentIds.length()))));
             if (id != null) {
-                return HttpRequest.newBuilder(options.target().resolve("/payments/" + id)).timeout(timeout).GET()
-                        .build();
+                return HttpRequest.newBuilder(options.target().resolve("/payments/" + id)).timeout(timeout).GET();
             }
         }
         String payer = "acct-" + mix.nextInt(options.payers());
@@ -418,7 +459,7 @@ public final class LoadGenerator {
                 + ",\"currency\":\"" + currency + "\"}";
         return HttpRequest.newBuilder(options.target().resolve("/payments/authorize")).timeout(timeout)
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body));
     }
 
     private void remember(String body) {
@@ -451,6 +492,8 @@ public final class LoadGenerator {
         r.failures().forEach((k, v) -> failures.append(failures.isEmpty() ? " (" : ", ").append(k).append(": ").append(v));
         out.printf(Locale.ROOT, "  ok %d  failed %d%s  not sent (over %d in flight) %d%n", r.ok(), r.failed(),
                 failures.isEmpty() ? "" : failures + ")", options.maxInFlight(), r.notSent());
+        out.printf(Locale.ROOT, "  each with a traceparent of its own; %d with X-Trace-Priority: high%n",
+                highPrioritySent.sum());
         Histogram h = r.latency();
         if (h.getTotalCount() == 0) {
             out.println("  latency: no responses");

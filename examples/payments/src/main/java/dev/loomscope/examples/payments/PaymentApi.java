@@ -31,6 +31,10 @@ import java.util.function.Supplier;
  * </pre>
  */
 public final class PaymentApi extends Handler.Abstract {
+    static final String AUTHORIZE = "POST /payments/authorize";
+    static final String FIND = "GET /payments/{id}";
+    static final String HEALTH = "GET /health";
+    static final String STATS = "GET /stats";
     private static final String PAYMENTS = "/payments/";
     private final Payments payments;
     private final ObjectMapper json;
@@ -54,26 +58,48 @@ public final class PaymentApi extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
         try {
-            if (path.equals("/payments/authorize")) {
-                if (!method.equals("POST")) {
-                    return error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "use POST");
-                }
-                return authorize(request, response, callback);
-            }
-            if (path.startsWith(PAYMENTS) && path.length() > PAYMENTS.length() && method.equals("GET")) {
-                return find(path.substring(PAYMENTS.length()), response, callback);
-            }
-            if (path.equals("/health") && method.equals("GET")) {
-                ObjectNode body = json.createObjectNode().put("status", "up");
-                return send(response, callback, HttpStatus.OK_200, body);
-            }
-            if (path.equals("/stats") && method.equals("GET")) {
-                return send(response, callback, HttpStatus.OK_200, stats.get());
-            }
-            return error(response, callback, HttpStatus.NOT_FOUND_404, "no such resource: " + method + " " + path);
+            return switch (route(method, path)) {
+                case AUTHORIZE -> authorize(request, response, callback);
+                case FIND -> find(path.substring(PAYMENTS.length()), response, callback);
+                case HEALTH -> send(response, callback, HttpStatus.OK_200, json.createObjectNode().put("status", "up"));
+                case STATS -> send(response, callback, HttpStatus.OK_200, stats.get());
+                default -> path.equals("/payments/authorize")
+                        ? error(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "use POST")
+                        : error(response, callback, HttpStatus.NOT_FOUND_404,
+                                "no such resource: " + method + " " + path);
+            };
         } catch (Payments.Unavailable e) {
             return error(response, callback, e.httpStatus(), e.getMessage());
         }
+    }
+
+    /**
+     * The route of a request: method and path template, the name of its Loomscope operation ({@link
+     * OperationHandler}) and what {@link #handle} dispatches on. A request that matches no route is named by its
+     * method alone, as OpenTelemetry names such a server span ({@code HTTP} for a method outside HTTP's own): the
+     * names are few whatever the clients send.
+     */
+    static String route(String method, String path) {
+        if (path.equals("/payments/authorize")) {
+            return method.equals("POST") ? AUTHORIZE : unmatched(method); // 405
+        }
+        if (path.startsWith(PAYMENTS) && path.length() > PAYMENTS.length() && method.equals("GET")) {
+            return FIND;
+        }
+        if (path.equals("/health") && method.equals("GET")) {
+            return HEALTH;
+        }
+        if (path.equals("/stats") && method.equals("GET")) {
+            return STATS;
+        }
+        return unmatched(method);
+    }
+
+    private static String unmatched(String method) {
+        return switch (method) {
+            case "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", "OPTIONS", "TRACE", "PATCH" -> method;
+            default -> "HTTP";
+        };
     }
 
     private boolean authorize(Request request, Response response, Callback callback)

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -122,6 +123,27 @@ public final class Payments {
         return authorize(r, null);
     }
 
+    /**
+     * The pinned path, at most {@link #PINNED_SORTS_AT_ONCE} at a time. Each pins its carrier while it waits for the
+     * bank; with every carrier pinned, nothing is left to run the threads the bank's answers wait on (the HTTP
+     * client's, one of which may hold the monitor its selector thread needs), and the service deadlocks, as pinning
+     * does in production. The pathology is there to be seen in a dump, not to hang the demo: one carrier stays free.
+     */
+    private double[] sortPinned(List<Ledger.Recent> recent) throws Exception {
+        PINNED_SORTS.acquire(); // before the pin: a virtual thread waiting here unmounts
+        try {
+            return FxSort.sortByEurDescending(recent,
+                    p -> p.amountCents() / 100.0 * bank.eurRate(p.currency(), p.day()), true);
+        } finally {
+            PINNED_SORTS.release();
+        }
+    }
+
+    /** One fewer than the scheduler's carriers (its parallelism), at least one. */
+    static final int PINNED_SORTS_AT_ONCE = Math.max(1, Integer.getInteger("jdk.virtualThreadScheduler.parallelism",
+            Runtime.getRuntime().availableProcessors()) - 1);
+    private static final Semaphore PINNED_SORTS = new Semaphore(PINNED_SORTS_AT_ONCE);
+
     /** @param held the connection to use throughout, or null: borrow one per ledger step (healthy) */
     private Outcome authorize(Request r, Connection held) throws Exception {
         String id = "pay-" + UUID.randomUUID();
@@ -133,9 +155,9 @@ public final class Payments {
         // the healthy one before sorting in Java.
         List<Ledger.Recent> recent = new ArrayList<>(withConnection(held,
                 c -> ledger.recentAtMerchant(c, r.merchant(), RECENT)));
-        double[] valuesEur = FxSort.sortByEurDescending(recent,
-                p -> p.amountCents() / 100.0 * bank.eurRate(p.currency(), p.day()),
-                pathologies.contains(Pathology.PINNING));
+        double[] valuesEur = pathologies.contains(Pathology.PINNING) ? sortPinned(recent)
+                : FxSort.sortByEurDescending(recent, p -> p.amountCents() / 100.0 * bank.eurRate(p.currency(), p.day()),
+                        false);
         FraudCheck.Verdict verdict = fraud.assess(r, amountEur, valuesEur.length == 0 ? 0 : valuesEur[0]);
         if (verdict.decline()) {
             withConnection(held, c -> {

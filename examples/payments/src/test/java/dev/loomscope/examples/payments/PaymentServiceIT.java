@@ -37,10 +37,13 @@ class PaymentServiceIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String LOAD_SECONDS = "4s";
     private static final String RATE = "40";
+    private static final String CRITICAL_SHARE = "0.05";
+    private static final String AUTHORIZE = "POST /payments/authorize";
+    private static final String FIND = "GET /payments/{id}";
 
     /** What one run left behind. @param file the exit dump */
-    record Run(Path file, JsonNode dump, JsonNode stats, LoadGenerator.Result load, String serviceOutput,
-               String loadReport) {
+    record Run(Path file, JsonNode dump, JsonNode stats, LoadGenerator.Result load, long highPrioritySent,
+               String serviceOutput, String loadReport) {
         String describe() {
             return "\nservice output:\n" + serviceOutput + "\nload:\n" + loadReport;
         }
@@ -74,9 +77,11 @@ class PaymentServiceIT {
 
     /**
      * Starts the service with the agent and {@code pathologies}, drives {@link #LOAD_SECONDS} of load, waits
-     * {@code settleMillis}, reads {@code /stats}, stops it with SIGTERM and reads the exit dump.
+     * {@code settleMillis}, reads {@code /stats}, stops it with SIGTERM and reads the exit dump. Of the requests,
+     * {@link #CRITICAL_SHARE} ask to be traced in full ({@code X-Trace-Priority: high}); {@code loadOptions} are
+     * more options of the load generator.
      */
-    private static Run run(String pathologies, long settleMillis) throws Exception {
+    private static Run run(String pathologies, long settleMillis, String... loadOptions) throws Exception {
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-runs")),
                 pathologies + "-").toAbsolutePath();
         Path dump = dir.resolve("loomscope.json");
@@ -99,17 +104,19 @@ class PaymentServiceIT {
                 Thread.sleep(50);
             }
             ByteArrayOutputStream report = new ByteArrayOutputStream();
-            LoadGenerator.Result load = new LoadGenerator(LoadGenerator.Options.parse(new String[] {
-                    "--port-file=" + portFile, "--rate=" + RATE, "--duration=" + LOAD_SECONDS, "--timeout=5s"}))
-                    .run(new PrintStream(report, true, StandardCharsets.UTF_8), null);
+            List<String> load = new ArrayList<>(List.of("--port-file=" + portFile, "--rate=" + RATE,
+                    "--duration=" + LOAD_SECONDS, "--timeout=5s", "--critical-share=" + CRITICAL_SHARE));
+            load.addAll(List.of(loadOptions));
+            LoadGenerator generator = new LoadGenerator(LoadGenerator.Options.parse(load.toArray(String[]::new)));
+            LoadGenerator.Result result = generator.run(new PrintStream(report, true, StandardCharsets.UTF_8), null);
             Thread.sleep(settleMillis);
             JsonNode stats = get(portFile, "/stats");
             service.destroy(); // SIGTERM: the agent writes the exit dump in its shutdown hook
             assertTrue(service.waitFor(30, TimeUnit.SECONDS), "service did not stop on SIGTERM");
             String serviceOutput = Files.readString(output);
             assertTrue(Files.isRegularFile(dump), "no exit dump:\n" + serviceOutput);
-            return new Run(dump, JSON.readTree(dump.toFile()), stats, load, serviceOutput,
-                    report.toString(StandardCharsets.UTF_8));
+            return new Run(dump, JSON.readTree(dump.toFile()), stats, result, generator.highPrioritySent(),
+                    serviceOutput, report.toString(StandardCharsets.UTF_8));
         } finally {
             service.destroyForcibly();
         }
@@ -130,6 +137,16 @@ class PaymentServiceIT {
             }
         }
         return false;
+    }
+
+    /** {@code operations.perOperation[]} named {@code name}; fails if there is none. */
+    private static JsonNode operation(JsonNode dump, String name) {
+        for (JsonNode operation : dump.path("operations").path("perOperation")) {
+            if (operation.path("name").asText().equals(name)) {
+                return operation;
+            }
+        }
+        throw new AssertionError("no operation '" + name + "' in " + dump.path("operations"));
     }
 
     private static long slicesAt(JsonNode dump, String frame) {
@@ -159,6 +176,29 @@ class PaymentServiceIT {
             bankCall |= anyFrame(site.path("frames"), "BankClient.");
         }
         assertTrue(bankCall, "a block site in BankClient: " + d.path("sites").path("block"));
+        // Each request ran under its route (OperationHandler), with the trace id of its traceparent header.
+        JsonNode operations = d.path("operations");
+        assertEquals(0, operations.path("scopesOverLimit").asLong(), operations.toString());
+        assertEquals(0, operations.path("scopesIgnored").asLong(), operations.toString());
+        JsonNode authorize = operation(d, AUTHORIZE);
+        assertTrue(authorize.path("blocks").asLong() > 0, authorize.toString());
+        boolean bankCallUnderAuthorize = false;
+        for (JsonNode site : authorize.path("blockSites")) {
+            bankCallUnderAuthorize |= anyFrame(site.path("frames"), "BankClient.");
+        }
+        assertTrue(bankCallUnderAuthorize, "the bank calls are the authorisation's: " + authorize.path("blockSites"));
+        assertTrue(authorize.path("inheritedThreads").asLong() > 0, "the notifiers it starts inherit it");
+        for (JsonNode kind : authorize.path("exemplars")) {
+            for (JsonNode exemplar : kind) {
+                assertTrue(exemplar.path("traceId").asText().matches("[0-9a-f]{32}"),
+                        "the exemplar names the request's trace: " + exemplar);
+            }
+        }
+        operation(d, FIND);
+        // Every request sent with X-Trace-Priority: high, and only those, opened a critical scope.
+        assertTrue(run.highPrioritySent() > 0, run.describe());
+        assertEquals(run.highPrioritySent(), operations.path("critical").path("scopes").asLong(),
+                operations.path("critical").toString());
         assertTrue(run.diagnosis("pinning").contains("none: no virtual thread parked while pinned"));
         assertTrue(run.diagnosis("leaks").contains("none: no virtual thread had been blocked for 1 s or more"));
     }
@@ -187,6 +227,15 @@ class PaymentServiceIT {
         long top = bySite.values().stream().mapToLong(Long::longValue).max().orElse(0);
         assertEquals(top, bySite.getOrDefault("dev.loomscope.examples.payments.FraudCheck.deepScore", 0L),
                 "most of the longest slices at the deep score: " + bySite);
+        // They ran under the authorisations, the route that scores payments; the reads run no deep score.
+        JsonNode authorize = operation(d, AUTHORIZE);
+        assertTrue(authorize.path("longSlices").asLong() >= atDeepScore, authorize.toString());
+        boolean deepScoreExemplar = false;
+        for (JsonNode slice : authorize.path("exemplars").path("longSlice")) {
+            deepScoreExemplar |= anyFrame(slice.path("frames"), "FraudCheck.deepScore(");
+        }
+        assertTrue(deepScoreExemplar, "a longest slice of the authorisations is at the deep score: "
+                + authorize.path("exemplars").path("longSlice"));
         // The demo's diagnosis says so on its first line: the wake-to-run tail, and the hog that held the carriers.
         String wakeToRun = run.diagnosis("wake → run");
         assertTrue(wakeToRun.contains(": carriers were held by run slices in FraudCheck.deepScore(FraudCheck.java:"),
@@ -213,6 +262,24 @@ class PaymentServiceIT {
         if (Runtime.version().feature() >= 22) {
             // the upcall comparator among the callers that hold the pin
             assertTrue(pinning.matches(".*, called from [^(]*FxSort\\.compare.*"), pinning);
+        }
+    }
+
+    @Test
+    void poolExhaustionMakesTheReadsWaitForTheAuthorisationsConnections() throws Exception {
+        // Half of the requests read (not 15 %): enough blocked reads that some are sampled (1 in 10) at their site.
+        Run run = run("pool-exhaustion", 0, "--read-share=0.5");
+        JsonNode d = run.dump();
+        // The authorisations hold the pool's connections through their remote calls; a read needs one only for a
+        // single query, yet blocks for one: it is the read route that suffers, at Ledger.connection.
+        JsonNode find = operation(d, FIND);
+        assertTrue(find.path("blocks").asLong() > 0, "the reads blocked: " + find + run.describe());
+        JsonNode top = find.path("blockSites").path(0).path("frames");
+        assertTrue(anyFrame(top, "dev.loomscope.examples.payments.Ledger.connection("),
+                "the reads' top block site is the pool: " + find.path("blockSites"));
+        assertTrue(anyFrame(top, "HikariDataSource.getConnection("), top.toString());
+        for (JsonNode exemplar : find.path("exemplars").path("blocked")) {
+            assertTrue(exemplar.path("traceId").asText().matches("[0-9a-f]{32}"), exemplar.toString());
         }
     }
 
