@@ -4,6 +4,7 @@ import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
 import dev.loomscope.bootstrap.EventRing;
 import dev.loomscope.bootstrap.Recorder;
+import dev.loomscope.bootstrap.ThreadShedding;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -59,6 +60,7 @@ public abstract class RecorderBenchmark {
     public static class Installed {
         private DiscardingDrain drain;
         private long droppedBefore;
+        private long shedPassesBefore;
 
         @Setup(Level.Trial)
         public void install() {
@@ -80,6 +82,12 @@ public abstract class RecorderBenchmark {
                 System.out.println("recorder: " + (dropped - droppedBefore) + " records dropped (rings full)");
             }
             droppedBefore = dropped;
+            long shedPasses = drain.shedPasses();
+            if (shedPasses != shedPassesBefore) {
+                System.out.println("recorder: threads shed at " + (shedPasses - shedPassesBefore)
+                        + " drain passes (a ring past half full): events of shed threads return early");
+            }
+            shedPassesBefore = shedPasses;
         }
 
         @TearDown(Level.Trial)
@@ -187,7 +195,9 @@ public abstract class RecorderBenchmark {
 
     /**
      * Empties the rings as the agent's drain thread does (up to 4096 records per ring per pass, 1 ms sleep when all
-     * were empty) but throws the records away: the aggregator's cost is {@code AggregatorBenchmark}'s subject.
+     * were empty) but throws the records away: the aggregator's cost is {@code AggregatorBenchmark}'s subject. A ring
+     * that got past half full raised the shed level ({@code ThreadShedding}): the pass after lowers it back to 0 at
+     * once, so that the events measured are recorded ones, and counts that it had to.
      */
     static final class DiscardingDrain implements Runnable {
         private static final int BATCH = 4096;
@@ -197,6 +207,7 @@ public abstract class RecorderBenchmark {
         private final Thread thread;
         private volatile boolean stopping;
         private volatile long drained;
+        private volatile long shedPasses;
 
         private DiscardingDrain(EventRing[] rings) {
             this.rings = rings;
@@ -220,6 +231,13 @@ public abstract class RecorderBenchmark {
                 }
                 total += pass;
                 drained = total; // one volatile store per pass, not per record
+                ThreadShedding shedding = Recorder.shedding();
+                if (ThreadShedding.level(shedding.word()) > 0) {
+                    shedPasses++;
+                    for (long w = shedding.word(); ThreadShedding.level(w) > 0; w = shedding.word()) {
+                        shedding.lower(w);
+                    }
+                }
                 if (pass == 0) {
                     LockSupport.parkNanos(IDLE_PARK_NANOS);
                 }
@@ -233,6 +251,10 @@ public abstract class RecorderBenchmark {
 
         long drained() {
             return drained;
+        }
+
+        long shedPasses() {
+            return shedPasses;
         }
 
         long dropped() {

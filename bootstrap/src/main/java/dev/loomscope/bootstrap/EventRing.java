@@ -38,6 +38,15 @@ abstract class EventRingPad1 extends EventRingProducerIndex {
  * a full ring, counts the record as dropped instead of retrying. The consumer is wait-free; a producer preempted
  * between claim and publish makes the consumer stop at that slot until the next poll (records stay in order).
  * <p>
+ * <b>High-water mark.</b> A ring built with a {@link ThreadShedding} asks it to shed threads before it overflows: every
+ * {@link #probeEvery} claims (256 at most, 1/64 of the ring at least), the producer that claimed the index looks at the
+ * sequence of the slots half a ring, a quarter, an eighth ... ahead of it. A slot there that still holds the previous
+ * lap's record means the ring is that full ({@link ThreadShedding#levelFor}), and the producer raises the level. Those
+ * are loads of slots it would claim soon anyway, by one producer in {@code probeEvery}, and the only store is the rare
+ * raise: the hot path gains one branch on the index it already has. A record refused by a full ring raises the level to
+ * {@link ThreadShedding#MAX_LEVEL} (on the drop path, already the slow one). The decision: docs/design.md, "Overload
+ * sheds whole threads, never random records".
+ * <p>
  * <b>Record.</b> Four longs: sequence, timestamp (an {@link EventClock} reading: time-stamp-counter ticks or
  * {@code nanoTime} nanoseconds), kind (top byte) | virtual thread id (low 56 bits), and one kind-specific argument
  * (see {@link EventKind}).
@@ -65,18 +74,34 @@ public final class EventRing extends EventRingPad1 {
     private final long[] records;
     private final long mask;
     private final int capacity;
+    /** Claims between two probes of the high-water mark, minus one (a power of two minus one). */
+    private final long probeMask;
+    /** Asked to shed threads when the ring fills up; null: never (the ring only drops). */
+    private final ThreadShedding shedding;
     /** Records this ring refused, by {@link EventKind}: full ring or too much contention. */
     private final long[] droppedByKind = new long[EventKind.COUNT];
+    /** Creations of threads shed at that moment, counted instead of recorded ({@link #countShedCreation}). */
+    private final long[] shedCreations = new long[1];
     /** Next index to read. Consumer thread only: plain access. */
     private long consumerIndex;
 
     /** @param capacity number of records, a power of two */
     public EventRing(int capacity) {
+        this(capacity, null);
+    }
+
+    /**
+     * @param capacity number of records, a power of two
+     * @param shedding raised when the ring fills up (see the class comment); null: never
+     */
+    public EventRing(int capacity, ThreadShedding shedding) {
         if (capacity < 2 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("capacity must be a power of two >= 2: " + capacity);
         }
         this.capacity = capacity;
         this.mask = capacity - 1;
+        this.probeMask = probeEvery(capacity) - 1;
+        this.shedding = shedding;
         this.records = new long[capacity * RECORD_LONGS];
         for (int i = 0; i < capacity; i++) {
             records[i * RECORD_LONGS] = i;
@@ -92,6 +117,11 @@ public final class EventRing extends EventRingPad1 {
         return lvProducerIndex();
     }
 
+    /** Records the ring holds at most. */
+    public int capacity() {
+        return capacity;
+    }
+
     /** The index of the next record {@link #drain} hands over. Correct for the single consumer thread only. */
     public long currentConsumerIndex() {
         return consumerIndex;
@@ -104,6 +134,7 @@ public final class EventRing extends EventRingPad1 {
      * @return false if the record was dropped
      */
     public boolean offer(long timestamp, int kind, long threadId, long arg) {
+        boolean full = false;
         for (int attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
             final long index = lvProducerIndex();
             final int offset = offset(index);
@@ -114,14 +145,21 @@ public final class EventRing extends EventRingPad1 {
                     spLong(offset + 2, ((long) kind << KIND_SHIFT) | (threadId & THREAD_MASK));
                     spLong(offset + 3, arg);
                     soSequence(offset, index + 1); // StoreStore: payload visible before the slot is published
+                    if ((index & probeMask) == 0 && shedding != null) {
+                        probeHighWater(index);
+                    }
                     return true;
                 }
             } else if (sequence < index) {
-                break; // the consumer has not freed this slot yet: full
+                full = true; // the consumer has not freed this slot yet
+                break;
             }
             // sequence > index: another producer claimed this index since we read it; reload and retry
         }
         LONGS.getAndAdd(droppedByKind, kind, 1L);
+        if (full && shedding != null) {
+            shedding.raiseTo(ThreadShedding.MAX_LEVEL); // no thread followed until the drain catches up
+        }
         return false;
     }
 
@@ -148,6 +186,50 @@ public final class EventRing extends EventRingPad1 {
         }
         this.consumerIndex = index;
         return consumed;
+    }
+
+    /** Claims between two probes of the high-water mark: 1/64 of the ring, at least 1 and at most 256. */
+    static int probeEvery(int capacity) {
+        return Math.max(1, Math.min(256, capacity >> 6));
+    }
+
+    /**
+     * How full the ring is, seen from the index just claimed: the slot {@code headroom} ahead still holds the previous
+     * lap's record exactly when fewer than {@code headroom} slots are free ({@code sequence < index}, as in
+     * {@link #offer}; a slot that other producers have meanwhile claimed or that is free reads as "not full"). Halves
+     * the headroom until a slot is free, and raises the level to that many halvings ({@link ThreadShedding#levelFor}):
+     * out of line, so that {@link #offer} stays small.
+     */
+    private void probeHighWater(long index) {
+        int level = 0;
+        for (int headroom = capacity >> 1; headroom > 0; headroom >>= 1) {
+            long ahead = index + headroom;
+            if (lvSequence(offset(ahead)) >= ahead) { // a load of a slot claimed soon anyway; no store
+                break;
+            }
+            level++;
+        }
+        if (level > 0) {
+            // fewer than 2^-level of the slots free: what levelFor says of that many records
+            shedding.raiseTo(ThreadShedding.levelFor(capacity - (capacity >> level) + 1, capacity));
+        }
+    }
+
+    /**
+     * Counts the creation of a thread shed at that moment instead of recording it: when threads are shed, the drain
+     * has fallen behind, and a CREATE record, which would be kept whatever the level, would only fill the ring faster.
+     * An atomic add, on the shedding path only. Any thread.
+     */
+    public void countShedCreation() {
+        LONGS.getAndAdd(shedCreations, 0, 1L);
+    }
+
+    /**
+     * Creations counted by {@link #countShedCreation} so far. A volatile read: a record drained before it (say, the
+     * END of such a thread) happened after every creation it counts.
+     */
+    public long shedCreations() {
+        return (long) LONGS.getVolatile(shedCreations, 0);
     }
 
     /** Records of {@code kind} this ring refused so far (a racy but monotonic read). */

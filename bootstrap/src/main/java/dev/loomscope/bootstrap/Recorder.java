@@ -50,12 +50,12 @@ public final class Recorder {
     @SuppressWarnings("unused") // updated through ERRORS
     private static volatile long agentErrors;
     /**
-     * Thread sampling: a virtual thread's transitions are recorded only if the 24-bit mix of its id is below this
-     * ({@link #TRACE_ALL}: every thread). Creations and ends are always recorded, so created, ended and live stay
-     * exact; the rest (blocks, wakes, mounts, latencies, sites) describe about one thread in N.
+     * Which virtual threads are followed: a virtual thread's transitions are recorded only while it is followed
+     * ({@code threadSample}, and shedding when the drain falls behind). Creations and ends are always recorded, so
+     * created, ended and live stay exact; the rest (blocks, wakes, mounts, latencies, sites) describe the followed
+     * threads.
      */
-    private static final int TRACE_ALL = 1 << 24;
-    private static volatile int tracedBelow = TRACE_ALL;
+    private static final ThreadShedding SHEDDING = new ThreadShedding();
     /** Sampled stacks on their way to the drain; null when stack sampling is off. */
     private static volatile SampleRing samples;
     /** One in this many create, block and wake events gets its stack sampled (0: none). */
@@ -100,7 +100,7 @@ public final class Recorder {
         }
         EventRing[] created = new EventRing[ringCount];
         for (int i = 0; i < ringCount; i++) {
-            created[i] = new EventRing(ringCapacity);
+            created[i] = new EventRing(ringCapacity, SHEDDING); // a filling ring sheds threads before it drops
         }
         blockKindByState = stateToBlockKind.clone();
         startedState = jdkStartedState;
@@ -182,17 +182,21 @@ public final class Recorder {
 
     /**
      * Records the transitions of about one virtual thread in {@code oneIn} (1: all), chosen by thread id, so that the
-     * same threads are followed for their whole lives. Call before any advice is woven.
+     * same threads are followed for their whole lives (unless shedding sets some aside). Call before any advice is
+     * woven.
      */
     public static void traceOneThreadIn(int oneIn) {
-        tracedBelow = oneIn <= 1 ? TRACE_ALL : Math.max(1, TRACE_ALL / oneIn);
+        SHEDDING.followOneIn(oneIn);
     }
 
-    /** Whether {@code virtualThreadId}'s transitions are recorded (see {@link #traceOneThreadIn}). */
+    /** Whether {@code virtualThreadId}'s transitions are recorded now (see {@link ThreadShedding}). */
     public static boolean traced(long virtualThreadId) {
-        int below = tracedBelow;
-        // the top bits of a Fibonacci product: consecutive ids spread evenly over the 2^24 values
-        return below == TRACE_ALL || (int) ((virtualThreadId * 0x9E3779B97F4A7C15L) >>> 40) < below;
+        return SHEDDING.follows(virtualThreadId);
+    }
+
+    /** Which virtual threads are followed now; the drain reads and lowers its level. */
+    public static ThreadShedding shedding() {
+        return SHEDDING;
     }
 
     /** Lets random samples be taken until the sample sequence reaches {@code limit}. Drain thread. */
@@ -231,12 +235,23 @@ public final class Recorder {
 
     // ---------------------------------------------------------------- virtual-thread transitions
 
-    /** {@code VirtualThread.start}, only when its state is still NEW (a second start would throw). */
+    /**
+     * {@code VirtualThread.start}, only when its state is still NEW (a second start would throw). A thread shed at this
+     * moment has its creation counted, not recorded (nor its stack sampled): its ring is filling up already.
+     */
     public static void onCreate(Thread vthread) {
         try {
-            maybeSample(vthread, SitePurpose.CREATE, false);
+            long threadId = vthread.threadId();
             long creatorId = Thread.currentThread().threadId();
-            record(EventKind.CREATE, vthread.threadId(), creatorId);
+            if (SHEDDING.shedNow(threadId)) {
+                EventRing[] r = rings;
+                if (r != null) {
+                    r[stripe(threadId, r)].countShedCreation();
+                }
+            } else {
+                maybeSample(vthread, SitePurpose.CREATE, false);
+                record(EventKind.CREATE, threadId, creatorId);
+            }
             if (OperationScopes.inUse() && rings != null) { // started inside an operation: the child inherits it
                 OperationScopes.inherit(creatorId, vthread);
             }
@@ -517,8 +532,11 @@ public final class Recorder {
         if (r == null) {
             return;
         }
-        // Fibonacci hashing: consecutive thread ids land on different rings
-        int stripe = (int) ((stripeKey * 0x9E3779B97F4A7C15L) >>> 40) & (r.length - 1);
-        r[stripe].offer(EventClock.read(), kind, threadId, arg);
+        r[stripe(stripeKey, r)].offer(EventClock.read(), kind, threadId, arg);
+    }
+
+    /** The ring of {@code stripeKey}: Fibonacci hashing, so consecutive thread ids land on different rings. */
+    private static int stripe(long stripeKey, EventRing[] r) {
+        return (int) ((stripeKey * 0x9E3779B97F4A7C15L) >>> 40) & (r.length - 1);
     }
 }

@@ -40,6 +40,55 @@ class EventRingTest {
     }
 
     @Test
+    void aFillingRingShedsThreadsBeforeItDropsAnything() {
+        ThreadShedding shedding = new ThreadShedding();
+        EventRing ring = new EventRing(1024, shedding);
+        int offered = 0;
+        while (ThreadShedding.level(shedding.word()) == 0) {
+            assertTrue(ring.offer(offered, EventKind.BLOCK, 1, 0));
+            offered++;
+        }
+        // the first probe past half full (one in 16 claims for this ring) raised the level
+        assertTrue(offered > 512 && offered <= 512 + EventRing.probeEvery(1024) + 1, "raised after " + offered);
+        assertEquals(0, ring.dropped(EventKind.BLOCK));
+        while (offered < 1024) {
+            assertTrue(ring.offer(offered, EventKind.BLOCK, 1, 0));
+            offered++;
+        }
+        // the last probes, at index 992 and 1008, saw fewer than two probes' worth of claims free: shed all
+        assertEquals(ThreadShedding.MAX_LEVEL, ThreadShedding.level(shedding.word()));
+        assertEquals(0, ring.dropped(EventKind.BLOCK));
+        assertFalse(ring.offer(offered, EventKind.BLOCK, 1, 0), "shedding does not make room: the ring drops");
+    }
+
+    @Test
+    void aRingThatTheDrainKeepsBelowHalfFullNeverSheds() {
+        ThreadShedding shedding = new ThreadShedding();
+        EventRing ring = new EventRing(1024, shedding);
+        for (int i = 0; i < 100_000; i++) {
+            ring.offer(i, EventKind.MOUNT, 1, 0);
+            if (i % 500 == 0) {
+                ring.drain((ts, kind, thread, arg) -> { }, 1024);
+            }
+        }
+        assertEquals(0, ThreadShedding.level(shedding.word()));
+    }
+
+    @Test
+    void aRecordDroppedByAFullRingAsksForTheHighestLevel() {
+        ThreadShedding shedding = new ThreadShedding();
+        EventRing ring = new EventRing(1024, shedding);
+        for (int i = 0; i < 1024; i++) {
+            ring.offer(i, EventKind.MOUNT, 1, 0);
+        }
+        while (ThreadShedding.level(shedding.word()) > 0) {
+            shedding.lower(shedding.word()); // a drain that lowered the level too soon
+        }
+        assertFalse(ring.offer(1024, EventKind.MOUNT, 1, 0));
+        assertEquals(ThreadShedding.MAX_LEVEL, ThreadShedding.level(shedding.word()));
+    }
+
+    @Test
     void drainStopsAtTheLimitAndResumesWhereItStopped() {
         EventRing ring = new EventRing(16);
         for (int i = 0; i < 10; i++) {

@@ -6,11 +6,13 @@ import dev.loomscope.bootstrap.EventSink;
 import dev.loomscope.bootstrap.OperationScopes;
 import dev.loomscope.bootstrap.SampleRing;
 import dev.loomscope.bootstrap.SitePurpose;
+import dev.loomscope.bootstrap.ThreadShedding;
 
 import java.util.Arrays;
 import java.util.List;
 
 import static dev.loomscope.core.ThreadState.BLOCKED;
+import static dev.loomscope.core.ThreadState.FORGOTTEN;
 import static dev.loomscope.core.ThreadState.HAS_SITES;
 import static dev.loomscope.core.ThreadState.IN_OPERATION;
 import static dev.loomscope.core.ThreadState.KIND_MASK;
@@ -40,6 +42,12 @@ import static dev.loomscope.core.ThreadState.withPhase;
  * a thread that was already parked come without its creation. Every transition therefore tolerates an unexpected
  * previous state instead of trusting it, and a latency is only measured between two records that were both seen.
  * <p>
+ * While the recorder sheds threads ({@link ThreadShedding}), a thread's records stop and resume as it is set aside
+ * and followed again. Before a record of a thread is applied, its history since its last transition is checked
+ * ({@link SheddingHistory#unbroken}); if a transition may have gone unrecorded in between, what the aggregator knew
+ * of the thread is forgotten ({@link #forget}) and its history restarts at that record: no latency ever spans a gap.
+ * The thread stays in the live table all the while, so created, ended and live stay exact.
+ * <p>
  * Drain thread only; {@link #snapshot} must be called under the same external lock the drain holds.
  */
 final class Aggregator implements EventSink {
@@ -61,6 +69,9 @@ final class Aggregator implements EventSink {
     private final TransitionMetrics metrics;
     /** The application's operations and what their threads did. */
     private final OperationMetrics operations;
+    /** The recorder's followed threads and the aggregator's history of its levels. */
+    private final ThreadShedding shedding;
+    private final SheddingHistory sheddingHistory;
     private final ClockConversion clock;
     private final long firstObservableThreadId;
     private final long originNanoTime;
@@ -84,21 +95,44 @@ final class Aggregator implements EventSink {
                int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos, int stackDepth,
                ClockConversion clock) {
         this(firstObservableThreadId, originNanoTime, originEpochNanos, windowNanos, fineWindows, longSliceNanos,
-                samples, leakThresholdNanos, stackDepth, clock, new OperationMetrics());
+                samples, leakThresholdNanos, stackDepth, clock, new OperationMetrics(), new ThreadShedding());
     }
 
     /** @param operations where the operations' names and trace ids come from (tests name their own) */
     Aggregator(long firstObservableThreadId, long originNanoTime, long originEpochNanos, long windowNanos,
                int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos, int stackDepth,
                ClockConversion clock, OperationMetrics operations) {
+        this(firstObservableThreadId, originNanoTime, originEpochNanos, windowNanos, fineWindows, longSliceNanos,
+                samples, leakThresholdNanos, stackDepth, clock, operations, new ThreadShedding());
+    }
+
+    /** @param shedding which threads the recorder follows (tests shed their own) */
+    Aggregator(long firstObservableThreadId, long originNanoTime, long originEpochNanos, long windowNanos,
+               int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos, int stackDepth,
+               ClockConversion clock, ThreadShedding shedding) {
+        this(firstObservableThreadId, originNanoTime, originEpochNanos, windowNanos, fineWindows, longSliceNanos,
+                samples, leakThresholdNanos, stackDepth, clock, new OperationMetrics(), shedding);
+    }
+
+    /**
+     * @param operations where the operations' names and trace ids come from
+     * @param shedding   which threads the recorder follows ({@link dev.loomscope.bootstrap.Recorder#shedding()}); read
+     *                   for every record, lowered by the drain
+     */
+    Aggregator(long firstObservableThreadId, long originNanoTime, long originEpochNanos, long windowNanos,
+               int fineWindows, long longSliceNanos, SampleRing samples, long leakThresholdNanos, int stackDepth,
+               ClockConversion clock, OperationMetrics operations, ThreadShedding shedding) {
         this.clock = clock;
+        this.shedding = shedding;
+        this.sheddingHistory = new SheddingHistory(shedding, windowNanos, fineWindows, originNanoTime,
+                originEpochNanos);
         this.firstObservableThreadId = firstObservableThreadId;
         this.originNanoTime = originNanoTime;
         this.originEpochNanos = originEpochNanos;
         this.metrics = new TransitionMetrics(windowNanos, fineWindows);
         this.siteAttribution = new SiteAttribution(sites, samples);
         this.longSlices = new LongSlices(longSliceNanos, stackDepth, sites, carriers, carrierOfMounted,
-                this::epochNanos);
+                this::epochNanos, sheddingHistory);
         this.leakClusters = new LeakClusters(leakThresholdNanos);
         this.operations = operations;
     }
@@ -132,8 +166,8 @@ final class Aggregator implements EventSink {
         byKind[EventKind.SUBMIT_FAILED] = (ts, threadId, arg) -> metrics.submitFailed++;
         byKind[EventKind.PINNED_BLOCK] = this::onPinnedBlock;
         byKind[EventKind.PINNED_UNBLOCK] = (ts, threadId, arg) -> onPinnedUnblock(ts, threadId);
-        byKind[EventKind.SLEEP_BEGIN] = (ts, threadId, arg) -> replaceState(threadId, 0, SLEEPING, RUNNING);
-        byKind[EventKind.SLEEP_END] = (ts, threadId, arg) -> replaceState(threadId, SLEEPING, 0, RUNNING);
+        byKind[EventKind.SLEEP_BEGIN] = (ts, threadId, arg) -> replaceState(threadId, ts, 0, SLEEPING, RUNNING);
+        byKind[EventKind.SLEEP_END] = (ts, threadId, arg) -> replaceState(threadId, ts, SLEEPING, 0, RUNNING);
         byKind[EventKind.CARRIER_START] = (ts, threadId, carrierId) -> {
             metrics.carriersStarted++;
             carriers.column(carrierId);
@@ -145,8 +179,8 @@ final class Aggregator implements EventSink {
         };
         byKind[EventKind.CARRIER_ACTIVE] = (ts, threadId, carrierId) ->
                 carriers.stats(carriers.column(carrierId)).idleEnds(ts);
-        byKind[EventKind.SAMPLE] = (ts, threadId, arg) -> onSample(threadId, arg);
-        byKind[EventKind.OPERATION] = (ts, threadId, arg) -> onOperation(threadId, arg);
+        byKind[EventKind.SAMPLE] = (ts, threadId, arg) -> onSample(ts, threadId, arg);
+        byKind[EventKind.OPERATION] = (ts, threadId, arg) -> onOperation(ts, threadId, arg);
         return byKind;
     }
 
@@ -154,6 +188,11 @@ final class Aggregator implements EventSink {
     @Override
     public void accept(long timestamp, int kind, long threadId, long arg) {
         metrics.events++;
+        // read after the record: a raise that made this thread skip a transition is visible by now
+        long word = shedding.word();
+        if (word != sheddingHistory.knownWord()) {
+            sheddingHistory.observe(word);
+        }
         if (kind >= 0 && kind < transitionByKind.length) {
             transitionByKind[kind].apply(clock.toNanos(timestamp), threadId, arg);
         }
@@ -174,13 +213,13 @@ final class Aggregator implements EventSink {
         @Override
         public void apply(long ts, long threadId, long carrierId) {
             metrics.mounts++;
+            int slot = live.slotOf(threadId);
+            long value = slot < 0 ? ABSENT : continued(threadId, slot, live.valueAt(slot), ts);
             int column = carriers.column(carrierId);
             CarrierTable.CarrierStats carrier = carriers.stats(column);
             carrier.mounted(threadId, ts);
             carrierOfMounted.put(threadId, MountedSlice.on(column));
             metrics.mountHeatmap.add(epochNanos(ts), column);
-            int slot = live.slotOf(threadId);
-            long value = slot < 0 ? ABSENT : live.valueAt(slot);
             int state = value == ABSENT ? 0 : stateOf(value);
             int phase = state & PHASE_MASK;
             if (phase == QUEUED_FOR_START) {
@@ -209,14 +248,25 @@ final class Aggregator implements EventSink {
 
     /**
      * Writes a thread's value through the slot found earlier in the same event ({@link LiveThreadTable#slotOf}),
-     * or inserts it. The side tables touched in between are other tables, so the slot is still valid.
+     * or inserts it ({@link #firstSeen}). The side tables touched in between are other tables, so the slot is still
+     * valid.
      */
     private void store(long threadId, int slot, long value) {
         if (slot >= 0) {
             live.setValueAt(slot, value);
         } else {
-            live.put(threadId, value);
+            live.put(threadId, ThreadState.withState(value, stateOf(value) | firstSeen(threadId)));
         }
+    }
+
+    /**
+     * The state bits of a thread first seen by a record other than its creation: {@link ThreadState#TRACKED} if it was
+     * created during the recording, so that its end counts in {@code ended} (its creation was counted rather than
+     * recorded while it was shed, or dropped), as the end of a thread never seen at all does ({@link OnEnd}); nothing
+     * for a thread that predates a late attach.
+     */
+    private int firstSeen(long threadId) {
+        return threadId >= firstObservableThreadId ? TRACKED : 0;
     }
 
     /**
@@ -230,7 +280,7 @@ final class Aggregator implements EventSink {
             int blockKind = (int) (arg & 0xFF);
             metrics.unmounts++;
             int slot = live.slotOf(threadId);
-            long value = slot < 0 ? ABSENT : live.valueAt(slot);
+            long value = slot < 0 ? ABSENT : continued(threadId, slot, live.valueAt(slot), ts);
             int state = value == ABSENT ? 0 : stateOf(value);
             long mounted = carrierOfMounted.remove(threadId, CarrierTable.OTHER);
             int column = MountedSlice.column(mounted);
@@ -298,7 +348,7 @@ final class Aggregator implements EventSink {
         @Override
         public void apply(long ts, long threadId, long wakerId) {
             int slot = live.slotOf(threadId);
-            long value = slot < 0 ? ABSENT : live.valueAt(slot);
+            long value = slot < 0 ? ABSENT : continued(threadId, slot, live.valueAt(slot), ts);
             if (value == ABSENT || (stateOf(value) & PHASE_MASK) == 0) {
                 metrics.wakes++; // parked before a late attach: its block was not seen, its wake is real
                 metrics.wakeHeatmap.add(epochNanos(ts), columnOfActor(wakerId));
@@ -333,18 +383,20 @@ final class Aggregator implements EventSink {
                 int yieldQueued = (withPhase(state, QUEUED) & ~KIND_MASK) | BlockKind.YIELD << KIND_SHIFT;
                 store(threadId, slot, pack(yieldQueued, ts));
             }
+            // FORGOTTEN: a wake or a yield's re-queue, which only its block would tell: counted as neither, and the
+            // thread's history restarts at its next mount or block
         }
     }
 
     /** A pinned park (the advice on {@code parkOnCarrierThread}): the carrier parks with the thread. */
     private void onPinnedBlock(long ts, long threadId, long carrierId) {
+        int state = replaceState(threadId, ts, PHASE_MASK, PINNED, 0);
         metrics.blocks++;
         metrics.pinnedBlocks++;
         metrics.blocksByKind[BlockKind.PINNED]++;
         metrics.pinnedByKind[PinnedKind.PARK]++;
         metrics.blockHeatmap.add(epochNanos(ts), carriers.column(carrierId));
         pinnedSince.put(threadId, ts - originNanoTime);
-        int state = replaceState(threadId, PHASE_MASK, PINNED, 0);
         if ((state & HAS_SITES) != 0) {
             siteAttribution.pinnedParkBegan(threadId);
         }
@@ -354,7 +406,7 @@ final class Aggregator implements EventSink {
     }
 
     private void onPinnedUnblock(long ts, long threadId) {
-        int state = replaceState(threadId, PHASE_MASK, RUNNING, 0);
+        int state = replaceState(threadId, ts, PHASE_MASK, RUNNING, 0);
         long since = pinnedSince.remove(threadId, ABSENT);
         if (since != ABSENT) {
             long duration = ts - originNanoTime - since;
@@ -400,6 +452,10 @@ final class Aggregator implements EventSink {
         @Override
         public void apply(long ts, long threadId, long unused) {
             long value = live.remove(threadId, ABSENT);
+            if (value != ABSENT && timeOf(value) < sheddingHistory.uncheckedFromSinceOrigin
+                    && !sheddingHistory.unbroken(threadId, timeOf(value) + originNanoTime, ts)) {
+                value = forget(threadId, value, ts); // no slice from a mount before a gap
+            }
             int state = value == ABSENT ? 0 : stateOf(value);
             if (value == ABSENT || (state & PHASE_MASK) != QUEUED_FOR_START) {
                 metrics.unmounts++;
@@ -437,38 +493,87 @@ final class Aggregator implements EventSink {
     }
 
     /** A sampled stack: charged by {@link SiteAttribution}, which may keep it for the thread's next records. */
-    private void onSample(long threadId, long arg) {
+    private void onSample(long ts, long threadId, long arg) {
+        int slot = live.slotOf(threadId);
+        if (slot >= 0) {
+            continued(threadId, slot, live.valueAt(slot), ts); // a gap forgets pending sites: before this one is kept
+        }
         if (siteAttribution.sampled(threadId, arg)) {
-            replaceState(threadId, 0, HAS_SITES, 0); // absent (late attach): phase and time unknown
+            replaceState(threadId, ts, 0, HAS_SITES, 0); // absent (late attach): phase and time unknown
         }
     }
 
     /** The thread entered or left an operation, or was started inside one. */
-    private void onOperation(long threadId, long arg) {
+    private void onOperation(long ts, long threadId, long arg) {
         int slot = live.slotOf(threadId);
-        boolean running = slot >= 0 && (stateOf(live.valueAt(slot)) & PHASE_MASK) == RUNNING;
+        long value = slot < 0 ? ABSENT : continued(threadId, slot, live.valueAt(slot), ts); // a gap forgets first
+        boolean running = value != ABSENT && (stateOf(value) & PHASE_MASK) == RUNNING;
         if (operations.changed(threadId, arg, running)) {
-            replaceState(threadId, 0, IN_OPERATION, 0); // absent (late attach): phase and time unknown
+            replaceState(threadId, ts, 0, IN_OPERATION, 0); // absent (late attach): phase and time unknown
         } else if (slot >= 0) {
-            replaceState(threadId, IN_OPERATION, 0, 0);
+            replaceState(threadId, ts, IN_OPERATION, 0, 0);
         }
     }
 
     /**
+     * The entry of a thread about to apply a record at {@code ts}: {@code value} itself, or, if a transition of the
+     * thread may have gone unrecorded since the entry's time (it was shed meanwhile), the entry of a forgotten thread
+     * ({@link #forget}), stored in {@code slot}. One comparison unless the recorder shed threads since that time.
+     */
+    private long continued(long threadId, int slot, long value, long ts) {
+        long since = timeOf(value);
+        if (since >= sheddingHistory.uncheckedFromSinceOrigin || since == ts - originNanoTime // checked at this record
+                || sheddingHistory.unbroken(threadId, since + originNanoTime, ts)) {
+            return value;
+        }
+        long forgotten = forget(threadId, value, ts);
+        live.setValueAt(slot, forgotten);
+        return forgotten;
+    }
+
+    /**
+     * Drops what the aggregator knew of a thread whose history has a gap before {@code ts}: its phase and the time of
+     * its last transition, a timed block's deadline, a pinned block's start, its mounted slice (and the carrier's
+     * current slice, if it is the thread's), its pending sites, its operation (until its next operation record).
+     * Keeps whether its creation was seen (its end is counted in {@code ended} all the same).
+     *
+     * @return the thread's entry from now on: {@link ThreadState#FORGOTTEN} since {@code ts}
+     */
+    private long forget(long threadId, long value, long ts) {
+        sheddingHistory.forgot();
+        int state = stateOf(value);
+        if ((state & TIMED) != 0) {
+            timedBlockDeadline.remove(threadId, ABSENT);
+        }
+        pinnedSince.remove(threadId, ABSENT);
+        if ((state & HAS_SITES) != 0) {
+            siteAttribution.threadEnded(threadId);
+        }
+        if ((state & IN_OPERATION) != 0) {
+            operations.threadEnded(threadId); // an exit may have gone unrecorded: attributed again from its next record
+        }
+        long mounted = carrierOfMounted.remove(threadId, ABSENT);
+        if (mounted != ABSENT) {
+            carriers.stats(MountedSlice.column(mounted)).unmounted(threadId);
+        }
+        return pack((state & TRACKED) | FORGOTTEN, ts);
+    }
+
+    /**
      * Replaces state bits of a thread without touching the time of its last transition (a phase change that is not a
-     * transition of its own, a flag, a marker), in one probe. A thread not in the table gets {@code absentState} with
-     * the time unknown.
+     * transition of its own, a flag, a marker), in one probe, after the check of its history for a record at
+     * {@code ts} ({@link #continued}). A thread not in the table gets {@code absentState} with the time unknown.
      *
      * @return the thread's new state
      */
-    private int replaceState(long threadId, int clear, int set, int absentState) {
+    private int replaceState(long threadId, long ts, int clear, int set, int absentState) {
         int slot = live.slotOf(threadId);
         if (slot < 0) {
-            int state = absentState | set;
+            int state = absentState | set | firstSeen(threadId);
             live.put(threadId, ThreadState.timeUnknown(state));
             return state;
         }
-        long value = live.valueAt(slot);
+        long value = continued(threadId, slot, live.valueAt(slot), ts);
         int state = (stateOf(value) & ~clear) | set;
         live.setValueAt(slot, ThreadState.withState(value, state));
         return state;
@@ -531,7 +636,31 @@ final class Aggregator implements EventSink {
             accept(t += 1_000, EventKind.SUBMIT_FAILED, vthread, 0);
             accept(t += 1_000, EventKind.CARRIER_EXIT, 0, carrier);
         }
+        warmUpShedding(t, vthread, carrier);
         longSlices.walk(walked);
+    }
+
+    /**
+     * A thread shed while it runs and followed again: the history's code, the check and the forgetting. Only on an
+     * aggregator of its own levels ({@link ThreadShedding}), never the recorder's.
+     */
+    private void warmUpShedding(long t, long vthread, long carrier) {
+        if (shedding == dev.loomscope.bootstrap.Recorder.shedding()) {
+            return;
+        }
+        sheddingHistory.confirm(t, shedding.word());
+        accept(t += 1_000, EventKind.CREATE, vthread, carrier);
+        accept(t += 1_000, EventKind.MOUNT, vthread, carrier);
+        shedding.raiseTo(ThreadShedding.MAX_LEVEL);
+        accept(t += 1_000, EventKind.BLOCK, vthread, BlockKind.PARK);
+        for (long word = shedding.word(); ThreadShedding.level(word) > 0; word = shedding.word()) {
+            sheddingHistory.confirm(t += 1_000, word);
+            sheddingHistory.lowered(t, shedding.lower(word), t += 1_000, shedding.word());
+        }
+        accept(t += 1_000, EventKind.SUBMIT, vthread, carrier);
+        accept(t += 1_000, EventKind.MOUNT, vthread, carrier);
+        accept(t + 1_000, EventKind.END, vthread, 0);
+        sheddingHistory.snapshot(t + 2_000);
     }
 
     /**
@@ -552,11 +681,30 @@ final class Aggregator implements EventSink {
         Snapshot.Heatmaps heatmaps = metrics.heatmaps();
         long now = System.nanoTime();
         longSlices.walkRunning(now);
-        return new Snapshot.Data(counts, latencies, heatmaps, carriers.snapshot(now), longSlices.count(),
-                longSlices.thresholdNanos(), longSlices.longest(now), sites.snapshot(),
+        return new Snapshot.Data(counts, latencies, heatmaps, carriers.snapshot(now, sheddingHistory),
+                longSlices.count(), longSlices.thresholdNanos(), longSlices.longest(now), sites.snapshot(),
                 siteAttribution.samplesTaken(), siteAttribution.samplesLost(),
-                leakClusters.find(live, siteAttribution, now - originNanoTime), leakClusters.thresholdNanos(),
-                operations.snapshot());
+                leakClusters.find(live, siteAttribution, now - originNanoTime,
+                        (threadId, sinceOrigin) -> sheddingHistory.unbroken(threadId, sinceOrigin + originNanoTime,
+                                now)),
+                leakClusters.thresholdNanos(), operations.snapshot(), sheddingHistory.snapshot(now));
+    }
+
+    /**
+     * {@code count} creations of threads shed as they were created, counted by the rings instead of recorded
+     * (the drain hands them over after each pass): in {@code created}, and in the create heatmap in the window of
+     * {@code nanoTime}, column "other" (their creator is not known). Those threads have no entry in the live table;
+     * their end, a record, counts in {@code ended} by their id, like any thread created during the recording.
+     */
+    void shedCreations(long count, long nanoTime) {
+        metrics.created += count;
+        metrics.createHeatmap.add(epochNanos(nanoTime), CarrierTable.OTHER, count);
+        sheddingHistory.creationsCounted(count);
+    }
+
+    /** The history of the shed level, which the drain keeps up to date ({@link SheddingControl}). */
+    SheddingHistory sheddingHistory() {
+        return sheddingHistory;
     }
 
 }

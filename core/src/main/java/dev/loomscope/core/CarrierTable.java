@@ -44,14 +44,17 @@ final class CarrierTable {
         return stats.subList(1, stats.size());
     }
 
-    /** Per-carrier totals at {@code nowNanoTime}; row 0 ("other") is left out. */
-    List<Snapshot.Carrier> snapshot(long nowNanoTime) {
+    /**
+     * Per-carrier totals at {@code nowNanoTime}; row 0 ("other") is left out. A carrier is mounted now if its current
+     * slice's thread has been followed since the slice began: a thread shed meanwhile may have left unrecorded.
+     */
+    List<Snapshot.Carrier> snapshot(long nowNanoTime, SheddingHistory shedding) {
         List<Snapshot.Carrier> carriers = new ArrayList<>();
         for (int c = 1; c < stats.size(); c++) {
             CarrierStats s = stats.get(c);
             long idle = s.idleNanos + (s.idleSince != 0 ? Math.max(0, nowNanoTime - s.idleSince) : 0);
             carriers.add(new Snapshot.Carrier(c, s.threadId, s.mounts, s.busyNanos, idle, s.longestSliceNanos,
-                    s.runningThread != 0));
+                    s.runningThread != 0 && shedding.unbroken(s.runningThread, s.sliceStartNanos, nowNanoTime)));
         }
         return carriers;
     }

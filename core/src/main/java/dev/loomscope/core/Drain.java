@@ -11,6 +11,7 @@ import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -30,8 +31,9 @@ final class Drain {
      * the longest, so that a JVM that records little does not pay a wake-up every millisecond (on a virtual machine
      * the wake-ups cost more CPU than a quiet service's whole recording), and a burst after a quiet spell waits at most
      * one long sleep (the rings hold far more than that). A pass that found at least {@link #BUSY_PASS_RECORDS}
-     * records is followed at once. The decision and its measurements: docs/design.md, "The drain backs off when there
-     * is little to drain".
+     * records, or a ring past its low-water mark ({@link SheddingControl}: small rings), is followed at once; while
+     * threads are shed the sleep stays at the first. The decision and its measurements: docs/design.md, "The drain
+     * backs off when there is little to drain".
      */
     private static final long FIRST_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long LONGEST_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
@@ -50,6 +52,14 @@ final class Drain {
     private final ContextSampler context;
     /** The JVM's reports of pinned blocks ({@code jfrPinned}), or null when there are none to take. */
     private final JfrPinnedBlocks pinnedReports;
+    /** Raises and lowers the shed level before each pass; null when not recording. */
+    private final SheddingControl shedding;
+    /** The records' clock now, in {@code nanoTime} nanoseconds. */
+    private final LongSupplier nowNanoTime;
+    /** The last pass found a ring past its low-water mark. Drain thread only. */
+    private boolean backlog;
+    /** Creations the rings counted instead of recording, as handed to the aggregator so far. Under the lock. */
+    private long shedCreationsHanded;
     /** A slice must still be running when the drain looks, for its stack to be walked: wake at least twice per slice. */
     private final long longestIdleParkNanos;
     private final int samplesPerSecond;
@@ -88,6 +98,8 @@ final class Drain {
         this.samplesPerSecond = samplesPerSecond;
         this.criticalSamplesPerSecond = criticalSamplesPerSecond;
         this.operationWarnings = operationWarnings;
+        this.shedding = rings == null ? null : new SheddingControl(aggregator.sheddingHistory(), rings);
+        this.nowNanoTime = () -> clock.toNanos(Recorder.clockReading());
         this.thread = new Thread(this::run, "loomscope-drain");
         this.thread.setDaemon(true);
     }
@@ -120,12 +132,15 @@ final class Drain {
             } catch (Throwable t) {
                 Recorder.countError();
                 drained = 0;
+                backlog = false;
             } finally {
                 lock.unlock();
             }
-            if (drained < BUSY_PASS_RECORDS) {
+            if (drained < BUSY_PASS_RECORDS && !backlog) {
                 LockSupport.parkNanos(idlePark);
-                idlePark = Math.min(longestIdleParkNanos, 2 * idlePark);
+                // while shedding, a pass at least every millisecond: the level comes down as soon as it can
+                idlePark = shedding != null && shedding.shedding() ? FIRST_IDLE_PARK_NANOS
+                        : Math.min(longestIdleParkNanos, 2 * idlePark);
             } else {
                 idlePark = FIRST_IDLE_PARK_NANOS;
             }
@@ -159,21 +174,39 @@ final class Drain {
     }
 
     /**
-     * One pass of the drain thread: at most {@link #DRAIN_BATCH} records from each ring, and the pinned blocks the JVM
-     * reported meanwhile (a few, in a bounded queue).
+     * One pass of the drain thread: the shed level raised or lowered by how full the rings are
+     * ({@link SheddingControl}), then at most {@link #DRAIN_BATCH} records from each ring, and the pinned blocks the
+     * JVM reported meanwhile (a few, in a bounded queue).
      */
     private int drainAllLocked() {
         calibrateClockLocked();
+        backlog = shedding != null && shedding.beforePass(nowNanoTime);
         int drained = 0;
         if (rings != null) {
             for (EventRing ring : rings) {
                 drained += ring.drain(aggregator, DRAIN_BATCH);
             }
+            countShedCreationsLocked();
         }
         if (pinnedReports != null) {
             pinnedReports.drainTo(aggregator);
         }
         return drained;
+    }
+
+    /**
+     * Hands the aggregator the creations the rings counted instead of recording them (threads shed as they were
+     * created) since the last call. After draining: every END drained so far is of a thread whose creation is in.
+     */
+    private void countShedCreationsLocked() {
+        long counted = 0;
+        for (EventRing ring : rings) {
+            counted += ring.shedCreations();
+        }
+        if (counted != shedCreationsHanded) {
+            aggregator.shedCreations(counted - shedCreationsHanded, nowNanoTime.getAsLong());
+            shedCreationsHanded = counted;
+        }
     }
 
     /**
@@ -249,6 +282,9 @@ final class Drain {
                 }
                 backlog -= drained;
             }
+        }
+        if (rings != null) {
+            countShedCreationsLocked();
         }
         if (pinnedReports != null) {
             pinnedReports.drainTo(aggregator);

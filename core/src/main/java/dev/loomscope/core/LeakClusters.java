@@ -38,8 +38,11 @@ final class LeakClusters {
      * @param live                the aggregator's live threads, entries in {@link ThreadState}'s layout
      * @param sites               the block sites of threads with sampled stacks
      * @param nowSinceOriginNanos the dump's {@code nanoTime}, relative to the recording's origin
+     * @param followed            whether a thread was followed from a time (relative to the origin) up to the dump:
+     *                            one shed meanwhile may have woken unseen, it is not counted
      */
-    List<LeakCluster> find(LiveThreadTable live, SiteAttribution sites, long nowSinceOriginNanos) {
+    List<LeakCluster> find(LiveThreadTable live, SiteAttribution sites, long nowSinceOriginNanos,
+                           FollowedSince followed) {
         Map<Integer, Tally> bySite = new HashMap<>();
         live.forEach((threadId, value) -> {
             int state = stateOf(value);
@@ -47,7 +50,7 @@ final class LeakClusters {
                 return;
             }
             long age = nowSinceOriginNanos - timeOf(value);
-            if (age < thresholdNanos) {
+            if (age < thresholdNanos || !followed.since(threadId, timeOf(value))) {
                 return;
             }
             int site = (state & HAS_SITES) != 0 ? sites.blockSite(threadId) : SiteTable.NONE;
@@ -60,6 +63,12 @@ final class LeakClusters {
             clusters.add(new LeakCluster(tally.site, tally.threads, tally.oldestNanos, tally.byKind));
         }
         return clusters;
+    }
+
+    /** Whether a thread's transitions were all recorded from a time on. */
+    @FunctionalInterface
+    interface FollowedSince {
+        boolean since(long threadId, long sinceOriginNanos);
     }
 
     /** One cluster while the scan adds its threads. */

@@ -28,6 +28,8 @@ final class LongSlices {
     /** The aggregator's mounted threads, entries in {@link MountedSlice}'s layout: a walked site is noted there. */
     private final LiveThreadTable carrierOfMounted;
     private final LongUnaryOperator epochNanos;
+    /** A running slice is one whose thread has been followed since it began: a shed thread may have left unseen. */
+    private final SheddingHistory shedding;
     private long count;
     /** The longest finished slices, at most {@link #KEPT}, shortest at the head. */
     private final PriorityQueue<LongSlice> longest =
@@ -40,15 +42,17 @@ final class LongSlices {
      * @param carriers         the carriers and their current slices
      * @param carrierOfMounted the aggregator's table of mounted threads ({@link MountedSlice})
      * @param epochNanos       turns a {@code nanoTime} into wall-clock nanoseconds since the epoch
+     * @param shedding         whether a slice's thread was followed all along ({@link SheddingHistory#unbroken})
      */
     LongSlices(long thresholdNanos, int stackDepth, SiteTable sites, CarrierTable carriers,
-               LiveThreadTable carrierOfMounted, LongUnaryOperator epochNanos) {
+               LiveThreadTable carrierOfMounted, LongUnaryOperator epochNanos, SheddingHistory shedding) {
         this.thresholdNanos = thresholdNanos;
         this.stackDepth = stackDepth;
         this.sites = sites;
         this.carriers = carriers;
         this.carrierOfMounted = carrierOfMounted;
         this.epochNanos = epochNanos;
+        this.shedding = shedding;
     }
 
     long thresholdNanos() {
@@ -91,6 +95,10 @@ final class LongSlices {
             if (carrier.runningThread != 0 && !carrier.sliceWalked
                     && nowNanoTime - carrier.sliceStartNanos >= thresholdNanos) {
                 carrier.sliceWalked = true;
+                if (!shedding.unbroken(carrier.runningThread, carrier.sliceStartNanos, nowNanoTime)) {
+                    carrier.runningThread = 0; // shed since it mounted: it may have left unseen, its slice is unknown
+                    continue;
+                }
                 Thread running = Recorder.mountedOn(carrier.threadId, carrier.runningThread);
                 long mounted = carrierOfMounted.get(carrier.runningThread, ABSENT);
                 if (running != null && mounted != ABSENT) {
@@ -120,7 +128,8 @@ final class LongSlices {
         List<LongSlice> slices = new ArrayList<>(longest);
         for (CarrierTable.CarrierStats carrier : carriers.carriers()) {
             long running = nowNanoTime - carrier.sliceStartNanos;
-            if (carrier.runningThread != 0 && running >= thresholdNanos) {
+            if (carrier.runningThread != 0 && running >= thresholdNanos
+                    && shedding.unbroken(carrier.runningThread, carrier.sliceStartNanos, nowNanoTime)) {
                 slices.add(new LongSlice(carrier.runningThread, carrier.threadId,
                         epochNanos.applyAsLong(carrier.sliceStartNanos), running, carrier.sliceSite, true));
             }

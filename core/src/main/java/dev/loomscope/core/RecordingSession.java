@@ -69,7 +69,7 @@ public final class RecordingSession {
         this.clock = recording ? clockConversion() : ClockConversion.identity();
         this.aggregator = new Aggregator(firstObservableThreadId, originNanoTime, originEpochNanos,
                 options.windowNanos(), options.fineWindows(), options.longSliceNanos(), Recorder.samples(),
-                options.leakThresholdNanos(), options.stackDepth(), clock);
+                options.leakThresholdNanos(), options.stackDepth(), clock, Recorder.shedding());
         this.context = new ContextSampler(options.windowNanos(), options.fineWindows(), scheduler,
                 CpuThrottling.find(), originNanoTime, originEpochNanos);
         this.pinnedReports = recording ? prepared.pinnedReports : null;

@@ -40,11 +40,12 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
      *                      ongoing ones
      * @param sites         every sampled site, in id order (index = id - 1)
      * @param leaks         most threads first
+     * @param shedding      when and how much the recorder shed threads ({@link SheddingHistory})
      */
     record Data(Counts counts, Latencies latencies, Heatmaps heatmaps, List<Carrier> carriers, long longSlices,
                 long longSliceThresholdNanos, List<LongSlice> longestSlices, List<SiteTable.Site> sites,
                 long samplesTaken, long samplesLost, List<LeakCluster> leaks, long leakThresholdNanos,
-                Operations operations) {
+                Operations operations, Shedding shedding) {
         Data {
             carriers = List.copyOf(carriers);
             longestSlices = List.copyOf(longestSlices);
@@ -52,12 +53,12 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
             leaks = List.copyOf(leaks);
         }
 
-        /** Without operations (a recording without the {@code operations} option). */
+        /** Without operations (a recording without the {@code operations} option), nothing shed. */
         Data(Counts counts, Latencies latencies, Heatmaps heatmaps, List<Carrier> carriers, long longSlices,
              long longSliceThresholdNanos, List<LongSlice> longestSlices, List<SiteTable.Site> sites,
              long samplesTaken, long samplesLost, List<LeakCluster> leaks, long leakThresholdNanos) {
             this(counts, latencies, heatmaps, carriers, longSlices, longSliceThresholdNanos, longestSlices, sites,
-                    samplesTaken, samplesLost, leaks, leakThresholdNanos, Operations.NONE);
+                    samplesTaken, samplesLost, leaks, leakThresholdNanos, Operations.NONE, Shedding.NONE);
         }
     }
 
@@ -112,6 +113,27 @@ public record Snapshot(JvmInfo jvm, String agentVersion, Map<String, Object> opt
 
     /** A sampled block site of one operation: blocks that ended there, and their total time. */
     record OperationSite(int site, long count, long totalNanos) {
+    }
+
+    /**
+     * Thread shedding ({@link SheddingHistory}): levels are those of {@code ThreadShedding} (0: every thread
+     * {@code threadSample} follows is followed).
+     *
+     * @param levelNow  the level at the dump
+     * @param maxLevel  the highest level reached
+     * @param episodes  times the level rose from 0
+     * @param shedNanos time spent above level 0 (an upper bound: a raise is dated at the drain's last look before it)
+     * @param forgotten partial histories the aggregator dropped
+     * @param creationsCounted creations of threads shed as they were created: counted, not recorded
+     * @param windows   per window, microseconds at each level (column = level)
+     */
+    record Shedding(int levelNow, int maxLevel, long episodes, long shedNanos, long forgotten, long creationsCounted,
+                    List<WindowedHeatmap.Row> windows) {
+        static final Shedding NONE = new Shedding(0, 0, 0, 0, 0, 0, List.of());
+
+        Shedding {
+            windows = List.copyOf(windows);
+        }
     }
 
     /**

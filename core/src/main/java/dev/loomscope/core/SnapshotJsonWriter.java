@@ -65,7 +65,8 @@ public final class SnapshotJsonWriter {
                 new Recording(snapshot.trigger(), snapshot.lateAttach() ? Recording.LATE : Recording.STARTUP,
                         snapshot.recordingStartEpochMs(), snapshot.dumpEpochMs(), snapshot.recordingNanos()),
                 counts(c),
-                new Recorder(c.events(), c.trackedThreads(), snapshot.drainCpuNanos(), snapshot.clock()),
+                new Recorder(c.events(), c.trackedThreads(), snapshot.drainCpuNanos(), snapshot.clock(),
+                        shedding(data.shedding())),
                 carriers(data),
                 latencies(data.latencies()),
                 longSlices(data),
@@ -97,6 +98,12 @@ public final class SnapshotJsonWriter {
         return new dev.loomscope.format.Counts(c.created(), c.started(), c.ended(), c.live(), c.blocks(),
                 c.pinnedBlocks(), c.wakes(), c.yields(), c.mounts(), c.unmounts(), c.submitFailed(), c.dropped(),
                 c.agentErrors(), c.preexistingEnded(), blocksByKind, droppedByKind, pinnedByKind);
+    }
+
+    private static Recorder.Shedding shedding(Snapshot.Shedding shedding) {
+        return new Recorder.Shedding(shedding.levelNow(), shedding.maxLevel(), shedding.episodes(),
+                shedding.shedNanos(), shedding.forgotten(), shedding.creationsCounted(), SheddingHistory.COLUMNS,
+                rows(shedding.windows()));
     }
 
     private static Carriers carriers(Snapshot.Data data) {

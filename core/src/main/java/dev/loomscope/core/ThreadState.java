@@ -19,6 +19,11 @@ final class ThreadState {
     static final int YIELDED = 4;
     static final int QUEUED = 5;
     static final int PINNED = 6;
+    /**
+     * Its history had a gap (it was shed, {@link SheddingHistory}): what it did before is forgotten, and nothing is
+     * measured until its next mount or block.
+     */
+    static final int FORGOTTEN = 7;
     static final int PHASE_MASK = 0x7;
     /** Between SLEEP_BEGIN and SLEEP_END: a timed park is a sleep. */
     static final int SLEEPING = 1 << 3;

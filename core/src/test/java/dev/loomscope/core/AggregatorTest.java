@@ -2,6 +2,7 @@ package dev.loomscope.core;
 
 import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
+import dev.loomscope.bootstrap.ThreadShedding;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -184,7 +185,10 @@ class AggregatorTest {
         aggregator.accept(nanoTime, kind, thread, arg);
     }
 
-    /** The warm-up's synthetic stream is a whole, consistent one: two threads created, run, blocked and ended. */
+    /**
+     * The warm-up's synthetic stream is a whole, consistent one: two threads created, run, blocked and ended, and a
+     * third shed while it runs, forgotten, and followed again.
+     */
     @Test
     void warmUpRunsEveryTransitionOnAConsistentStream() throws Exception {
         Thread walked = Thread.ofPlatform().start(() -> java.util.concurrent.locks.LockSupport.park());
@@ -196,15 +200,19 @@ class AggregatorTest {
         }
         Snapshot.Data data = aggregator.snapshot(new long[EventKind.COUNT], 0);
         Counts counts = data.counts();
-        assertEquals(2, counts.created());
-        assertEquals(2, counts.started());
-        assertEquals(2, counts.ended());
+        assertEquals(3, counts.created());
+        assertEquals(3, counts.started());
+        assertEquals(3, counts.ended());
         assertEquals(0, counts.live());
-        assertEquals(6, counts.blocks());
+        assertEquals(7, counts.blocks());
         assertEquals(2, counts.pinnedBlocks());
-        assertEquals(4, counts.wakes());
+        assertEquals(4, counts.wakes(), "the shed thread's wake comes after it was forgotten: not counted");
         assertEquals(2, counts.yields());
         assertEquals(2, data.longSlices());
+        assertEquals(4, data.latencies().wakeToRun().count());
+        assertEquals(ThreadShedding.MAX_LEVEL, data.shedding().maxLevel());
+        assertEquals(0, data.shedding().levelNow());
+        assertEquals(1, data.shedding().episodes());
     }
 
     private void event(int kind, long thread, long arg) {

@@ -60,6 +60,46 @@ class OperationMetricsTest {
         at(t + blocked + wakeToRun, EventKind.MOUNT, thread, CARRIER);
     }
 
+    /**
+     * A thread shed while in an operation may have left it unrecorded: once forgotten it is charged to no operation
+     * until its next OPERATION record, which carries the operation whole.
+     */
+    @Test
+    void aForgottenThreadLeavesItsOperationUntilItsNextOperationRecord() {
+        dev.loomscope.bootstrap.ThreadShedding shedding = new dev.loomscope.bootstrap.ThreadShedding();
+        Aggregator shedAggregator = new Aggregator(100, 0, 0, 1_000_000_000L, 600, 20 * MS, null, 60_000_000_000L, 32,
+                ClockConversion.identity(), new OperationMetrics(NAMES::get, TRACE_IDS::get, null), shedding);
+        long thread = 101;
+        while (shedding.followsAt(thread, 1)) {
+            thread++; // one that level 1 sets aside
+        }
+        SheddingHistory history = shedAggregator.sheddingHistory();
+        history.confirm(0, shedding.word());
+        shedAggregator.accept(1, EventKind.CREATE, thread, 1);
+        shedAggregator.accept(2, EventKind.MOUNT, thread, CARRIER);
+        shedAggregator.accept(3, EventKind.OPERATION, thread, enter(PAYMENTS, 1));
+        shedding.raiseTo(1); // its exit, and what it did next, go unrecorded
+        history.confirm(10 * MS, shedding.word());
+        history.lowered(10 * MS, shedding.lower(shedding.word()), 10 * MS + 1, shedding.word());
+        shedAggregator.accept(20 * MS, EventKind.BLOCK, thread, BlockKind.PARK); // a gap: forgotten, no operation
+        shedAggregator.accept(25 * MS, EventKind.SUBMIT, thread, 5);
+        shedAggregator.accept(26 * MS, EventKind.MOUNT, thread, CARRIER);
+        shedAggregator.accept(27 * MS, EventKind.OPERATION, thread, enter(HEALTH, 2));
+        shedAggregator.accept(28 * MS, EventKind.BLOCK, thread, BlockKind.PARK);
+        shedAggregator.accept(30 * MS, EventKind.SUBMIT, thread, 5);
+        shedAggregator.accept(31 * MS, EventKind.MOUNT, thread, CARRIER);
+
+        Snapshot.Data data = shedAggregator.snapshot(new long[EventKind.COUNT], 0);
+        Map<String, Snapshot.Operation> byName = new java.util.LinkedHashMap<>();
+        for (Snapshot.Operation operation : data.operations().operations()) {
+            byName.put(operation.name(), operation);
+        }
+        assertEquals(0, byName.get("POST /payments").blocks(), "the block after the gap is not charged to it");
+        assertEquals(1, byName.get("GET /health").blocks());
+        assertEquals(2 * MS, byName.get("GET /health").blocked().summary().max(), 2 * MS / 1000);
+        assertEquals(2, data.latencies().blocked().count(), "both measured: its history restarts at the first block");
+    }
+
     @Test
     void eachOperationGetsTheLatenciesOfItsOwnThreads() {
         at(0, EventKind.CREATE, 101, 1);

@@ -58,6 +58,9 @@ class SnapshotRoundTripTest {
                 blocked.p99Ns(), "p99 is the upper bound of its bucket");
         assertEquals(4L, read.scheduler().mxBean().queuedVirtualThreadCount());
         assertTrue(read.context().cpuThrottling().available());
+        assertEquals(3, read.recorder().shedding().maxLevel());
+        assertEquals(1_500_000L, HeatmapRow.columnSum(read.recorder().shedding().windows(), 1)
+                + HeatmapRow.columnSum(read.recorder().shedding().windows(), 3), "µs at each level");
         dev.loomscope.format.Operations.Operation payments = read.operations().operation("POST /payments");
         assertEquals(Map.of("park", 4L), payments.blocksByKind(), "pinned blocks are counted apart");
         assertEquals(40, payments.latencies().wakeToRun().count(), "a sparse histogram, written as any other");
@@ -176,6 +179,9 @@ class SnapshotRoundTripTest {
         long[] unsampledKinds = new long[BlockKind.COUNT];
         unsampledKinds[BlockKind.PARK] = 1;
         LeakCluster unsampled = new LeakCluster(SiteTable.NONE, 1, 61_000 * MS, unsampledKinds);
+        Snapshot.Shedding shedding = new Snapshot.Shedding(1, 3, 2, 1_500 * MS, 12, 30,
+                List.of(row(1_700_003_610_000L, 1000, 0, 1, 400_000, 3, 100_000), row(1_700_003_611_000L, 1000, 0, 1,
+                        1_000_000)));
         long[] operationBlocks = new long[BlockKind.COUNT];
         operationBlocks[BlockKind.PARK] = 4;
         operationBlocks[BlockKind.PINNED] = 1;
@@ -193,7 +199,7 @@ class SnapshotRoundTripTest {
         Snapshot.Operations operations = new Snapshot.Operations(200, 1, 0, 2, 0, 200, 0, 0, 0, 3, 30, 0, 1,
                 List.of(payments));
         Snapshot.Data data = new Snapshot.Data(counts, latencies, heatmaps, carriers, 7, 20 * MS, slices, sites, 44,
-                1, List.of(sampled, unsampled), 60_000 * MS, operations);
+                1, List.of(sampled, unsampled), 60_000 * MS, operations, shedding);
 
         Map<String, Object> scheduler = new LinkedHashMap<>();
         scheduler.put("parallelism", 2);

@@ -146,6 +146,16 @@ public final class DumpJsonWriter {
         json.writeNumberField("trackedThreads", recorder.trackedThreads());
         json.writeNumberField("drainCpuNs", recorder.drainCpuNs());
         string(json, "clock", recorder.clock());
+        object(json, "shedding", recorder.shedding(), (j, shedding) -> {
+            j.writeNumberField("levelNow", shedding.levelNow());
+            j.writeNumberField("maxLevel", shedding.maxLevel());
+            j.writeNumberField("episodes", shedding.episodes());
+            j.writeNumberField("shedNs", shedding.shedNs());
+            j.writeNumberField("historiesForgotten", shedding.historiesForgotten());
+            j.writeNumberField("creationsCounted", shedding.creationsCounted());
+            string(j, "columns", shedding.columns());
+            rows(j, "windows", shedding.windows());
+        });
     }
 
     private static void carriers(JsonGenerator json, Carriers carriers) throws IOException {

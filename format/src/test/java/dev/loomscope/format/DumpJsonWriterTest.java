@@ -16,6 +16,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -54,7 +55,10 @@ class DumpJsonWriterTest {
                 new Recording("exit", Recording.LATE, 1_700_000_000_001L, 1_700_000_010_000L, 9_999_000_000L),
                 new Counts(4, 4, 3, 1, 4, 1, 3, 0, 9, 8, 0, 0, 0, 2, blocksByKind, Map.of("create", 0L),
                         Map.of("park", 0L, "monitor", 1L)),
-                new Recorder(1000, 3, -1, "tsc"),
+                new Recorder(1000, 3, -1, "tsc", new Recorder.Shedding(0, 2, 3, 1_500_000_000L, 17, 40, "shed level L",
+                        List.of(HeatmapRow.window(1_700_000_001_000L, 1000, 0,
+                                        new long[][]{{1, 400_000}, {2, 100_000}}),
+                                HeatmapRow.window(1_700_000_002_000L, 1000, 0, new long[][]{{1, 1_000_000}})))),
                 new Carriers(2, 0, 5, List.of(new Carriers.Carrier(1, 28L, "ForkJoinPool-1-worker-1", 9, 100, 200,
                         50, true), new Carriers.Carrier(2, null, null, 1, 1, 1, 1, false))),
                 new Latencies(summary(100), summary(), summary(5_000, 9_000), summary(300), summary(2_000_000),
@@ -109,6 +113,12 @@ class DumpJsonWriterTest {
         assertTrue(json.at("/heatmaps/activity/create/0/startEpochMs").isNull());
         assertEquals(List.of("pid", "threadId", "carrierThreadId", "startEpochMs", "durationNs", "ongoing", "frames"),
                 iterable(json.at("/longSlices/longest/0").fieldNames()), "a merged slice's pid first");
+        assertEquals("[[1,400000],[2,100000]]", json.at("/recorder/shedding/windows/0/cells").toString());
+        LoomscopeDump beforeShedding = new LoomscopeDump(LoomscopeDump.SCHEMA, merged().jvm(), null, null,
+                merged().counts(), new Recorder(1000, 3, -1, "tsc"), null, merged().latencies(), null, null, null, null,
+                null, null, null);
+        assertFalse(JSON.readTree(write(beforeShedding)).at("/recorder").has("shedding"));
+        assertNull(JSON.readValue(write(beforeShedding), LoomscopeDump.class).recorder().shedding());
 
         LoomscopeDump old = new LoomscopeDump(LoomscopeDump.SCHEMA, merged().jvm(), null, null, merged().counts(),
                 null, null, merged().latencies(), null, null, null, null, null, null, null);

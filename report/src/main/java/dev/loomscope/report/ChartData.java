@@ -8,6 +8,7 @@ import dev.loomscope.format.DumpJsonWriter;
 import dev.loomscope.format.HeatmapRow;
 import dev.loomscope.format.Heatmaps;
 import dev.loomscope.format.LoomscopeDump;
+import dev.loomscope.format.Recorder;
 import dev.loomscope.format.Recording;
 
 import java.io.IOException;
@@ -86,6 +87,15 @@ final class ChartData {
         }
         json.writeEndObject();
 
+        Recorder.Shedding shedding = dump.recorder() == null ? null : dump.recorder().shedding();
+        if (shedding != null && shedding.shed()) {
+            json.writeObjectFieldStart("shedding");
+            json.writeNumberField("threadSample", threadSample(dump));
+            json.writeFieldName("windows");
+            DumpJsonWriter.writeRows(json, shedding.windows());
+            json.writeEndObject();
+        }
+
         Context context = dump.context();
         if (context != null && context.windows() != null) {
             json.writeObjectFieldStart("context");
@@ -101,6 +111,13 @@ final class ChartData {
             json.writeEndObject();
         }
         json.writeEndObject();
+    }
+
+    /** The {@code threadSample} option (1 in N threads followed before any shedding), 1 if the dump does not say. */
+    static long threadSample(LoomscopeDump dump) {
+        Object value = dump.agent() == null || dump.agent().options() == null ? null
+                : dump.agent().options().get("threadSample");
+        return value instanceof Number n ? Math.max(1, n.longValue()) : 1;
     }
 
     /**

@@ -59,6 +59,10 @@ final class DiagnoseCommand {
         line(out, "  %s: %s virtual threads created, %s blocks (%s pinned), %s records dropped",
                 diagnosis.recording(), count(counts.created()), count(counts.blocks()), count(counts.pinnedBlocks()),
                 count(counts.dropped()));
+        String shed = SheddingNote.summary(dump);
+        if (shed != null) {
+            line(out, "  %s: %s", shed, SheddingNote.MEANING);
+        }
 
         out.append('\n');
         line(out, "Diagnosis (→ the section of the HTML report that shows it)");

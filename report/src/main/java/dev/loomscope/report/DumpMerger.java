@@ -283,11 +283,32 @@ final class DumpMerger {
         return counts.pinnedByKind() != null ? counts.pinnedByKind() : Map.of("park", counts.pinnedBlocks());
     }
 
-    private Recorder recorder() {
+    private Recorder recorder() throws UnusableInputException {
         List<Recorder> all = sections(LoomscopeDump::recorder);
         List<Recorder> r = present(all, Function.identity());
         return r.isEmpty() ? null : new Recorder(sum(r, Recorder::events), sum(r, Recorder::trackedThreads),
-                sum(r, Recorder::drainCpuNs), same(all, Recorder::clock));
+                sum(r, Recorder::drainCpuNs), same(all, Recorder::clock), shedding(present(r, Recorder::shedding)));
+    }
+
+    /**
+     * Of the inputs that say (agents before shedding do not): time shed, episodes and forgotten histories add up,
+     * window by window too (JVM-microseconds at each level), the levels are the highest of any JVM.
+     */
+    private static Recorder.Shedding shedding(List<Recorder.Shedding> s) throws UnusableInputException {
+        if (s.isEmpty()) {
+            return null;
+        }
+        int levelNow = 0;
+        int maxLevel = 0;
+        for (Recorder.Shedding one : s) {
+            levelNow = Math.max(levelNow, one.levelNow());
+            maxLevel = Math.max(maxLevel, one.maxLevel());
+        }
+        return new Recorder.Shedding(levelNow, maxLevel, sum(s, Recorder.Shedding::episodes),
+                sum(s, Recorder.Shedding::shedNs), sum(s, Recorder.Shedding::historiesForgotten),
+                sum(s, Recorder.Shedding::creationsCounted),
+                present(s, Recorder.Shedding::columns).stream().findFirst().orElse(null),
+                rows(s, Recorder.Shedding::windows, "recorder.shedding.windows"));
     }
 
     /** Totals add up; per-carrier entries add up by column (the same column of every JVM), as the heatmaps do. */

@@ -25,6 +25,12 @@ final class RecordingSection {
         }
         html.add(SectionParts.kv("records aggregated",
                 HtmlNumbers.count(dump.recorder() == null ? 0 : dump.recorder().events())));
+        String shed = SheddingNote.summary(dump);
+        if (dump.recorder() != null && dump.recorder().shedding() != null) {
+            html.add(SectionParts.kv("threads shed", shed == null ? "never: every thread followed throughout"
+                    : shed + ", " + HtmlNumbers.count(dump.recorder().shedding().historiesForgotten())
+                    + " partial histories set aside"));
+        }
         String clock = dump.recorder() == null ? null : dump.recorder().clock();
         if (clock != null && !clock.isEmpty()) {
             html.add(SectionParts.kv("event clock", clock.equals("tsc") ? "CPU time-stamp counter" : clock));

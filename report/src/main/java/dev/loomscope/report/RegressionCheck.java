@@ -148,6 +148,12 @@ final class RegressionCheck {
                 notes.add((dump == baseline ? "baseline" : "current") + " lost " + dropped
                         + " records (counts.dropped): its distributions miss samples");
             }
+            String shed = SheddingNote.summary(dump.model());
+            if (shed != null) {
+                notes.add((dump == baseline ? "baseline" : "current") + ": " + shed + " (recorder.shedding): its"
+                        + " distributions are those of the threads followed, judged as usual, with the shed windows"
+                        + " weighing less in them");
+            }
         }
         boolean compared = results.stream().anyMatch(r -> r.kind() == Kind.REGRESSION && r.status() != Status.SKIP);
         boolean anyRegression = results.stream().anyMatch(r -> r.kind() == Kind.REGRESSION);

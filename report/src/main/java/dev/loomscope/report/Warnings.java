@@ -12,6 +12,10 @@ final class Warnings {
     private Warnings() {
     }
 
+    private static String capitalised(String text) {
+        return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
     static Html render(LoomscopeDump dump) {
         Counts counts = dump.counts();
         List<Html> warnings = new ArrayList<>();
@@ -27,6 +31,12 @@ final class Warnings {
             warnings.add(Html.of("{} records were dropped (rings full): counts and latencies are incomplete{}. A"
                             + " larger ringCapacity or more rings help.", HtmlNumbers.count(counts.dropped()),
                     kinds.isEmpty() ? "" : " (" + String.join(", ", kinds) + ")"));
+        }
+        String shed = SheddingNote.summary(dump);
+        if (shed != null) {
+            warnings.add(Html.of("The drain fell behind, and the recorder followed only some threads rather than drop"
+                    + " records: {}. {}; the windows are marked <em>threads shed</em> under the heatmaps. A larger"
+                    + " ringCapacity or more rings shed less.", shed, capitalised(SheddingNote.MEANING)));
         }
         if (counts.agentErrors() > 0) {
             warnings.add(Html.of("{} errors inside the agent's hooks were caught and swallowed.",

@@ -344,6 +344,20 @@ class DiagnosisTest {
     }
 
     @Test
+    void theTextSaysUnderItsFirstLineThatTheRecorderShedThreads() throws Exception {
+        ObjectNode d = shop();
+        d.putObject("recorder").put("events", 9).put("trackedThreads", 0).put("drainCpuNs", 0)
+                .putObject("shedding").put("levelNow", 0).put("maxLevel", 25)
+                .put("episodes", 1).put("shedNs", 1_200_000_000L).put("historiesForgotten", 9)
+                .put("creationsCounted", 4).put("columns", "shed").set("windows", TestDumps.rows(TestDumps.row(
+                        1_700_000_002_000L, 1000, 0, 25, 1_000_000)));
+        String text = DiagnoseCommand.text(model(d), "dump.json", ApplicationCode.ANY);
+        assertTrue(text.contains("records dropped\n  threads shed for 1.2 s in 1 episode, down to none followed:"
+                + " creations, ends and live threads are exact;"), text);
+        assertFalse(DiagnoseCommand.text(model(shop()), "dump.json", ApplicationCode.ANY).contains("shed"));
+    }
+
+    @Test
     void theTextNamesEverySectionAndGroupsTheSlices() throws Exception {
         ObjectNode d = shop();
         latency(d, "wakeToRun", 2_000, 1, 212, 5);

@@ -107,6 +107,37 @@ class DumpMergerTest {
         return write(name, DumpMerger.merge(List.of(inputs), top).dump());
     }
 
+    /** A recorder that shed threads: {@code k} episodes, levels up to {@code k + 1}, one window. */
+    private static ObjectNode withShedding(ObjectNode dump, int k) {
+        ObjectNode shedding = ((ObjectNode) dump.get("recorder")).putObject("shedding");
+        shedding.put("levelNow", k - 1).put("maxLevel", k + 1).put("episodes", k).put("shedNs", 100 * MS * k)
+                .put("historiesForgotten", 7L * k).put("creationsCounted", 5L * k).put("columns", "shed level L");
+        shedding.set("windows", rows(row(T, 1000, 0, 1, 60_000L * k, k + 1, 40_000L * k)));
+        return dump;
+    }
+
+    /**
+     * Shedding adds up: time, episodes, forgotten histories, and window by window the time at each level (JVM-µs);
+     * the levels are the highest of any JVM. An input of an agent before shedding brings nothing to it.
+     */
+    @Test
+    void sheddingAddsUpWindowByWindow() throws Exception {
+        Dump a = write("a.json", withShedding(dump(1, 1), 1));
+        Dump b = write("b.json", withShedding(dump(2, 2), 2));
+        Dump earlier = write("c.json", dump(3, 3));
+        JsonNode shed = merged("m.json", 20, a, b, earlier).json().at("/recorder/shedding");
+        assertEquals(300 * MS, shed.get("shedNs").asLong());
+        assertEquals(3, shed.get("episodes").asLong());
+        assertEquals(21, shed.get("historiesForgotten").asLong());
+        assertEquals(15, shed.get("creationsCounted").asLong());
+        assertEquals(3, shed.get("maxLevel").asInt());
+        assertEquals(1, shed.get("levelNow").asInt());
+        assertEquals(TestDumps.JSON.readTree("[[1, 180000], [2, 40000], [3, 80000]]"),
+                shed.at("/windows/0/cells"));
+        assertTrue(merged("n.json", 20, earlier, write("d.json", dump(4, 1))).json().at("/recorder/shedding")
+                .isMissingNode(), "no input says: the merge does not either");
+    }
+
     @Test
     void distributionsAreThePooledHistograms() throws Exception {
         Dump a = write("a.json", dump(1, 1));

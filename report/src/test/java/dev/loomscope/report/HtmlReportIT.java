@@ -218,6 +218,32 @@ class HtmlReportIT {
         assertEquals(expected, labels, "every row labelled, in column order, other threads last");
     }
 
+    /**
+     * A recording that shed threads (a ring too small for the drain's sleeps: OverloadSheddingIT's workload) says so
+     * above the numbers, and every heatmap marks the windows it shed in, with how far and how long on hover.
+     */
+    @Test
+    void aShedRecordingSaysSoAtTheTopAndEveryHeatmapMarksItsWindows() throws Exception {
+        Path json = dump("shed", "rings=1,ringCapacity=2048,window=100ms", List.of(), "Overload", "sleepers", "5000",
+                "4", "200");
+        JsonNode dump = JSON.readTree(json.toFile());
+        assertTrue(dump.at("/recorder/shedding/maxLevel").asInt() > 0, "shed: " + dump.at("/recorder/shedding"));
+        Path html = report(json);
+        assertStaticPage(html);
+
+        Rendered page = render(html, "shed");
+        assertSections(page.dom);
+        String warnings = element(page.dom, "warnings");
+        assertTrue(warnings.contains("threads shed for " + HtmlNumbers.duration(
+                dump.at("/recorder/shedding/shedNs").asLong())), warnings);
+        for (String map : new String[]{"activity-mount", "latency-wakeToRun"}) {
+            String figure = element(page.dom, "heatmap-" + map);
+            assertTrue(figure.contains(">threads shed</text>"), map + ": the strip is labelled");
+            assertTrue(figure.contains("<title>threads shed for "), map + ": a shed window is drawn with its hover");
+        }
+        assertScreenshot(page.screenshot);
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
 
     /** Runs a workload main with the agent; returns its dump. */

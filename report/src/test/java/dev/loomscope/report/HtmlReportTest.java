@@ -152,6 +152,38 @@ class HtmlReportTest {
     }
 
     @Test
+    void aShedRecordingSaysSoAboveTheNumbersAndMarksItsWindowsUnderTheHeatmaps() throws Exception {
+        String html = render(HOSTILE.replace("\"counts\": {", """
+                "recorder": {"events": 9, "shedding": {"levelNow": 0, "maxLevel": 3, "episodes": 2,
+                  "shedNs": 1500000000, "historiesForgotten": 12, "creationsCounted": 0, "columns": "shed level L",
+                  "windows": [{"startEpochMs": 2000, "lengthMs": 1000, "tier": 0,
+                               "cells": [[1, 400000], [3, 100000]]}]}},
+                "counts": {"""));
+        String warnings = html.substring(html.indexOf("id=\"warnings\""), html.indexOf("</div>",
+                html.indexOf("id=\"warnings\"")));
+        assertTrue(warnings.contains("threads shed for 1.5 s in 2 episodes, down to 1 in 8 followed"), warnings);
+        assertTrue(warnings.contains("Creations, ends and live threads are exact"), warnings);
+        assertTrue(html.contains("<th>threads shed</th><td>threads shed for 1.5 s in 2 episodes, down to 1 in 8"
+                + " followed, 12 partial histories set aside</td>"));
+        JsonNode data = MAPPER.readTree(embeddedJson(html));
+        assertEquals(100_000, data.at("/shedding/windows/0/cells/1/1").asLong());
+        assertEquals(1, data.at("/shedding/threadSample").asLong());
+
+        String never = render(HOSTILE.replace("\"counts\": {", """
+                "recorder": {"events": 9, "shedding": {"levelNow": 0, "maxLevel": 0, "episodes": 0, "shedNs": 0,
+                  "historiesForgotten": 0, "creationsCounted": 0, "columns": "shed level L", "windows": []}},
+                "counts": {"""));
+        assertTrue(never.contains("<th>threads shed</th><td>never: every thread followed throughout</td>"));
+        assertFalse(never.contains("down to"), "no warning");
+        assertTrue(MAPPER.readTree(embeddedJson(never)).at("/shedding").isMissingNode(), "no strip");
+        String before = render(HOSTILE);
+        int warningsAt = before.indexOf("id=\"warnings\"");
+        assertFalse(warningsAt >= 0 && before.substring(warningsAt, before.indexOf("</div>", warningsAt))
+                .contains("shed"), "a dump of an agent before shedding: nothing said");
+        assertFalse(before.contains("<th>threads shed</th>"));
+    }
+
+    @Test
     void emptySectionsSayWhyTheyAreEmpty() throws Exception {
         String html = render(HOSTILE);
         assertTrue(html.contains("No blocked virtual thread was woken") || html.contains("No wake stack was sampled"),

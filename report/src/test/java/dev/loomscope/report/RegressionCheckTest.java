@@ -121,6 +121,29 @@ class RegressionCheckTest {
                 report.notes());
     }
 
+    /**
+     * A run that shed threads is judged as usual (its latencies come from whole histories of the threads followed), and
+     * the output says that it shed, and that the windows it shed weigh less in its distributions.
+     */
+    @Test
+    void aShedRunIsJudgedAndSaidToHaveShed() throws Exception {
+        ObjectNode json = TestDumps.dump(2);
+        TestDumps.latency(json, "wakeToRun", twoLevels(200_000, 100 * MS));
+        ((ObjectNode) json.get("recorder")).putObject("shedding").put("levelNow", 1).put("maxLevel", 2)
+                .put("episodes", 1).put("shedNs", 2_500 * MS).put("historiesForgotten", 3).put("creationsCounted", 0)
+                .put("columns", "shed")
+                .set("windows", TestDumps.rows(TestDumps.row(1_700_000_002_000L, 1000, 0, 2, 1_000_000)));
+        Dump cur = TestDumps.write(dir, "cur.json", json);
+        Dump base = dump("base.json", 1, twoLevels(200_000, 20 * MS));
+        RegressionCheck.Report report = RegressionCheck.run(base, cur, wakeToRun("p99"));
+        assertTrue(report.failed(), "judged");
+        assertEquals(List.of("current: threads shed for 2.5 s in 1 episode, down to 1 in 4 followed (1 in 2 at the"
+                + " dump) (recorder.shedding): its distributions are those of the threads followed, judged as usual,"
+                + " with the shed windows weighing less in them"), report.notes());
+        assertTrue(CheckCommand.markdown(base, cur, report, wakeToRun("p99")).contains("- note: current: threads"
+                + " shed for 2.5 s"));
+    }
+
     @Test
     void fromAZeroBaselineAnyIncreaseBeyondTheFloorIsARegression() throws Exception {
         Dump base = dump("base.json", 1, TestDumps.add(TestDumps.histogram(), 0, 100));

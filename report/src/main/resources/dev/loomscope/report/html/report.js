@@ -1,7 +1,7 @@
 /*
  * Loomscope report: draws the heatmaps and the GC/throttling timeline from the JSON embedded in #loomscope-data
- * (the dump's own heatmap rows). Cells go on a canvas; axes, labels, legends and the GC/throttling strips are SVG on
- * top of it, so their text is real text. Hover values are looked up in the rows. No network, no libraries.
+ * (the dump's own heatmap rows). Cells go on a canvas; axes, labels, legends and the GC/throttling/shedding strips are
+ * SVG on top of it, so their text is real text. Hover values are looked up in the rows. No network, no libraries.
  */
 (function () {
   'use strict';
@@ -10,6 +10,7 @@
   var EMPTY = '#eef0f3';
   var GC = '#d0452f';
   var THROTTLE = '#7b3fb0';
+  var SHED = '#c27c0e';
   var STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 15000, 30000, 60000, 120000, 300000,
     600000, 900000, 1800000, 3600000, 7200000, 10800000, 21600000, 43200000, 86400000, 172800000, 604800000];
   var data;
@@ -186,7 +187,7 @@
   var LABEL_H = 13;
 
   function leftMargin() {
-    var labels = ['other threads', 'GC pause', 'throttled', 'queued tasks', 'pool size', '100 ms'];
+    var labels = ['other threads', 'GC pause', 'throttled', 'threads shed', 'queued tasks', 'pool size', '100 ms'];
     data.carriers.forEach(function (c) { labels.push(c[1]); });
     var w = 0;
     labels.forEach(function (s) { w = Math.max(w, textWidth(s)); });
@@ -238,9 +239,14 @@
     return many ? 36 : 22;
   }
 
-  /** GC and throttling strips under a plot; returns their height. */
+  /** GC and throttling strips under a plot, and the windows in which threads were shed; returns their height. */
   function drawStrips(svg, axis, L, plotW, y, pxPerUnit) {
-    if (!data.context || !data.context.windows.length) { return 0; }
+    var shedH = 0;
+    if (data.shedding) {
+      shedH = drawShedStrip(svg, axis, L, plotW, y, pxPerUnit);
+      y += shedH;
+    }
+    if (!data.context || !data.context.windows.length) { return shedH; }
     var cols = data.context.columns;
     var series = [
       { label: 'GC pause', colour: GC, count: cols.indexOf('gcPauses'), time: cols.indexOf('gcPauseUs'), what: 'GC' },
@@ -268,7 +274,34 @@
           + fmtWindow(isEarlier(row) ? null : row.startEpochMs, isEarlier(row) ? row.endEpochMs : row.lengthMs));
       });
     });
-    return STRIP_GAP + 2 * STRIP + 3;
+    return shedH + STRIP_GAP + 2 * STRIP + 3;
+  }
+
+  /**
+   * The windows in which the recorder followed only some threads (recorder.shedding): their counts and latencies
+   * describe those threads. Darker the more of the window was shed; the hover says how far (1 in N) and how long.
+   */
+  function drawShedStrip(svg, axis, L, plotW, y, pxPerUnit) {
+    var sy = y + STRIP_GAP;
+    el('rect', { x: L, y: sy, width: plotW, height: STRIP, fill: '#f3f4f6' }, svg);
+    el('text', { x: L - 6, y: sy + STRIP - 2, 'text-anchor': 'end' }, svg, 'threads shed');
+    data.shedding.windows.forEach(function (row) {
+      var us = 0, top = 0;
+      row.cells.forEach(function (c) { us += c[1]; top = Math.max(top, c[0]); });
+      if (us <= 0) { return; }
+      var u = rowUnits(axis, row);
+      var len = isEarlier(row) ? 0 : row.lengthMs;
+      var frac = len > 0 ? us / 1000 / len : 1;
+      var r = el('rect', {
+        x: L + u[0] * pxPerUnit, y: sy, width: Math.max(2, (u[1] - u[0]) * pxPerUnit), height: STRIP,
+        fill: SHED, 'fill-opacity': (0.35 + 0.65 * Math.min(1, frac)).toFixed(2)
+      }, svg);
+      el('title', {}, r, 'threads shed for ' + fmtDuration(us * 1000) + ', following at most 1 in '
+        + fmtCount(data.shedding.threadSample * Math.pow(2, top)) + (top >= 25 ? ' (none)' : '') + ' of the threads, '
+        + fmtWindow(isEarlier(row) ? null : row.startEpochMs, isEarlier(row) ? row.endEpochMs : row.lengthMs)
+        + ': counts and latencies there describe the threads followed');
+    });
+    return STRIP_GAP + STRIP + 3;
   }
 
   function cellValue(row, column) {
