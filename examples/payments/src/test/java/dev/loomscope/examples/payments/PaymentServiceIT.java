@@ -267,8 +267,9 @@ class PaymentServiceIT {
 
     @Test
     void poolExhaustionMakesTheReadsWaitForTheAuthorisationsConnections() throws Exception {
-        // Half of the requests read (not 15 %): enough blocked reads that some are sampled (1 in 10) at their site.
-        Run run = run("pool-exhaustion", 0, "--read-share=0.5");
+        // Half of the requests read (not 15 %), every request critical (X-Trace-Priority: high): each blocked read
+        // has its stack sampled, where 1 in 10 (sampleEvery) could leave a short run on a busy machine without one.
+        Run run = run("pool-exhaustion", 0, "--read-share=0.5", "--critical-share=1");
         JsonNode d = run.dump();
         // The authorisations hold the pool's connections through their remote calls; a read needs one only for a
         // single query, yet blocks for one: it is the read route that suffers, at Ledger.connection.
