@@ -139,9 +139,17 @@ class OtelBridgeIT {
 
         // Client spans open no operation: their work is the server span's.
         assertTrue(operation(dump, "SELECT ledger").isMissingNode(), dump.path("operations").toString());
-        // Every block of the run is one of these operations'.
-        assertEquals(dump.path("counts").path("blocks").asLong(), sleepy.path("blocks").asLong()
-                + spin.path("blocks").asLong() + async.path("blocks").asLong(), dump.path("counts").toString());
+        // Every block of the run is one of these operations', except incidental monitor enters: a contended
+        // synchronized inside the JDK or the SDK, on any thread, which no workload can rule out.
+        long inOperations = 0;
+        long monitorInOperations = 0;
+        for (JsonNode op : List.of(sleepy, spin, async)) {
+            inOperations += op.path("blocks").asLong();
+            monitorInOperations += op.path("blocksByKind").path("monitor").asLong();
+        }
+        JsonNode counts = dump.path("counts");
+        assertEquals(counts.path("blocks").asLong() - counts.path("blocksByKind").path("monitor").asLong(),
+                inOperations - monitorInOperations, counts.toString());
 
         // Exemplars name the traces of their own route's spans, and every span is sampled, so each has one.
         for (String route : List.of("GET /sleepy", "POST /spin", "GET /async")) {
