@@ -185,6 +185,31 @@ public final class MetricsReading {
         return snapshot.drainCpuNanos();
     }
 
+    /** {@code recorder.shedding.levelNow}: threads followed now are 1 in 2^level of those {@code threadSample} follows. */
+    public int sheddingLevel() {
+        return data.shedding().levelNow();
+    }
+
+    /** {@code recorder.shedding.episodes}: times the level rose from 0. */
+    public long sheddingEpisodes() {
+        return data.shedding().episodes();
+    }
+
+    /** {@code recorder.shedding.shedNs}: time spent above level 0 (an upper bound). */
+    public long sheddingNanos() {
+        return data.shedding().shedNanos();
+    }
+
+    /** {@code recorder.shedding.historiesForgotten}. */
+    public long sheddingHistoriesForgotten() {
+        return data.shedding().forgotten();
+    }
+
+    /** {@code recorder.shedding.creationsCounted}. */
+    public long sheddingCreationsCounted() {
+        return data.shedding().creationsCounted();
+    }
+
     public long carriersStarted() {
         return counts.carriersStarted();
     }

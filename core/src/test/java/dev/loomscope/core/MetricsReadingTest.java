@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.loomscope.bootstrap.BlockKind;
 import dev.loomscope.bootstrap.EventKind;
+import dev.loomscope.bootstrap.ThreadShedding;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What the metrics read from a snapshot is what the JSON of the same snapshot says. */
 class MetricsReadingTest {
@@ -59,6 +61,22 @@ class MetricsReadingTest {
         assertEquals(mountedNow, reading.carriersMountedNow());
         assertEquals(1, mountedNow);
         assertEquals(123_456_789L, reading.drainCpuNanos());
+    }
+
+    @Test
+    void sheddingIsTheJsons() throws Exception {
+        Snapshot snapshot = snapshot(Map.of(), new ThreadShedding(), 2);
+        MetricsReading reading = MetricsReading.of(snapshot);
+        JsonNode shedding = json(snapshot).at("/recorder/shedding");
+
+        assertEquals(2, reading.sheddingLevel(), "raised to 2 and never lowered (no drain)");
+        assertEquals(1, reading.sheddingEpisodes());
+        assertEquals(shedding.get("levelNow").asInt(), reading.sheddingLevel());
+        assertEquals(shedding.get("episodes").asLong(), reading.sheddingEpisodes());
+        assertEquals(shedding.get("shedNs").asLong(), reading.sheddingNanos());
+        assertTrue(reading.sheddingNanos() > 0);
+        assertEquals(shedding.get("historiesForgotten").asLong(), reading.sheddingHistoriesForgotten());
+        assertEquals(shedding.get("creationsCounted").asLong(), reading.sheddingCreationsCounted());
     }
 
     @Test
@@ -151,18 +169,25 @@ class MetricsReadingTest {
         return snapshot(Map.of());
     }
 
+    private static Snapshot snapshot(Map<String, Object> scheduler) {
+        return snapshot(scheduler, new ThreadShedding(), 0);
+    }
+
     /**
      * Two threads that block, wake and run; one pinned block; three threads parked for two minutes (leaked at the
      * default 60 s threshold); a 30 ms slice (long) in each of the first two, and one still running for a second.
      */
-    private static Snapshot snapshot(Map<String, Object> scheduler) {
+    private static Snapshot snapshot(Map<String, Object> scheduler, ThreadShedding shedding, int shedLevel) {
         AgentOptions options = AgentOptions.DEFAULTS;
         long now = System.nanoTime();
         long origin = now - 600 * SECOND;
         long originEpochNanos = System.currentTimeMillis() * MS - 600 * SECOND;
         Aggregator aggregator = new Aggregator(100, origin, originEpochNanos, options.windowNanos(),
                 options.fineWindows(), options.longSliceNanos(), null, options.leakThresholdNanos(),
-                options.stackDepth(), ClockConversion.identity());
+                options.stackDepth(), ClockConversion.identity(), shedding);
+        if (shedLevel > 0) {
+            shedding.raiseTo(shedLevel); // a ring past its high-water mark, before the first record
+        }
         long t = now - 300 * SECOND;
         long thread = 100;
         for (int i = 0; i < 2; i++) {

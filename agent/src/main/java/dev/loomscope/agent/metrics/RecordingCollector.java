@@ -97,6 +97,17 @@ final class RecordingCollector implements MultiCollector {
             counterSeconds(metrics, "loomscope_drain_cpu_seconds", "CPU time of the drain thread; recorder.drainCpuNs",
                     r.drainCpuNanos());
         }
+        gauge(metrics, "loomscope_shedding_level", "The drain fell behind: the recorder follows 1 in 2^level of the"
+                + " threads threadSample follows (0: all of them); recorder.shedding.levelNow", r.sheddingLevel());
+        counter(metrics, "loomscope_shedding_episodes", "Times the recorder began to shed threads;"
+                + " recorder.shedding.episodes", r.sheddingEpisodes());
+        counterSeconds(metrics, "loomscope_shedding_seconds", "Time spent shedding threads (an upper bound):"
+                + " latencies then describe the followed threads; recorder.shedding.shedNs", r.sheddingNanos());
+        counter(metrics, "loomscope_shedding_histories_forgotten", "Partial histories of shed threads left out of"
+                + " every latency; recorder.shedding.historiesForgotten", r.sheddingHistoriesForgotten());
+        counter(metrics, "loomscope_shedding_creations_counted", "Creations of threads shed as they started,"
+                + " counted in loomscope_virtual_threads_created; recorder.shedding.creationsCounted",
+                r.sheddingCreationsCounted());
         counter(metrics, "loomscope_carriers_started", "Carrier threads that began their worker loop;"
                 + " carriers.started", r.carriersStarted());
         counter(metrics, "loomscope_carriers_exited", "Carrier threads that exited; carriers.exited",

@@ -138,6 +138,9 @@ class PrometheusScrapeIT {
         }
         JsonNode counts = dump.get("counts");
         assertEquals(counts.get("live").asDouble(), scraped.get("loomscope_virtual_threads_live"));
+        assertEquals(dump.at("/recorder/shedding/levelNow").asDouble(), scraped.get("loomscope_shedding_level"));
+        assertEquals(dump.at("/recorder/shedding/shedNs").asDouble() / 1e9,
+                scraped.get("loomscope_shedding_seconds_total"), 1e-9);
         assertEquals(counts.get("blocks").asDouble(), sum(scraped, "loomscope_blocks_total{"));
         assertEquals(counts.get("dropped").asDouble(), sum(scraped, "loomscope_dropped_records_total{"));
         assertEquals(counts.get("pinnedBlocks").asDouble(), sum(scraped, "loomscope_pinned_blocks_total{"));
@@ -270,8 +273,8 @@ class PrometheusScrapeIT {
     void aJvmExportsAFixedNumberOfSeriesWithoutPerThreadLabels() throws Exception {
         String text = get("/metrics").body();
         List<String> samples = text.lines().filter(line -> !line.startsWith("#") && !line.isBlank()).toList();
-        // docs/fleet.md: 397 on JDK 24+ (396 before: no scheduler MXBean, so no mounted count)
-        assertEquals(AgentJvm.workloadFeature() >= 24 ? 397 : 396, samples.size(), text);
+        // docs/fleet.md: 402 on JDK 24+ (401 before: no scheduler MXBean, so no mounted count)
+        assertEquals(AgentJvm.workloadFeature() >= 24 ? 402 : 401, samples.size(), text);
         Pattern label = Pattern.compile("([a-z_]+)=\"");
         Set<String> names = new TreeSet<>();
         for (String sample : samples) {
@@ -300,6 +303,9 @@ class PrometheusScrapeIT {
         byField.put("loomscope_submit_failed_total", "/counts/submitFailed");
         byField.put("loomscope_agent_errors_total", "/counts/agentErrors");
         byField.put("loomscope_records_total", "/recorder/events");
+        byField.put("loomscope_shedding_episodes_total", "/recorder/shedding/episodes");
+        byField.put("loomscope_shedding_histories_forgotten_total", "/recorder/shedding/historiesForgotten");
+        byField.put("loomscope_shedding_creations_counted_total", "/recorder/shedding/creationsCounted");
         byField.put("loomscope_carriers_started_total", "/carriers/started");
         byField.put("loomscope_carriers_exited_total", "/carriers/exited");
         byField.put("loomscope_carrier_idle_periods_total", "/carriers/idlePeriods");
