@@ -9,9 +9,9 @@ import java.util.stream.Collectors;
 /**
  * The ways a workload JVM is started, in the order the harness alternates them. Each compares with the one before:
  * the empty agent is the price of the woven hooks alone, loomscope adds recording and draining, and JFR is the
- * JDK's own recorder doing comparable work (see {@code virtual-threads.jfc}). The last two are variants of loomscope
- * that are not run unless asked for ({@code --configurations}): one records fewer threads, one removes the JVM's own
- * per-mount bookkeeping for agents, to show what each part of the cost is.
+ * JDK's own recorder doing comparable work (see {@code virtual-threads.jfc}). The variants of loomscope after them are not
+ * run unless asked for ({@code --configurations}): each leaves out or adds one part (fewer threads followed, no JFR
+ * stream, no JVM bookkeeping for agents, another clock, a scraped endpoint), to show what that part costs.
  */
 enum Configuration {
     /** No agent, no JFR: the baseline every ratio is taken against. */
@@ -27,6 +27,12 @@ enum Configuration {
      * loomscope: how much of loomscope's cost is per recorded transition, and how much is there whatever is recorded.
      */
     LOOMSCOPE_SAMPLED("loomscope-sampled", "threadSample=100", List.of(), false, false),
+    /**
+     * Loomscope without its JFR stream of pinned blocks ({@code jfrPinned=false}): a JVM in which a JFR recording runs
+     * pays JFR's start-up and a cost for every virtual thread started, whatever the recording's events, which this
+     * configuration leaves out (docs/options.md, {@code jfrPinned}).
+     */
+    LOOMSCOPE_NOJFR("loomscope-nojfr", "jfrPinned=false", List.of(), false, false),
     /**
      * Loomscope with the JVM's VTMS transition bookkeeping switched off: with any JVMTI environment present (every
      * Java agent has one) the JVM does extra work at every mount and unmount of a virtual thread, which this

@@ -42,8 +42,9 @@ record HarnessOptions(int runs, Path markdownFile, Path agentJar, List<Workload>
               --workloads LIST     PingPong,CreateStorm,Payments (default: PingPong,CreateStorm); Payments runs last
               --configurations LIST
                                    the configurations to alternate, in this order (also --configs); known: plain,
-                                   empty-agent, loomscope, jfr, loomscope-sampled, loomscope-novtms,
-                                   loomscope-nanotime, loomscope-scraped (default: the first four)
+                                   empty-agent, loomscope, jfr, loomscope-sampled, loomscope-nojfr,
+                                   loomscope-novtms, loomscope-nanotime, loomscope-scraped (default: the
+                                   first four)
               --agent-options CONFIGURATION=OPTIONS
                                    the agent options of one configuration instead of its own (repeatable), e.g.
                                    --agent-options loomscope-sampled=threadSample=50 (the harness adds quiet and out)
