@@ -141,6 +141,13 @@ final class DiffCommand {
         if (da != db) {
             md.append("\nThe runs differ in length: compare counts per second of recording (recording.durationNs).\n");
         }
+        for (Dump side : List.of(a, b)) {
+            String shed = SheddingNote.summary(side.model());
+            if (shed != null) { // its latencies and counts of blocks are of a sample: say so beside the comparison
+                md.append('\n').append(side == a ? "A" : "B").append(": ").append(shed).append("; ")
+                        .append(SheddingNote.MEANING).append(".\n");
+            }
+        }
         if (marked) {
             md.append("\n~ too few samples to judge: fewer than ").append(tail)
                     .append(" samples beyond the percentile in A or B (check would skip it).\n");

@@ -74,6 +74,19 @@ class DiffCommandTest {
     }
 
     @Test
+    void aRunThatShedThreadsSaysSoUnderTheTables() throws Exception {
+        ObjectNode shed = run(2, 10, 100);
+        ((ObjectNode) shed.get("recorder")).putObject("shedding").put("levelNow", 0).put("maxLevel", 3)
+                .put("episodes", 2).put("shedNs", 2_500 * MS).put("historiesForgotten", 40)
+                .put("creationsCounted", 12).put("columns", "shed level L").putArray("windows");
+        String md = diff(run(1, 10, 100), shed);
+        assertTrue(md.contains("\nB: threads shed for 2.5 s in 2 episodes, down to 1 in 8 followed; creations, ends"
+                + " and live threads are exact;"), md);
+        assertFalse(md.contains("\nA: threads shed"), md);
+        assertFalse(diff(run(1, 10, 100), run(2, 10, 100)).contains("threads shed"));
+    }
+
+    @Test
     void sitesAreMatchedByStackAndComparedPerSecond() throws Exception {
         String md = diff(run(1, 10, 100, new Object[]{PLACE, 10L, 1_000L}),
                 run(2, 20, 400, new Object[]{PLACE, 20L, 4_000L}, new Object[]{DELIVER, 40L, 800L}));
