@@ -185,7 +185,7 @@ public final class MetricsReading {
         return snapshot.drainCpuNanos();
     }
 
-    /** {@code recorder.shedding.levelNow}: threads followed now are 1 in 2^level of those {@code threadSample} follows. */
+    /** {@code recorder.shedding.levelNow}: the threads followed now are 1 in 2^level of those threadSample follows. */
     public int sheddingLevel() {
         return data.shedding().levelNow();
     }

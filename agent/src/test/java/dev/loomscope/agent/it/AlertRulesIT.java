@@ -38,7 +38,8 @@ class AlertRulesIT {
         List<String> alerts = rules.lines().map(String::trim).filter(l -> l.startsWith("- alert: "))
                 .map(l -> l.substring("- alert: ".length())).toList();
         assertEquals(List.of("LoomscopeWakeToRunP99High", "LoomscopePinning", "LoomscopeLeakCluster",
-                "LoomscopeCarrierMonopolised", "LoomscopeDroppedRecords", "LoomscopeShedding", "LoomscopeAgentErrors"), alerts);
+                "LoomscopeCarrierMonopolised", "LoomscopeDroppedRecords", "LoomscopeShedding",
+                "LoomscopeAgentErrors"), alerts);
         for (String alert : alerts) {
             String[] cases = tests.split("alertname: " + alert + "\n", -1);
             assertTrue(cases.length >= 3, alert + " needs a case where it fires and one where it does not");

@@ -9,9 +9,9 @@ import java.util.stream.Collectors;
 /**
  * The ways a workload JVM is started, in the order the harness alternates them. Each compares with the one before:
  * the empty agent is the price of the woven hooks alone, loomscope adds recording and draining, and JFR is the
- * JDK's own recorder doing comparable work (see {@code virtual-threads.jfc}). The variants of loomscope after them are not
- * run unless asked for ({@code --configurations}): each leaves out or adds one part (fewer threads followed, no JFR
- * stream, no JVM bookkeeping for agents, another clock, a scraped endpoint), to show what that part costs.
+ * JDK's own recorder doing comparable work (see {@code virtual-threads.jfc}). The variants of loomscope after them
+ * are not run unless asked for ({@code --configurations}): each leaves out or adds one part (fewer threads followed,
+ * no JFR stream, no JVM bookkeeping for agents, another clock, a scraped endpoint), to show what that part costs.
  */
 enum Configuration {
     /** No agent, no JFR: the baseline every ratio is taken against. */

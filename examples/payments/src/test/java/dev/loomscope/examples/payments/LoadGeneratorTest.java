@@ -85,24 +85,21 @@ class LoadGeneratorTest {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/", exchange -> {
             mostInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
-            boolean answering = false;
             try (exchange) {
-                exchange.getRequestBody().readAllBytes();
+                try {
+                    exchange.getRequestBody().readAllBytes();
+                    Thread.sleep(2); // long enough that the clients overlap
+                } finally {
+                    // out of flight before the answer leaves: its client may send its next request as soon as it
+                    // has the answer, while this handler is still closing the exchange
+                    inFlight.decrementAndGet();
+                }
                 byte[] body = "{\"id\":\"p-1\"}".getBytes(StandardCharsets.UTF_8);
-                Thread.sleep(2); // long enough that the clients overlap
-                // out of flight before the answer leaves: its client may send its next request as soon as it has the
-                // answer, while this handler is still closing the exchange
-                answering = true;
-                inFlight.decrementAndGet();
                 exchange.sendResponseHeaders(200, body.length);
                 exchange.getResponseBody().write(body);
                 answered.increment();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-            } finally {
-                if (!answering) {
-                    inFlight.decrementAndGet();
-                }
             }
         });
         server.start();
