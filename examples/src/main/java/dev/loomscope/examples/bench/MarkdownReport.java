@@ -104,9 +104,9 @@ final class MarkdownReport {
     /** The timed workloads: the workload's own measurement of its timed pass. */
     private static void timedTable(StringBuilder md, Map<Workload, Map<Configuration, List<RunResult>>> results) {
         md.append("| Workload | Configuration | Median (ms) | Ratio to plain | Runs in order (ms) "
-                + "| CPU (median, ms) | CPU per record (ns) "
+                + "| CPU (median, ms) | CPU per record (ns) | CPU per record, timed pass (ns) "
                 + "| Events recorded (median) | Dropped: median; max | Others' CPU (max, cores) |\n");
-        md.append("|---|---|--:|--:|---|--:|--:|--:|--:|--:|\n");
+        md.append("|---|---|--:|--:|---|--:|--:|--:|--:|--:|--:|\n");
         for (Map.Entry<Workload, Map<Configuration, List<RunResult>>> workload : results.entrySet()) {
             List<RunResult> plainRuns = workload.getValue().get(Configuration.PLAIN);
             double plainMedian = plainRuns == null ? Double.NaN : median(elapsed(plainRuns));
@@ -114,11 +114,17 @@ final class MarkdownReport {
             // seconds of CPU that are no record's), plain for JFR
             OptionalLong agentFloorCpu = medianCpu(workload.getValue().get(Configuration.EMPTY_AGENT));
             OptionalLong plainCpu = medianCpu(plainRuns);
+            OptionalLong agentFloorTimedCpu = medianTimedPassCpu(workload.getValue().get(Configuration.EMPTY_AGENT));
+            OptionalLong plainTimedCpu = medianTimedPassCpu(plainRuns);
+            double timedShare = workload.getKey().timedShare();
             for (Map.Entry<Configuration, List<RunResult>> configuration : workload.getValue().entrySet()) {
                 List<RunResult> runs = configuration.getValue();
                 double median = median(elapsed(runs));
                 OptionalLong events = medianOf(runs, RunResult::eventsRecorded);
                 OptionalLong cpu = medianOf(runs, RunResult::processCpuNanos);
+                OptionalLong timedCpu = medianTimedPassCpu(runs);
+                OptionalLong timedEvents = events.isPresent()
+                        ? OptionalLong.of(Math.round(events.getAsLong() * timedShare)) : OptionalLong.empty();
                 md.append("| ").append(workload.getKey().name())
                         .append(" | ").append(configuration.getKey().label)
                         .append(" | ").append(String.format("%.1f", median / 1e6))
@@ -129,6 +135,8 @@ final class MarkdownReport {
                         .append(" | ").append(cpu.isPresent() ? String.format("%.0f", cpu.getAsLong() / 1e6) : "–")
                         .append(" | ").append(costPerRecord(cpu,
                                 configuration.getKey().hasAgent() ? agentFloorCpu : plainCpu, events))
+                        .append(" | ").append(costPerRecord(timedCpu,
+                                configuration.getKey().hasAgent() ? agentFloorTimedCpu : plainTimedCpu, timedEvents))
                         .append(" | ").append(events.isPresent() ? String.format("%,d", events.getAsLong()) : "–")
                         .append(" | ").append(droppedCell(runs, RunResult::dropped, RunResult::eventsRecorded))
                         .append(" | ").append(otherCoresCell(runs, RunResult::otherCores))
@@ -143,7 +151,13 @@ final class MarkdownReport {
         md.append("- CPU: the JVM's CPU time (user + system, all its threads) up to the end of the workload's main, the"
                 + " exit dump excluded. CPU per record: (median CPU of the configuration - median CPU of its floor)"
                 + " / median events recorded, in ns; the floor is empty-agent for the agent's configurations (the"
-                + " agent's start-up is no record's cost) and plain for jfr, whose events count as its records.\n");
+                + " agent's start-up is no record's cost) and plain for jfr, whose events count as its records."
+                + " It divides what a JVM pays once (the JIT of the recorder's code and of the JDK methods it is"
+                + " woven into, JFR's start) by the records of one run. CPU per record, timed pass: the same of the"
+                + " JVM's CPU during the timed pass alone (the workload reads it before and after), over the timed"
+                + " pass's share of the records (the run's records in proportion to its work: warm-up and untimed"
+                + " passes included); with --passes 3, what a record costs once the JIT has compiled the"
+                + " recorder.\n");
         md.append('\n');
     }
 
@@ -265,6 +279,10 @@ final class MarkdownReport {
 
     private static OptionalLong medianCpu(List<RunResult> runs) {
         return runs == null ? OptionalLong.empty() : medianOf(runs, RunResult::processCpuNanos);
+    }
+
+    private static OptionalLong medianTimedPassCpu(List<RunResult> runs) {
+        return runs == null ? OptionalLong.empty() : medianOf(runs, RunResult::timedPassCpuNanos);
     }
 
     /** What each record cost above the empty agent's floor, in CPU ns; "–" when a figure is missing. */

@@ -52,6 +52,7 @@ public final class OverheadHarness {
     private static final String ELAPSED_PREFIX = "elapsedNanos=";
     /** The workload's CPU time, every thread of its JVM, printed at its end (not by every workload). */
     private static final String PROCESS_CPU_PREFIX = "processCpuNanos=";
+    private static final String TIMED_PASS_CPU_PREFIX = "timedPassCpuNanos=";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HarnessOptions options;
@@ -252,9 +253,11 @@ public final class OverheadHarness {
         List<String> stdoutLines = Files.readAllLines(stdout);
         long elapsedNanos = parseElapsed(stdoutLines, command, stderr);
         OptionalLong processCpuNanos = lastValue(stdoutLines, PROCESS_CPU_PREFIX);
+        OptionalLong timedPassCpuNanos = lastValue(stdoutLines, TIMED_PASS_CPU_PREFIX);
 
         Recorded recorded = recorded(configuration, runDirectory, stderr);
-        RunResult result = new RunResult(configuration, elapsedNanos, processCpuNanos, recorded.events(),
+        RunResult result = new RunResult(configuration, elapsedNanos, processCpuNanos, timedPassCpuNanos,
+                recorded.events(),
                 recorded.dropped(),
                 otherCores, recorded.agentMessages(), recorded.clock(), scrapes);
         if (!options.keepFiles()) {

@@ -10,8 +10,10 @@ import java.util.List;
  * @param mainClass   prints {@code elapsedNanos=N} as its last stdout line
  * @param args        passed to the main class, the same in every configuration
  * @param description what one run does, for the line under the table
+ * @param timedShare  the timed pass's share of the work of a run (warm-up and untimed passes included), so of the
+ *                    records it recorded: the records of a run are counted at its end, for the whole run
  */
-record Workload(String name, String mainClass, List<String> args, String description) {
+record Workload(String name, String mainClass, List<String> args, String description, double timedShare) {
     /** CreateStorm threads alive at most at once: the storm measures churn, not how many threads fit in the heap. */
     private static final int STORM_BATCH = 10_000;
 
@@ -29,7 +31,8 @@ record Workload(String name, String mainClass, List<String> args, String descrip
         return new Workload("PingPong", "dev.loomscope.examples.workloads.PingPong", List.copyOf(args),
                 String.format("%,d pairs of virtual threads (%,d threads), %d park/unpark round trips per pair"
                                 + " (%,d handoffs); warm-up pass of %,d pairs first%s",
-                        pairs, 2L * pairs, rounds, 2L * pairs * rounds, pairs / 10, untimed));
+                        pairs, 2L * pairs, rounds, 2L * pairs * rounds, pairs / 10, untimed),
+                (double) pairs / ((long) pairs * passes + pairs / 10));
     }
 
     static Workload createStorm(int threads) {
@@ -37,6 +40,7 @@ record Workload(String name, String mainClass, List<String> args, String descrip
                 List.of("--threads", Integer.toString(threads), "--batch", Integer.toString(STORM_BATCH),
                         "--warmup-threads", Integer.toString(threads / 10)),
                 String.format("%,d trivial virtual threads started and joined in batches of %,d;"
-                        + " warm-up pass of %,d threads first", threads, STORM_BATCH, threads / 10));
+                        + " warm-up pass of %,d threads first", threads, STORM_BATCH, threads / 10),
+                (double) threads / (threads + threads / 10));
     }
 }

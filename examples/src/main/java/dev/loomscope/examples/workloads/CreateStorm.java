@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code --warmup-threads W} (default threads / 10).
  * <p>
  * Measurement: a warm-up pass with {@code W} threads, then {@link System#gc()}, then the timed pass, from the first
- * start to the last join. Prints to stdout {@code elapsedNanos=<timed pass>}, then {@code processCpuNanos=<the JVM's CPU time so far>}.
+ * start to the last join. Prints to stdout {@code elapsedNanos=<timed pass>}, {@code timedPassCpuNanos=<the JVM's CPU
+ * time during it>}, then {@code processCpuNanos=<the JVM's CPU time so far>}.
  */
 public final class CreateStorm {
     /** What each thread does: one striped increment, also the check that every thread ran. */
@@ -32,9 +33,10 @@ public final class CreateStorm {
             run(warmupThreads, batch);
             System.gc();
         }
+        long timedPassStart = ProcessCpu.nanos();
         long elapsedNanos = run(threads, batch);
         System.out.println("elapsedNanos=" + elapsedNanos);
-        ProcessCpu.print();
+        ProcessCpu.print(timedPassStart);
     }
 
     /** Starts and joins {@code threads} virtual threads and returns the wall time it took. */

@@ -18,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * <p>
  * Measurement: a warm-up pass with {@code W} pairs (so the JIT has compiled the scheduler paths and any advice in
  * them), then {@link System#gc()}, then the timed pass, from the creation of the first thread to the join of the last.
- * Prints to stdout {@code elapsedNanos=<timed pass>}, then {@code processCpuNanos=<the JVM's CPU time so far>}.
+ * Prints to stdout {@code elapsedNanos=<timed pass>}, {@code timedPassCpuNanos=<the JVM's CPU time during it>}, then
+ * {@code processCpuNanos=<the JVM's CPU time so far>}.
  */
 public final class PingPong {
     private static final int PING_TURN = 0;
@@ -41,9 +42,10 @@ public final class PingPong {
         for (int pass = 1; pass < passes; pass++) {
             System.err.println("pass " + pass + ": elapsedNanos=" + run(pairs, rounds));
         }
+        long timedPassStart = ProcessCpu.nanos();
         long elapsedNanos = run(pairs, rounds);
         System.out.println("elapsedNanos=" + elapsedNanos);
-        ProcessCpu.print();
+        ProcessCpu.print(timedPassStart);
     }
 
     /** Runs {@code pairs} pairs to completion and returns the wall time it took. */
