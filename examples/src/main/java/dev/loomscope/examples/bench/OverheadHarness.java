@@ -2,6 +2,7 @@ package dev.loomscope.examples.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.loomscope.examples.workloads.ProcessCpu;
 import jdk.jfr.consumer.RecordingFile;
 
 import java.io.IOException;
@@ -50,9 +51,6 @@ public final class OverheadHarness {
     private static final long QUIET_WAIT_MILLIS = 120_000;
     private static final String JFC_RESOURCE = "virtual-threads.jfc";
     private static final String ELAPSED_PREFIX = "elapsedNanos=";
-    /** The workload's CPU time, every thread of its JVM, printed at its end (not by every workload). */
-    private static final String PROCESS_CPU_PREFIX = "processCpuNanos=";
-    private static final String TIMED_PASS_CPU_PREFIX = "timedPassCpuNanos=";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HarnessOptions options;
@@ -252,8 +250,9 @@ public final class OverheadHarness {
         OptionalDouble otherCores = otherCpu == null ? OptionalDouble.empty() : otherCpu.otherCores();
         List<String> stdoutLines = Files.readAllLines(stdout);
         long elapsedNanos = parseElapsed(stdoutLines, command, stderr);
-        OptionalLong processCpuNanos = lastValue(stdoutLines, PROCESS_CPU_PREFIX);
-        OptionalLong timedPassCpuNanos = lastValue(stdoutLines, TIMED_PASS_CPU_PREFIX);
+        // the workload's CPU time, every thread of its JVM, printed at its end (not by every workload)
+        OptionalLong processCpuNanos = lastValue(stdoutLines, ProcessCpu.PREFIX);
+        OptionalLong timedPassCpuNanos = lastValue(stdoutLines, ProcessCpu.TIMED_PREFIX);
 
         Recorded recorded = recorded(configuration, runDirectory, stderr);
         RunResult result = new RunResult(configuration, elapsedNanos, processCpuNanos, timedPassCpuNanos,

@@ -7,7 +7,7 @@ import java.util.List;
  * A workload main class the harness runs in child JVMs, with its arguments.
  *
  * @param name        the name in the table
- * @param mainClass   prints {@code elapsedNanos=N} as its last stdout line
+ * @param mainClass   prints {@code elapsedNanos=N} on its stdout
  * @param args        passed to the main class, the same in every configuration
  * @param description what one run does, for the line under the table
  * @param timedShare  the timed pass's share of the work of a run (warm-up and untimed passes included), so of the
@@ -22,8 +22,9 @@ record Workload(String name, String mainClass, List<String> args, String descrip
      *               has compiled the scheduler, the advice and the drain on the workload itself
      */
     static Workload pingPong(int pairs, int rounds, int passes) {
+        int warmupPairs = pairs / 10;
         List<String> args = new ArrayList<>(List.of("--pairs", Integer.toString(pairs), "--rounds",
-                Integer.toString(rounds), "--warmup-pairs", Integer.toString(pairs / 10)));
+                Integer.toString(rounds), "--warmup-pairs", Integer.toString(warmupPairs)));
         if (passes > 1) {
             args.addAll(List.of("--passes", Integer.toString(passes)));
         }
@@ -31,16 +32,17 @@ record Workload(String name, String mainClass, List<String> args, String descrip
         return new Workload("PingPong", "dev.loomscope.examples.workloads.PingPong", List.copyOf(args),
                 String.format("%,d pairs of virtual threads (%,d threads), %d park/unpark round trips per pair"
                                 + " (%,d handoffs); warm-up pass of %,d pairs first%s",
-                        pairs, 2L * pairs, rounds, 2L * pairs * rounds, pairs / 10, untimed),
-                (double) pairs / ((long) pairs * passes + pairs / 10));
+                        pairs, 2L * pairs, rounds, 2L * pairs * rounds, warmupPairs, untimed),
+                (double) pairs / ((long) pairs * passes + warmupPairs));
     }
 
     static Workload createStorm(int threads) {
+        int warmupThreads = threads / 10;
         return new Workload("CreateStorm", "dev.loomscope.examples.workloads.CreateStorm",
                 List.of("--threads", Integer.toString(threads), "--batch", Integer.toString(STORM_BATCH),
-                        "--warmup-threads", Integer.toString(threads / 10)),
+                        "--warmup-threads", Integer.toString(warmupThreads)),
                 String.format("%,d trivial virtual threads started and joined in batches of %,d;"
-                        + " warm-up pass of %,d threads first", threads, STORM_BATCH, threads / 10),
-                (double) threads / (threads + threads / 10));
+                        + " warm-up pass of %,d threads first", threads, STORM_BATCH, warmupThreads),
+                (double) threads / (threads + warmupThreads));
     }
 }

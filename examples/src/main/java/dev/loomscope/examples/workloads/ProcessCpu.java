@@ -8,9 +8,11 @@ import java.lang.management.ManagementFactory;
  * empty agent, per record recorded (docs/PERFORMANCE.md). The CPU of the timed pass alone leaves out what a JVM pays
  * once, before its workload runs: its own start, the agent's weaving.
  */
-final class ProcessCpu {
-    static final String PREFIX = "processCpuNanos=";
-    static final String TIMED_PREFIX = "timedPassCpuNanos=";
+public final class ProcessCpu {
+    /** Before the JVM's CPU time up to the end of the workload's main, on its own stdout line (the harness reads it). */
+    public static final String PREFIX = "processCpuNanos=";
+    /** Before the JVM's CPU time during the timed pass alone, on its own stdout line. */
+    public static final String TIMED_PREFIX = "timedPassCpuNanos=";
 
     private ProcessCpu() {
     }
